@@ -1,0 +1,72 @@
+import type { TrainConfig } from './train/config';
+
+/** Deep-partial overrides for building configs in presets, tests and the CLI. */
+export type ConfigOverrides = {
+  [K in keyof TrainConfig]?: TrainConfig[K] extends object ? Partial<TrainConfig[K]> : TrainConfig[K];
+};
+
+/** The paper's MNIST SAE (784 → 1568, ReLU, λ_s 0.1, Adam 1e-3, batch 512, 100 epochs), constrained variant, no penalty. */
+export function mnistPaperConfig(overrides: ConfigOverrides = {}): TrainConfig {
+  return withOverrides(
+    {
+      d_in: 784,
+      d_sae: 1568,
+      activation: { kind: 'relu', l1Coeff: 0.1 },
+      penalty: { kind: 'none', coeff: 0, on: 'both' },
+      init: { tied: true, unitNormDecoder: true, bDecInit: 'geometric-median', biases: true },
+      optim: { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, clipGradNorm: 0, warmupSteps: 0, decayStartFrac: 1 },
+      batchSize: 512,
+      length: { unit: 'epochs', value: 100 },
+      seed: 0,
+      deadAfterTokens: 60_000,
+      metricsEvery: 20,
+    },
+    overrides,
+  );
+}
+
+/** The paper's "unconstrained" MNIST variant: independent Kaiming init, no biases, no norm constraint. */
+export const UNCONSTRAINED: ConfigOverrides['init'] = { tied: false, unitNormDecoder: false, bDecInit: 'zeros', biases: false };
+
+/** Small MNIST config that shows something within a minute on a laptop. */
+export function teachingDemoConfig(overrides: ConfigOverrides = {}): TrainConfig {
+  return mnistPaperConfig({
+    d_sae: 64,
+    batchSize: 256,
+    length: { unit: 'steps', value: 300 },
+    metricsEvery: 10,
+    ...overrides,
+  });
+}
+
+/** The paper's Pythia-70M TopK SAE (blocks.3.hook_resid_post, 16,384 latents, k = 40). */
+export function pythiaPaperConfig(overrides: ConfigOverrides = {}): TrainConfig {
+  return withOverrides(
+    {
+      d_in: 512,
+      d_sae: 16_384,
+      activation: { kind: 'topk', k: 40, auxkCoeff: 1 / 32, kAux: 256 },
+      penalty: { kind: 'none', coeff: 0, on: 'both' },
+      init: { tied: true, unitNormDecoder: false, bDecInit: 'geometric-median', biases: true },
+      optim: { lr: 5e-5, beta1: 0.9, beta2: 0.999, eps: 1e-8, clipGradNorm: 1, warmupSteps: 1000, decayStartFrac: 0.8 },
+      batchSize: 2048,
+      length: { unit: 'epochs', value: 1 },
+      seed: 0,
+      deadAfterTokens: 10_000_000,
+      metricsEvery: 50,
+    },
+    overrides,
+  );
+}
+
+export function withOverrides(base: TrainConfig, overrides: ConfigOverrides): TrainConfig {
+  const out = { ...base } as Record<string, unknown>;
+  for (const [key, value] of Object.entries(overrides)) {
+    if (value === undefined) continue;
+    const current = out[key];
+    // Activations are a tagged union: a different kind replaces the whole object.
+    const merge = typeof value === 'object' && typeof current === 'object' && !(key === 'activation' && (value as { kind?: string }).kind !== undefined && (value as { kind: string }).kind !== (current as { kind: string }).kind);
+    out[key] = merge ? { ...(current as object), ...(value as object) } : value;
+  }
+  return out as unknown as TrainConfig;
+}

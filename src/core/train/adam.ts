@@ -1,0 +1,49 @@
+import { tf } from '../tf';
+
+/**
+ * Adam (Kingma & Ba) with PyTorch's update rule, no weight decay. Written out rather than using
+ * tf.train.adam because the learning rate changes every step (warm-up and decay) and because the
+ * lab's trainer needs to see and modify gradients between backprop and the update.
+ */
+export class Adam {
+  private readonly m: tf.Variable[];
+  private readonly v: tf.Variable[];
+  private t = 0;
+
+  constructor(
+    private readonly params: tf.Variable[],
+    private readonly beta1: number,
+    private readonly beta2: number,
+    private readonly eps: number,
+  ) {
+    this.m = params.map((p) => tf.variable(tf.zerosLike(p), false));
+    this.v = params.map((p) => tf.variable(tf.zerosLike(p), false));
+  }
+
+  /** One update with gradients aligned with the constructor's params. */
+  apply(grads: tf.Tensor[], lr: number): void {
+    this.t += 1;
+    const biasCorrection1 = 1 - this.beta1 ** this.t;
+    const biasCorrection2 = 1 - this.beta2 ** this.t;
+    const stepSize = lr / biasCorrection1;
+    tf.tidy(() => {
+      grads.forEach((g, i) => {
+        const m = tf.add(tf.mul(this.m[i], this.beta1), tf.mul(g, 1 - this.beta1));
+        const v = tf.add(tf.mul(this.v[i], this.beta2), tf.mul(tf.square(g), 1 - this.beta2));
+        const denom = tf.add(tf.sqrt(tf.div(v, biasCorrection2)), this.eps);
+        this.params[i].assign(tf.sub(this.params[i], tf.mul(tf.div(m, denom), stepSize)));
+        this.m[i].assign(m);
+        this.v[i].assign(v);
+      });
+    });
+  }
+
+  /** The optimiser state, for checkpoints that resume exactly. */
+  get stepCount(): number {
+    return this.t;
+  }
+
+  dispose(): void {
+    for (const s of [...this.m, ...this.v]) s.dispose();
+  }
+}

@@ -1,0 +1,24 @@
+import { tf } from '../tf';
+
+/** Where the trainer gets its rows from; it knows nothing else about the data. */
+export interface BatchSource {
+  readonly d_in: number;
+  /** Rows in one epoch. */
+  readonly size: number;
+  /** The rows at `indices` as a [indices.length, d_in] tensor; the caller disposes it. */
+  gather(indices: Int32Array): tf.Tensor2D;
+  dispose(): void;
+}
+
+/** A source over a dataset held in memory: uploaded once, batches gathered on the device. */
+export function tensorSource(data: Float32Array, d_in: number): BatchSource {
+  if (d_in <= 0 || data.length % d_in !== 0) throw new Error(`data of length ${data.length} is not a whole number of rows of width ${d_in}`);
+  const size = data.length / d_in;
+  const all = tf.tensor2d(data, [size, d_in]);
+  return {
+    d_in,
+    size,
+    gather: (indices) => tf.tidy(() => tf.gather(all, tf.tensor1d(indices, 'int32'))) as tf.Tensor2D,
+    dispose: () => all.dispose(),
+  };
+}

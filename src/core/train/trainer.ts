@@ -1,0 +1,172 @@
+import { tf } from '../tf';
+import { Rng } from '../rng';
+import { initWeights } from '../sae/init';
+import { disposeParams, paramsFromWeights, weightsFromParams, type SaeParams } from '../sae/model';
+import type { SaeWeights } from '../sae/weights';
+import { Adam } from './adam';
+import type { TrainConfig } from './config';
+import { lossTerms } from './losses';
+import type { StepMetrics } from './metrics';
+import { learningRate } from './schedule';
+import type { BatchSource } from './source';
+import { removeParallelComponent, unitRows } from './unitNorm';
+import { validateTrainConfig } from './validate';
+
+/**
+ * Trains one SAE on one batch source. Each `trainStep` queues a step on the device; reading
+ * metrics back (which stalls a GPU pipeline) happens only every `metricsEvery` steps.
+ */
+export class SaeTrainer {
+  readonly totalSteps: number;
+  readonly stepsPerEpoch: number;
+  private readonly params: SaeParams;
+  private readonly trainable: tf.Variable[];
+  private readonly adam: Adam;
+  /** Tokens since each latent last fired [d_sae]; lives in the trainer, not the model. */
+  private tokensSinceFired: tf.Tensor1D;
+  private order: Int32Array = new Int32Array(0);
+  private stepIndex = 0;
+
+  private constructor(
+    readonly config: TrainConfig,
+    private readonly source: BatchSource,
+    initial: SaeWeights,
+    private readonly dataSeed: number,
+  ) {
+    this.stepsPerEpoch = Math.floor(source.size / config.batchSize);
+    this.totalSteps = config.length.unit === 'steps' ? config.length.value : config.length.value * this.stepsPerEpoch;
+    this.params = paramsFromWeights(initial, config.init.biases);
+    this.trainable = Object.values(this.params).filter((v) => v.trainable);
+    this.adam = new Adam(this.trainable, config.optim.beta1, config.optim.beta2, config.optim.eps);
+    this.tokensSinceFired = tf.zeros([config.d_sae]);
+  }
+
+  /** Seeded: the same config, seed and source give the same weights on the same backend. */
+  static create(config: TrainConfig, source: BatchSource): SaeTrainer {
+    validateTrainConfig(config, source);
+    const rng = new Rng(config.seed);
+    const initRng = rng.fork();
+    const dataSeed = Math.floor(rng.next() * 2 ** 31);
+    let firstBatch: { data: Float32Array; rows: number } | undefined;
+    if (config.init.biases && config.init.bDecInit !== 'zeros') {
+      const rows = Math.min(config.batchSize, source.size);
+      const batch = source.gather(epochOrder(dataSeed, 0, source.size).subarray(0, rows));
+      firstBatch = { data: batch.dataSync() as Float32Array, rows };
+      batch.dispose();
+    }
+    return new SaeTrainer(config, source, initWeights(config.d_in, config.d_sae, config.init, initRng, firstBatch), dataSeed);
+  }
+
+  get step(): number {
+    return this.stepIndex;
+  }
+
+  get done(): boolean {
+    return this.stepIndex >= this.totalSteps;
+  }
+
+  /**
+   * One optimisation step. On metric steps (every `metricsEvery` and the last) it returns a promise of
+   * the step's metrics, read back asynchronously; otherwise null and nothing leaves the device.
+   */
+  trainStep(): Promise<StepMetrics> | null {
+    if (this.done) throw new Error('training is finished');
+    const { config } = this;
+    const lr = learningRate(config.optim, this.stepIndex, this.totalSteps);
+    const x = this.source.gather(this.nextIndices());
+    const dead = tf.tidy(() => tf.cast(tf.greaterEqual(this.tokensSinceFired, config.deadAfterTokens), 'float32')) as tf.Tensor1D;
+    const wantMetrics = (this.stepIndex + 1) % config.metricsEvery === 0 || this.stepIndex + 1 === this.totalSteps;
+
+    let kept: { fired: tf.Tensor1D; report?: tf.Tensor1D; termNames: string[] } | undefined;
+    const { value, grads } = tf.variableGrads(() => {
+      const r = lossTerms(this.params, x, config, dead);
+      const active = tf.cast(tf.greater(r.f, 0), 'float32');
+      const termNames = Object.keys(r.terms);
+      kept = {
+        fired: tf.keep(tf.greater(tf.sum(active, 0), 0) as tf.Tensor1D),
+        report: wantMetrics ? tf.keep(this.reportVector(x, r.xHat, active, r.total, Object.values(r.terms), dead)) : undefined,
+        termNames,
+      };
+      return r.total;
+    }, this.trainable);
+
+    const gradList = this.trainable.map((v) => grads[v.name]);
+    tf.tidy(() => this.adam.apply(this.prepareGradients(gradList), lr));
+    if (config.init.unitNormDecoder) tf.tidy(() => this.params.W_dec.assign(unitRows(this.params.W_dec)));
+
+    const previous = this.tokensSinceFired;
+    this.tokensSinceFired = tf.tidy(() => tf.where(kept!.fired, tf.zerosLike(previous), tf.add(previous, x.shape[0]))) as tf.Tensor1D;
+    previous.dispose();
+    tf.dispose([x, dead, value, kept!.fired, ...gradList]);
+
+    this.stepIndex += 1;
+    if (!kept!.report) return null;
+    return this.readReport(kept!.report, kept!.termNames, lr);
+  }
+
+  /** The current weights as plain arrays. */
+  snapshot(): Promise<SaeWeights> {
+    return weightsFromParams(this.params);
+  }
+
+  dispose(): void {
+    disposeParams(this.params);
+    this.adam.dispose();
+    this.tokensSinceFired.dispose();
+  }
+
+  /** Gradient clipping by global norm, then the unit-norm constraint's projection. */
+  private prepareGradients(grads: tf.Tensor[]): tf.Tensor[] {
+    let out = grads;
+    const clip = this.config.optim.clipGradNorm;
+    if (clip > 0) {
+      const norm = tf.sqrt(tf.addN(out.map((g) => tf.sum(tf.square(g)))));
+      // min(1, clip / norm) computed on the device: no readback in the hot loop.
+      const scale = tf.div(clip, tf.maximum(norm, clip));
+      out = out.map((g) => tf.mul(g, scale));
+    }
+    if (this.config.init.unitNormDecoder) {
+      const i = this.trainable.indexOf(this.params.W_dec);
+      out[i] = removeParallelComponent(out[i] as tf.Tensor2D, this.params.W_dec);
+    }
+    return out;
+  }
+
+  /** Everything a metrics step reports, packed in one vector so it comes back in one read. */
+  private reportVector(x: tf.Tensor2D, xHat: tf.Tensor2D, active: tf.Tensor, total: tf.Scalar, terms: tf.Scalar[], dead: tf.Tensor1D): tf.Tensor1D {
+    const residual = tf.sub(xHat, x);
+    const centred = tf.sub(x, tf.mean(x, 0, true));
+    return tf.stack([
+      total,
+      tf.mean(tf.square(residual)),
+      tf.div(tf.sum(tf.square(residual)), tf.maximum(tf.sum(tf.square(centred)), 1e-12)),
+      tf.div(tf.sum(active), x.shape[0]),
+      tf.mean(dead),
+      tf.norm(this.params.W_enc),
+      tf.norm(this.params.W_dec),
+      ...terms,
+    ]) as tf.Tensor1D;
+  }
+
+  private async readReport(report: tf.Tensor1D, termNames: string[], lr: number): Promise<StepMetrics> {
+    const step = this.stepIndex;
+    const values = await report.data();
+    report.dispose();
+    const [loss, mse, fvu, l0, deadFrac, encNorm, decNorm] = values;
+    const terms = Object.fromEntries(termNames.map((name, i) => [name, values[7 + i]]));
+    return { step, epoch: step / this.stepsPerEpoch, lr, loss, mse, fvu, l0, deadFrac, encNorm, decNorm, terms };
+  }
+
+  /** Row indices of the next batch: a fresh seeded permutation each epoch, last partial batch dropped. */
+  private nextIndices(): Int32Array {
+    const { batchSize } = this.config;
+    const inEpoch = this.stepIndex % this.stepsPerEpoch;
+    if (inEpoch === 0) this.order = epochOrder(this.dataSeed, this.stepIndex / this.stepsPerEpoch, this.source.size);
+    return this.order.subarray(inEpoch * batchSize, (inEpoch + 1) * batchSize);
+  }
+}
+
+/** The row order of one epoch: a function of the data seed and the epoch alone, so runs can resume. */
+function epochOrder(dataSeed: number, epoch: number, size: number): Int32Array {
+  return new Rng(dataSeed + Math.imul(epoch + 1, 0x9e3779b1)).permutation(size);
+}
