@@ -9,10 +9,29 @@ type GradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor | tf.Tensor[];
 export function withCustomGradient<T extends tf.Tensor>(
   forward: (x: T, save: tf.GradSaveFunc) => { value: tf.Tensor; gradFunc: GradFunc },
 ): (x: T) => T {
-  // tfjs types the variadic (inputs..., save) signature loosely; this is its documented use.
-  const op = tf.customGrad(forward as unknown as Parameters<typeof tf.customGrad>[0]);
+  const op = tf.customGrad(asCustomGradFunc(forward));
   return (x: T) => op(x) as T;
 }
+
+/** tfjs types customGrad's variadic (inputs..., save) signature loosely; this is its documented use. */
+function asCustomGradFunc(f: unknown): Parameters<typeof tf.customGrad>[0] {
+  return f as Parameters<typeof tf.customGrad>[0];
+}
+
+/**
+ * a [m, k] · b [k, n] whose backward pass uses explicit transposes instead of matMul's transpose
+ * flags: tfjs-wasm runs transposed products about 20× slower than plain ones (XNNPACK is used only
+ * for the plain layout), while a transpose is a cheap copy. See BENCHMARKS.md.
+ */
+export const matMul = tf.customGrad(
+  asCustomGradFunc((a: tf.Tensor2D, b: tf.Tensor2D, save: tf.GradSaveFunc) => {
+    save([a, b]);
+    return {
+      value: tf.matMul(a, b),
+      gradFunc: (dy: tf.Tensor2D, [sa, sb]: tf.Tensor2D[]) => [tf.matMul(dy, tf.transpose(sb)), tf.matMul(tf.transpose(sa), dy)],
+    };
+  }),
+) as (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D;
 
 /** The value of x with no gradient flowing back through it (PyTorch's `detach`). */
 export function detach<T extends tf.Tensor>(x: T): T {

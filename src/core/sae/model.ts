@@ -1,5 +1,5 @@
 import { tf } from '../tf';
-import { withCustomGradient } from '../ops';
+import { matMul, withCustomGradient } from '../ops';
 import type { Activation } from '../train/config';
 import type { SaeWeights } from './weights';
 
@@ -33,12 +33,12 @@ export function disposeParams(p: SaeParams): void {
 
 /** Pre-activations z = (x − b_dec) W_enc + b_enc: [batch, d_in] → [batch, d_sae]. */
 export function preActivations(p: SaeParams, x: tf.Tensor2D): tf.Tensor2D {
-  return tf.add(tf.matMul(tf.sub(x, p.b_dec), p.W_enc), p.b_enc);
+  return tf.add(matMul(tf.sub(x, p.b_dec) as tf.Tensor2D, p.W_enc), p.b_enc);
 }
 
 /** x̂ = f W_dec + b_dec: [batch, d_sae] → [batch, d_in]. */
 export function decode(p: SaeParams, f: tf.Tensor2D): tf.Tensor2D {
-  return tf.add(tf.matMul(f, p.W_dec), p.b_dec);
+  return tf.add(matMul(f, p.W_dec), p.b_dec);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { tf } from '../tf';
-import { detach, sumAll } from '../ops';
+import { detach, matMul, sumAll } from '../ops';
 import { forward, topKRelu, type SaeParams } from '../sae/model';
 import type { TrainConfig } from './config';
 import { weightPenalty } from './penalties';
@@ -50,7 +50,7 @@ function auxKLoss(
   coeff: number,
 ): tf.Scalar {
   const k = Math.min(kAux, z.shape[1]);
-  const residualHat = tf.matMul(topKRelu(z, k, dead), params.W_dec);
+  const residualHat = matMul(topKRelu(z, k, dead), params.W_dec);
   const error = tf.sum(tf.square(tf.sub(residualHat, residual)));
   const totalVariance = tf.sum(tf.square(tf.sub(x, tf.mean(x, 0, true))));
   // Few dead latents can only explain part of the residual: weigh the term by how many there are.

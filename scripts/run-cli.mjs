@@ -1,0 +1,33 @@
+// Bundles the TypeScript command-line runner with esbuild, then runs it. Bundling (rather than a TS
+// loader) resolves tfjs to its ES-module build, the only one that carries the gradient functions.
+import { build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const outfile = join(root, '.cache', 'lab.mjs');
+
+await build({
+  entryPoints: [join(root, 'src', 'cli', 'main.ts')],
+  outfile,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  mainFields: ['module', 'main'],
+  sourcemap: 'inline',
+  logLevel: 'warning',
+  // Node built-ins used by CommonJS dependencies (Emscripten's loader among them) inside an
+  // ES-module bundle need a real `require` and `__dirname`.
+  banner: {
+    js: [
+      "import { createRequire as __createRequire } from 'node:module';",
+      "import { fileURLToPath as __fileURLToPath } from 'node:url';",
+      'const require = __createRequire(import.meta.url);',
+      "const __filename = __fileURLToPath(import.meta.url);",
+      "const __dirname = __fileURLToPath(new URL('.', import.meta.url));",
+    ].join('\n'),
+  },
+  external: ['webgpu'],
+});
+await import(outfile);

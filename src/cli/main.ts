@@ -1,0 +1,87 @@
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { mnistPaperConfig, type ConfigOverrides } from '../core/presets';
+import { sweepPreset, type SweepEntry } from '../core/sweeps';
+import { tensorSource, type BatchSource } from '../core/train/source';
+import { validateTrainConfig } from '../core/train/validate';
+import { MNIST_PIXELS } from '../core/data/mnist';
+import { loadMnistNode } from '../io/mnist-node';
+import { initNodeBackend, type NodeBackend } from './nodeBackend';
+import { alignmentTable } from './report';
+import { trainSeeds, type TrainedEntry } from './trainSeeds';
+
+const USAGE = `Usage:
+  npm run lab -- train --config run.json --out DIR [--backend wasm|cpu]
+  npm run lab -- sweep --preset mnist-quick|mnist-paper --out DIR [--epochs E] [--seeds S] [--width W] [--backend wasm|cpu]
+
+run.json holds a (partial) training configuration, the same JSON the lab's URL encodes, on top of
+the paper's MNIST defaults, plus optional "name" and "seeds" (default [0, 1, 2]).`;
+
+const MNIST_HOOK = 'mnist.pixels';
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      config: { type: 'string' },
+      preset: { type: 'string' },
+      out: { type: 'string' },
+      epochs: { type: 'string' },
+      seeds: { type: 'string' },
+      width: { type: 'string' },
+      backend: { type: 'string', default: 'wasm' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help || !command) return console.log(USAGE);
+  if (command !== 'train' && command !== 'sweep') throw new UsageError(`unknown command '${command}'`);
+  if (!values.out) throw new UsageError('--out DIR is required');
+  if (values.backend !== 'wasm' && values.backend !== 'cpu') throw new UsageError(`--backend must be wasm or cpu (got '${values.backend}')`);
+
+  const { entries, seeds } = command === 'train' ? await runFile(values.config) : presetRun(values.preset, values);
+  for (const e of entries) validateTrainConfig(e.config);
+  console.log(`backend: ${await initNodeBackend(values.backend as NodeBackend)}`);
+  console.log(`seeds: ${seeds.join(', ')}`);
+  for (const e of entries) console.log(`${e.name}: ${JSON.stringify(e.config)}`);
+
+  const source = await mnistSource();
+  const results: TrainedEntry[] = [];
+  for (const entry of entries) results.push(await trainSeeds(entry, seeds, source, values.out, MNIST_HOOK));
+  source.dispose();
+  console.log(`\n${alignmentTable(results)}\nWritten to ${values.out}`);
+}
+
+async function mnistSource(): Promise<BatchSource> {
+  const mnist = await loadMnistNode();
+  return tensorSource(mnist.train.images, MNIST_PIXELS);
+}
+
+async function runFile(path: string | undefined): Promise<{ entries: SweepEntry[]; seeds: number[] }> {
+  if (!path) throw new UsageError('train needs --config run.json');
+  let parsed: { name?: string; seeds?: number[] } & ConfigOverrides;
+  try {
+    parsed = JSON.parse(await readFile(path, 'utf8'));
+  } catch (e) {
+    throw new Error(`${path}: not a readable JSON file (${(e as Error).message})`);
+  }
+  const { name = 'run', seeds = [0, 1, 2], ...overrides } = parsed;
+  if (!Array.isArray(seeds) || seeds.length === 0 || !seeds.every((s) => Number.isInteger(s) && s >= 0)) throw new Error(`${path}: "seeds" must be a non-empty list of whole numbers`);
+  return { entries: [{ name, config: mnistPaperConfig(overrides) }], seeds };
+}
+
+function presetRun(name: string | undefined, v: { epochs?: string; seeds?: string; width?: string }) {
+  if (!name) throw new UsageError('sweep needs --preset NAME');
+  const num = (s: string | undefined) => (s === undefined ? undefined : Number(s));
+  const preset = sweepPreset(name, { epochs: num(v.epochs), seeds: num(v.seeds), width: num(v.width) });
+  console.log(`${preset.name}: ${preset.description}`);
+  return { entries: preset.entries, seeds: preset.seeds };
+}
+
+class UsageError extends Error {}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  console.error(`error: ${(error as Error).message}`);
+  if (error instanceof UsageError) console.error(`\n${USAGE}`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,98 @@
+// Cross-seed alignment of N ≥ 2 SAEs trained with different seeds: every pair is aligned once and
+// the results are split into a plain-JSON summary (for alignment.json and headline numbers) and
+// per-feature typed arrays (for sorting and colouring features in the UI).
+
+import { DEFAULT_TAU, histogram, mean } from './metrics';
+import { alignPair, viewFromA, viewFromB, type DirectedMatch, type PairMetrics } from './pair';
+import { featureStability, referenceSharing, type FeatureStability, type ReferenceSharing } from './stability';
+import { checkWeightShapes, type SaeWeights } from '../sae/weights';
+
+export interface AlignSeedsOptions {
+  /** Threshold for "paired" and "shared"; default 0.7 as in the paper. */
+  tau?: number;
+  /** Seed whose features the across-seeds sharing counts are about; default 0. */
+  referenceSeed?: number;
+  /** Bins of each pair's matched-cosine histogram over [0, 1]; default 20. */
+  histogramBins?: number;
+  /** Called after each pair, e.g. to drive a progress bar (pairs are the slow part). */
+  onProgress?: (pairsDone: number, pairsTotal: number) => void;
+}
+
+export interface PairSummary extends PairMetrics {
+  /** Seed indices: A's features are the rows, B's the columns. */
+  seedA: number;
+  seedB: number;
+  /** Counts of decoder |cos| over the optimal matching's pairs, in equal bins over [0, 1]. */
+  matchedHistogram: number[];
+}
+
+/** Only numbers, strings and plain arrays: `JSON.stringify` gives alignment.json as is. */
+export interface AlignmentSummary {
+  seeds: number;
+  dIn: number;
+  dSae: number[];
+  tau: number;
+  pairs: PairSummary[];
+  /** Unweighted mean of each headline metric over all pairs. */
+  meanOverPairs: { mmcs: number; meanMatched: number; fracAboveTau: number; sharedFrac: number };
+  acrossSeeds: ReferenceSharing;
+}
+
+export interface AlignmentReport {
+  summary: AlignmentSummary;
+  /** features[s] describes seed s's features against every other seed (typed arrays, not JSON). */
+  features: FeatureStability[];
+}
+
+export async function alignSeeds(weights: SaeWeights[], options: AlignSeedsOptions = {}): Promise<AlignmentReport> {
+  const tau = options.tau ?? DEFAULT_TAU;
+  const referenceSeed = options.referenceSeed ?? 0;
+  const bins = options.histogramBins ?? 20;
+  checkInputs(weights, referenceSeed);
+
+  const n = weights.length;
+  const pairsTotal = (n * (n - 1)) / 2;
+  const pairs: PairSummary[] = [];
+  // against[s] maps each other seed t to s's features matched into t.
+  const against = weights.map(() => new Map<number, DirectedMatch>());
+  for (let a = 0; a < n; a++) {
+    for (let b = a + 1; b < n; b++) {
+      const pair = await alignPair(weights[a], weights[b], { tau });
+      against[a].set(b, viewFromA(pair));
+      against[b].set(a, viewFromB(pair));
+      const matchedOnly = pair.decoderMatched.filter((_, i) => pair.decoder.rowToCol[i] >= 0);
+      pairs.push({ seedA: a, seedB: b, ...pair.metrics, matchedHistogram: histogram(matchedOnly, bins) });
+      options.onProgress?.(pairs.length, pairsTotal);
+    }
+  }
+
+  const features = against.map((matches, s) => featureStability(s, weights[s].d_sae, matches));
+  const meanOf = (key: 'mmcs' | 'meanMatched' | 'fracAboveTau' | 'sharedFrac') => mean(pairs.map((p) => p[key]));
+  return {
+    summary: {
+      seeds: n,
+      dIn: weights[0].d_in,
+      dSae: weights.map((w) => w.d_sae),
+      tau,
+      pairs,
+      meanOverPairs: {
+        mmcs: meanOf('mmcs'),
+        meanMatched: meanOf('meanMatched'),
+        fracAboveTau: meanOf('fracAboveTau'),
+        sharedFrac: meanOf('sharedFrac'),
+      },
+      acrossSeeds: referenceSharing(features, referenceSeed),
+    },
+    features,
+  };
+}
+
+function checkInputs(weights: SaeWeights[], referenceSeed: number): void {
+  if (weights.length < 2) throw new Error(`cross-seed alignment needs at least 2 SAEs, got ${weights.length}`);
+  if (!Number.isInteger(referenceSeed) || referenceSeed < 0 || referenceSeed >= weights.length) {
+    throw new Error(`reference seed ${referenceSeed} is not one of the ${weights.length} SAEs`);
+  }
+  weights.forEach(checkWeightShapes);
+  const dIn = weights[0].d_in;
+  if (weights.some((w) => w.d_in !== dIn)) throw new Error('all SAEs must share d_in to be compared');
+}

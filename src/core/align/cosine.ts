@@ -1,0 +1,87 @@
+// Absolute cosine similarity between the features of two SAEs, computed with tfjs so the heavy
+// [nA, d] × [d, nB] product runs on whichever backend is active (WebGPU/WebGL in the browser).
+// Absolute, because a feature and its sign-flipped twin are the same feature up to the sign
+// convention of the code (the paper compares |cos|).
+
+import { tf } from '../tf';
+import type { SaeWeights } from '../sae/weights';
+
+/** A dense [rows, cols] matrix, row-major: values[i * cols + j]. */
+export interface SimilarityMatrix {
+  values: Float32Array;
+  rows: number;
+  cols: number;
+}
+
+/**
+ * |cos| between every row of `a` ([nA, dim]) and every row of `b` ([nB, dim]). A zero vector has
+ * cosine 0 with everything.
+ */
+export function absCosineMatrix(
+  a: Float32Array,
+  nA: number,
+  b: Float32Array,
+  nB: number,
+  dim: number,
+): Promise<SimilarityMatrix> {
+  if (a.length !== nA * dim || b.length !== nB * dim) {
+    throw new Error(`cosine inputs have ${a.length} and ${b.length} values, expected [${nA}, ${dim}] and [${nB}, ${dim}]`);
+  }
+  return absCosineOfRows(
+    () => tf.tensor2d(a, [nA, dim]),
+    () => tf.tensor2d(b, [nB, dim]),
+  );
+}
+
+/** Builds the row tensors inside one tidy scope so every intermediate is freed. */
+async function absCosineOfRows(
+  makeA: () => tf.Tensor2D,
+  makeB: () => tf.Tensor2D,
+): Promise<SimilarityMatrix> {
+  const similarity = tf.tidy(() => {
+    const product = tf.matMul(unitRows(makeA()), unitRows(makeB()), false, true);
+    // Rounding can push |cos| of (near-)parallel vectors a hair above 1.
+    return tf.minimum(tf.abs(product), 1);
+  });
+  try {
+    const [rows, cols] = similarity.shape;
+    return { values: (await similarity.data()) as Float32Array, rows, cols };
+  } finally {
+    similarity.dispose();
+  }
+}
+
+/**
+ * Scales every row to unit length; zero rows stay zero. Dividing by the row's largest |entry|
+ * first keeps the squared norm away from float32 underflow (tiny rows would otherwise get norm 0
+ * and divide to Inf/NaN) and away from overflow for huge ones.
+ */
+function unitRows(x: tf.Tensor2D): tf.Tensor2D {
+  const largest = tf.max(tf.abs(x), 1, true);
+  const isZero = tf.equal(largest, 0);
+  const scaled = tf.div(x, tf.where(isZero, tf.onesLike(largest), largest));
+  const norm = tf.sqrt(tf.sum(tf.square(scaled), 1, true));
+  // A zero row has norm 0; dividing it by 1 instead keeps it zero.
+  return tf.div(scaled, tf.where(isZero, tf.onesLike(norm), norm));
+}
+
+/** |cos| between the decoder directions (rows of W_dec) of two SAEs: [a.d_sae, b.d_sae]. */
+export function decoderCosine(a: SaeWeights, b: SaeWeights): Promise<SimilarityMatrix> {
+  checkSameInput(a, b);
+  return absCosineMatrix(a.W_dec, a.d_sae, b.W_dec, b.d_sae, a.d_in);
+}
+
+/** |cos| between the encoder vectors (columns of W_enc) of two SAEs: [a.d_sae, b.d_sae]. */
+export function encoderCosine(a: SaeWeights, b: SaeWeights): Promise<SimilarityMatrix> {
+  checkSameInput(a, b);
+  // W_enc is [d_in, d_sae]; the cosine wants one feature per row, i.e. W_encᵀ.
+  const encoderRows = (w: SaeWeights) => tf.transpose(tf.tensor2d(w.W_enc, [w.d_in, w.d_sae]));
+  return absCosineOfRows(
+    () => encoderRows(a),
+    () => encoderRows(b),
+  );
+}
+
+function checkSameInput(a: SaeWeights, b: SaeWeights): void {
+  if (a.d_in !== b.d_in) throw new Error(`cannot compare SAEs with d_in ${a.d_in} and ${b.d_in}`);
+}

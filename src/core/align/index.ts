@@ -1,0 +1,18 @@
+// Public surface of cross-seed alignment (see PAPER.md, "Cross-seed alignment").
+export { linearSumAssignment, assignmentTotal, type Assignment, type AssignmentOptions, type DenseMatrix } from './assignment';
+export { absCosineMatrix, decoderCosine, encoderCosine, type SimilarityMatrix } from './cosine';
+export {
+  DEFAULT_TAU,
+  columnMaxima,
+  fractionAtLeast,
+  fractionBestAtLeast,
+  histogram,
+  matchedSimilarities,
+  mean,
+  meanMatchedSimilarity,
+  meanMaxCosine,
+  rowMaxima,
+} from './metrics';
+export { alignPair, sharedPartners, viewFromA, viewFromB, type DirectedMatch, type MatchedSide, type PairAlignment, type PairMetrics, type PairOptions } from './pair';
+export { featureStability, referenceSharing, type FeatureStability, type ReferenceSharing } from './stability';
+export { alignSeeds, type AlignSeedsOptions, type AlignmentReport, type AlignmentSummary, type PairSummary } from './alignSeeds';

@@ -1,0 +1,135 @@
+// Alignment of two SAEs (A, B): similarity, optimal matching, the paper's metrics and its "shared"
+// criterion. Each similarity matrix is reduced to per-feature arrays as soon as it has been used, so
+// at most one [d_sae, d_sae] matrix is alive at a time.
+
+import { linearSumAssignment, type Assignment } from './assignment';
+import { decoderCosine, encoderCosine, type SimilarityMatrix } from './cosine';
+import {
+  DEFAULT_TAU,
+  fractionBestAtLeast,
+  matchedSimilarities,
+  meanMatchedSimilarity,
+  meanMaxCosine,
+} from './metrics';
+import type { SaeWeights } from '../sae/weights';
+
+export interface PairMetrics {
+  /** Mean max cosine of the decoder similarity (symmetric in A and B). */
+  mmcs: number;
+  /** Mean decoder |cos| over the optimal one-to-one decoder matching. */
+  meanMatched: number;
+  /** Fraction of A's features whose best decoder match is ≥ tau. */
+  fracAboveTau: number;
+  /** Number of A's features shared with B, and that count over A's d_sae. */
+  sharedCount: number;
+  sharedFrac: number;
+  /** The same two summaries on the encoder similarity, for comparison. */
+  encoderMmcs: number;
+  encoderMeanMatched: number;
+}
+
+/** Everything the multi-seed analysis needs from one pair, as per-feature arrays over A's features. */
+export interface PairAlignment {
+  metrics: PairMetrics;
+  /** Optimal one-to-one matching on decoder similarity (A rows, B columns). */
+  decoder: Assignment;
+  /** Decoder |cos| of each A feature with its decoder partner (0 when it has none). */
+  decoderMatched: Float32Array;
+  /** For each A feature its partner in B when shared (see `sharedPartners`), else -1. */
+  sharedPartner: Int32Array;
+}
+
+export interface PairOptions {
+  /** Threshold for "paired" and "shared"; the paper uses 0.7. */
+  tau?: number;
+}
+
+export async function alignPair(a: SaeWeights, b: SaeWeights, options: PairOptions = {}): Promise<PairAlignment> {
+  const tau = options.tau ?? DEFAULT_TAU;
+
+  const decoderSimilarity = await decoderCosine(a, b);
+  const decoder = maximumAssignment(decoderSimilarity);
+  const decoderMatched = matchedSimilarities(decoderSimilarity, decoder.rowToCol);
+  const mmcs = meanMaxCosine(decoderSimilarity);
+  const meanMatched = meanMatchedSimilarity(decoderSimilarity, decoder);
+  const fracAboveTau = fractionBestAtLeast(decoderSimilarity, tau);
+
+  const encoderSimilarity = await encoderCosine(a, b);
+  const encoder = maximumAssignment(encoderSimilarity);
+  const encoderMatched = matchedSimilarities(encoderSimilarity, encoder.rowToCol);
+  const encoderMmcs = meanMaxCosine(encoderSimilarity);
+  const encoderMeanMatched = meanMatchedSimilarity(encoderSimilarity, encoder);
+
+  const sharedPartner = sharedPartners(
+    { rowToCol: decoder.rowToCol, matched: decoderMatched },
+    { rowToCol: encoder.rowToCol, matched: encoderMatched },
+    tau,
+  );
+  const sharedCount = sharedPartner.reduce((n, j) => (j >= 0 ? n + 1 : n), 0);
+
+  return {
+    metrics: {
+      mmcs,
+      meanMatched,
+      fracAboveTau,
+      sharedCount,
+      sharedFrac: a.d_sae === 0 ? 0 : sharedCount / a.d_sae,
+      encoderMmcs,
+      encoderMeanMatched,
+    },
+    decoder,
+    decoderMatched,
+    sharedPartner,
+  };
+}
+
+function maximumAssignment(s: SimilarityMatrix): Assignment {
+  return linearSumAssignment(s.values, s.rows, s.cols, { maximize: true });
+}
+
+/** One similarity's matching seen from A: partner per feature and |cos| with it. */
+export interface MatchedSide {
+  rowToCol: Int32Array;
+  matched: Float32Array;
+}
+
+/**
+ * The paper's criterion: feature i of A is shared with B when the encoder matching and the decoder
+ * matching give it the same partner j and both matched similarities are ≥ tau. Returns j, or -1.
+ */
+export function sharedPartners(decoder: MatchedSide, encoder: MatchedSide, tau = DEFAULT_TAU): Int32Array {
+  const out = new Int32Array(decoder.rowToCol.length).fill(-1);
+  for (let i = 0; i < out.length; i++) {
+    const j = decoder.rowToCol[i];
+    if (j >= 0 && encoder.rowToCol[i] === j && decoder.matched[i] >= tau && encoder.matched[i] >= tau) out[i] = j;
+  }
+  return out;
+}
+
+/** A pair's per-feature results seen from one of its SAEs, indexed by that SAE's features. */
+export interface DirectedMatch {
+  /** Decoder-matching partner in the other SAE, or -1. */
+  partner: Int32Array;
+  /** Decoder |cos| with that partner (0 when there is none). */
+  matchedCosine: Float32Array;
+  /** Partner when shared, else -1. */
+  sharedPartner: Int32Array;
+}
+
+export function viewFromA(pair: PairAlignment): DirectedMatch {
+  return { partner: pair.decoder.rowToCol, matchedCosine: pair.decoderMatched, sharedPartner: pair.sharedPartner };
+}
+
+/** The same pair seen from B; a matching is one-to-one, so B's view is the inverse of A's. */
+export function viewFromB(pair: PairAlignment): DirectedMatch {
+  const partner = pair.decoder.colToRow;
+  const matchedCosine = new Float32Array(partner.length);
+  partner.forEach((i, j) => {
+    if (i >= 0) matchedCosine[j] = pair.decoderMatched[i];
+  });
+  const sharedPartner = new Int32Array(partner.length).fill(-1);
+  pair.sharedPartner.forEach((j, i) => {
+    if (j >= 0) sharedPartner[j] = i;
+  });
+  return { partner, matchedCosine, sharedPartner };
+}

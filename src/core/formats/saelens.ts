@@ -1,0 +1,192 @@
+/**
+ * SAELens on-disk layout: `cfg.json` plus `sae_weights.safetensors` holding W_enc [d_in, d_sae],
+ * b_enc [d_sae], W_dec [d_sae, d_in] and b_dec [d_in]. Works on file contents, not paths, so the caller
+ * decides where files live (download, zip, disk).
+ *
+ * Reading also accepts EleutherAI's `sparsify` layout (`sae.safetensors` with `encoder.weight`
+ * [d_sae, d_in], `encoder.bias`, `W_dec`, `b_dec`; always TopK), since it differs only in names and the
+ * encoder's orientation.
+ */
+import { checkWeightShapes, type SaeWeights } from '../sae/weights';
+import { assertFinite } from './finite';
+import { openSafetensors, writeSafetensors, type SafetensorsReader } from './safetensors';
+
+export type SaeArchitecture = { kind: 'relu' } | { kind: 'topk'; k: number };
+export type SaeLensDtype = 'float32' | 'float16';
+
+export const SAELENS_CFG_FILE = 'cfg.json';
+export const SAELENS_WEIGHTS_FILE = 'sae_weights.safetensors';
+export const SPARSIFY_WEIGHTS_FILE = 'sae.safetensors';
+
+export interface SaeLensFiles {
+  [SAELENS_CFG_FILE]: string;
+  [SAELENS_WEIGHTS_FILE]: Uint8Array;
+}
+
+export interface SaeLensWriteOptions {
+  /** Where the SAE reads activations, e.g. `blocks.3.hook_resid_post`; for MNIST, the lab's own label. */
+  hookName: string;
+  architecture: SaeArchitecture;
+  /** Storage precision of the weights; float32 unless said otherwise. */
+  dtype?: SaeLensDtype;
+  modelName?: string;
+  /** The lab's training settings, stored verbatim under `lab_training`. Must be JSON-serialisable. */
+  training?: object;
+}
+
+export function writeSaeLens(weights: SaeWeights, options: SaeLensWriteOptions): SaeLensFiles {
+  checkWeightShapes(weights);
+  const { d_in, d_sae } = weights;
+  const tensors = {
+    W_enc: { shape: [d_in, d_sae], data: weights.W_enc },
+    b_enc: { shape: [d_sae], data: weights.b_enc },
+    W_dec: { shape: [d_sae, d_in], data: weights.W_dec },
+    b_dec: { shape: [d_in], data: weights.b_dec },
+  };
+  for (const [name, { data }] of Object.entries(tensors)) assertFinite(data, `SAE weight ${name}`);
+  const dtype = options.dtype ?? 'float32';
+  const storage = dtype === 'float16' ? 'F16' : 'F32';
+  const { architecture } = options;
+  const cfg = {
+    architecture: architecture.kind === 'topk' ? 'topk' : 'standard',
+    d_in,
+    d_sae,
+    ...(architecture.kind === 'topk' ? { k: architecture.k } : {}),
+    // Older SAELens versions read the activation from these two keys instead of `architecture`.
+    activation_fn_str: architecture.kind,
+    activation_fn_kwargs: architecture.kind === 'topk' ? { k: architecture.k } : {},
+    dtype,
+    hook_name: options.hookName,
+    ...(options.modelName === undefined ? {} : { model_name: options.modelName }),
+    // The lab encodes f = act(W_enc(x − b_dec) + b_enc) on raw (unnormalised) inputs.
+    apply_b_dec_to_input: true,
+    normalize_activations: 'none',
+    ...(options.training === undefined ? {} : { lab_training: options.training }),
+  };
+  const safetensors = writeSafetensors(
+    Object.fromEntries(Object.entries(tensors).map(([name, t]) => [name, { dtype: storage, ...t }])),
+    { fileName: SAELENS_WEIGHTS_FILE, metadata: { format: 'pt' } },
+  );
+  return { [SAELENS_CFG_FILE]: JSON.stringify(cfg, null, 2), [SAELENS_WEIGHTS_FILE]: safetensors };
+}
+
+export interface SaeFileContents {
+  [SAELENS_CFG_FILE]: string;
+  [SAELENS_WEIGHTS_FILE]?: Uint8Array | ArrayBuffer;
+  [SPARSIFY_WEIGHTS_FILE]?: Uint8Array | ArrayBuffer;
+}
+
+export interface LoadedSae {
+  weights: SaeWeights;
+  architecture: SaeArchitecture;
+  hookName: string | null;
+  /** What `lab_training` held, if the lab wrote the file. */
+  training: unknown;
+  /** The whole parsed cfg.json. */
+  cfg: Record<string, unknown>;
+}
+
+/** Reads an SAE from its files' contents; `name` (e.g. a folder or URL) prefixes every error message. */
+export function readSaeLens(files: SaeFileContents, name = 'SAE'): LoadedSae {
+  const cfg = parseCfg(files[SAELENS_CFG_FILE], `${name}/${SAELENS_CFG_FILE}`);
+  const saelensBytes = files[SAELENS_WEIGHTS_FILE];
+  const sparsifyBytes = files[SPARSIFY_WEIGHTS_FILE];
+  const bytes = saelensBytes ?? sparsifyBytes;
+  if (!bytes) throw new Error(`${name}: needs ${SAELENS_WEIGHTS_FILE} or ${SPARSIFY_WEIGHTS_FILE} next to ${SAELENS_CFG_FILE}`);
+  const fileName = `${name}/${saelensBytes ? SAELENS_WEIGHTS_FILE : SPARSIFY_WEIGHTS_FILE}`;
+  const reader = openSafetensors(bytes, fileName);
+  const isSparsify = reader.entries.has('encoder.weight');
+  const architecture = architectureFromCfg(cfg, isSparsify, `${name}/${SAELENS_CFG_FILE}`);
+  const weights = isSparsify ? readSparsifyWeights(reader, cfg, name) : readSaeLensWeights(reader, cfg, name);
+  for (const key of ['W_enc', 'b_enc', 'W_dec', 'b_dec'] as const) assertFinite(weights[key], `${fileName}: tensor "${key}"`);
+  if (architecture.kind === 'topk' && architecture.k > weights.d_sae) {
+    throw new Error(`${name}/${SAELENS_CFG_FILE}: topk k=${architecture.k} exceeds d_sae=${weights.d_sae}`);
+  }
+  return {
+    weights,
+    architecture,
+    hookName: typeof cfg.hook_name === 'string' ? cfg.hook_name : null,
+    training: cfg.lab_training,
+    cfg,
+  };
+}
+
+function parseCfg(text: string, fileName: string): Record<string, unknown> {
+  let cfg: unknown;
+  try {
+    cfg = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${fileName}: not valid JSON (${(error as Error).message})`);
+  }
+  if (typeof cfg !== 'object' || cfg === null || Array.isArray(cfg)) throw new Error(`${fileName}: is not a JSON object`);
+  return cfg as Record<string, unknown>;
+}
+
+function positiveInteger(cfg: Record<string, unknown>, key: string, fileName: string): number {
+  const value = cfg[key];
+  if (!Number.isSafeInteger(value) || (value as number) <= 0) {
+    throw new Error(`${fileName}: "${key}" is ${JSON.stringify(value)}, expected a positive integer`);
+  }
+  return value as number;
+}
+
+/** Reads a float tensor and checks its shape against what cfg.json implies. */
+function readShaped(reader: SafetensorsReader, tensorName: string, expected: number[], meaning: string): Float32Array {
+  const { shape, data } = reader.readFloat32(tensorName);
+  if (shape.length !== expected.length || shape.some((dim, i) => dim !== expected[i])) {
+    throw new Error(`${reader.fileName}: tensor "${tensorName}" has shape [${shape.join(', ')}], expected ${meaning} = [${expected.join(', ')}] from cfg.json`);
+  }
+  return data;
+}
+
+function readSaeLensWeights(reader: SafetensorsReader, cfg: Record<string, unknown>, name: string): SaeWeights {
+  const cfgName = `${name}/${SAELENS_CFG_FILE}`;
+  const d_in = positiveInteger(cfg, 'd_in', cfgName);
+  const d_sae = positiveInteger(cfg, 'd_sae', cfgName);
+  return {
+    d_in,
+    d_sae,
+    W_enc: readShaped(reader, 'W_enc', [d_in, d_sae], '[d_in, d_sae]'),
+    b_enc: readShaped(reader, 'b_enc', [d_sae], '[d_sae]'),
+    W_dec: readShaped(reader, 'W_dec', [d_sae, d_in], '[d_sae, d_in]'),
+    b_dec: readShaped(reader, 'b_dec', [d_in], '[d_in]'),
+  };
+}
+
+function readSparsifyWeights(reader: SafetensorsReader, cfg: Record<string, unknown>, name: string): SaeWeights {
+  const cfgName = `${name}/${SAELENS_CFG_FILE}`;
+  if (cfg.skip_connection === true) throw new Error(`${cfgName}: skip_connection SAEs are not supported`);
+  const d_in = positiveInteger(cfg, 'd_in', cfgName);
+  const [d_sae] = reader.entries.get('encoder.weight')!.shape;
+  const cfgLatents = cfg.num_latents;
+  if (typeof cfgLatents === 'number' && cfgLatents > 0 && cfgLatents !== d_sae) {
+    throw new Error(`${reader.fileName}: encoder.weight has ${d_sae} latents but cfg.json num_latents is ${cfgLatents}`);
+  }
+  const encoderRows = readShaped(reader, 'encoder.weight', [d_sae, d_in], '[num_latents, d_in]');
+  return {
+    d_in,
+    d_sae,
+    W_enc: transpose(encoderRows, d_sae, d_in),
+    b_enc: readShaped(reader, 'encoder.bias', [d_sae], '[num_latents]'),
+    W_dec: readShaped(reader, 'W_dec', [d_sae, d_in], '[num_latents, d_in]'),
+    b_dec: readShaped(reader, 'b_dec', [d_in], '[d_in]'),
+  };
+}
+
+function transpose(matrix: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(matrix.length);
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) out[c * rows + r] = matrix[r * cols + c];
+  }
+  return out;
+}
+
+function architectureFromCfg(cfg: Record<string, unknown>, isSparsify: boolean, fileName: string): SaeArchitecture {
+  const kwargs = cfg.activation_fn_kwargs as Record<string, unknown> | undefined;
+  const declared = cfg.architecture ?? (isSparsify ? 'topk' : cfg.activation_fn_str) ?? 'standard';
+  if (declared === 'standard' || declared === 'relu') return { kind: 'relu' };
+  if (declared !== 'topk') throw new Error(`${fileName}: architecture ${JSON.stringify(declared)} is not supported (standard, topk)`);
+  const k = cfg.k ?? kwargs?.k;
+  if (!Number.isSafeInteger(k) || (k as number) <= 0) throw new Error(`${fileName}: topk needs a positive integer k, got ${JSON.stringify(k)}`);
+  return { kind: 'topk', k: k as number };
+}
