@@ -8,11 +8,13 @@ import { MNIST_PIXELS } from '../core/data/mnist';
 import { loadMnistNode } from '../io/mnist-node';
 import { initNodeBackend, type NodeBackend } from './nodeBackend';
 import { alignmentTable } from './report';
+import { runBench } from './bench';
 import { trainSeeds, type TrainedEntry } from './trainSeeds';
 
 const USAGE = `Usage:
   npm run lab -- train --config run.json --out DIR [--backend wasm|cpu]
   npm run lab -- sweep --preset mnist-quick|mnist-paper --out DIR [--epochs E] [--seeds S] [--width W] [--backend wasm|cpu]
+  npm run bench
 
 run.json holds a (partial) training configuration, the same JSON the lab's URL encodes, on top of
 the paper's MNIST defaults, plus optional "name" and "seeds" (default [0, 1, 2]).`;
@@ -35,6 +37,7 @@ async function main(argv: string[]): Promise<void> {
     },
   });
   if (values.help || !command) return console.log(USAGE);
+  if (command === 'bench') return void (await runBench(['wasm', 'cpu'], 7));
   if (command !== 'train' && command !== 'sweep') throw new UsageError(`unknown command '${command}'`);
   if (!values.out) throw new UsageError('--out DIR is required');
   if (values.backend !== 'wasm' && values.backend !== 'cpu') throw new UsageError(`--backend must be wasm or cpu (got '${values.backend}')`);

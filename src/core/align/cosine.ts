@@ -17,7 +17,7 @@ export interface SimilarityMatrix {
  * |cos| between every row of `a` ([nA, dim]) and every row of `b` ([nB, dim]). A zero vector has
  * cosine 0 with everything.
  */
-export function absCosineMatrix(
+export async function absCosineMatrix(
   a: Float32Array,
   nA: number,
   b: Float32Array,
@@ -39,7 +39,9 @@ async function absCosineOfRows(
   makeB: () => tf.Tensor2D,
 ): Promise<SimilarityMatrix> {
   const similarity = tf.tidy(() => {
-    const product = tf.matMul(unitRows(makeA()), unitRows(makeB()), false, true);
+    // An explicit transpose, not matMul's transposeB flag: tfjs-wasm and -cpu run flagged products
+    // about 20× slower (see src/core/ops.ts).
+    const product = tf.matMul(unitRows(makeA()), tf.transpose(unitRows(makeB())));
     // Rounding can push |cos| of (near-)parallel vectors a hair above 1.
     return tf.minimum(tf.abs(product), 1);
   });
@@ -66,13 +68,13 @@ function unitRows(x: tf.Tensor2D): tf.Tensor2D {
 }
 
 /** |cos| between the decoder directions (rows of W_dec) of two SAEs: [a.d_sae, b.d_sae]. */
-export function decoderCosine(a: SaeWeights, b: SaeWeights): Promise<SimilarityMatrix> {
+export async function decoderCosine(a: SaeWeights, b: SaeWeights): Promise<SimilarityMatrix> {
   checkSameInput(a, b);
   return absCosineMatrix(a.W_dec, a.d_sae, b.W_dec, b.d_sae, a.d_in);
 }
 
 /** |cos| between the encoder vectors (columns of W_enc) of two SAEs: [a.d_sae, b.d_sae]. */
-export function encoderCosine(a: SaeWeights, b: SaeWeights): Promise<SimilarityMatrix> {
+export async function encoderCosine(a: SaeWeights, b: SaeWeights): Promise<SimilarityMatrix> {
   checkSameInput(a, b);
   // W_enc is [d_in, d_sae]; the cosine wants one feature per row, i.e. W_encᵀ.
   const encoderRows = (w: SaeWeights) => tf.transpose(tf.tensor2d(w.W_enc, [w.d_in, w.d_sae]));

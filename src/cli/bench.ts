@@ -1,0 +1,54 @@
+import os from 'node:os';
+import { tf } from '../core/tf';
+import { mnistPaperConfig } from '../core/presets';
+import { tensorSource } from '../core/train/source';
+import { SaeTrainer } from '../core/train/trainer';
+import type { TrainConfig } from '../core/train/config';
+import { initNodeBackend, type NodeBackend } from './nodeBackend';
+
+export interface StepTiming {
+  backend: string;
+  shape: string;
+  msPerStep: number;
+  stepsPerSecond: number;
+  gflops: number;
+}
+
+/** Multiply-adds of one dense ReLU SAE step: forward (2 products) and backward (4), 2 FLOPs each. */
+export function stepFlops(c: TrainConfig): number {
+  return 6 * 2 * c.batchSize * c.d_in * c.d_sae;
+}
+
+/** Median time of a training step at `config`'s shape, after warm-up, on random data. */
+export async function timeTrainingStep(config: TrainConfig, steps: number): Promise<number> {
+  const data = new Float32Array(config.batchSize * 4 * config.d_in).map((_, i) => (i * 2654435761) % 997 / 997);
+  const source = tensorSource(data, config.d_in);
+  const trainer = SaeTrainer.create({ ...config, length: { unit: 'steps', value: steps + 2 }, metricsEvery: 1_000_000 }, source);
+  const sync = async () => void (await trainer.snapshot());
+  trainer.trainStep();
+  await sync();
+  const times: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const t0 = performance.now();
+    trainer.trainStep();
+    await sync(); // a read-back forces the step to finish on asynchronous backends
+    times.push(performance.now() - t0);
+  }
+  trainer.dispose();
+  source.dispose();
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+export async function runBench(backends: NodeBackend[], steps: number): Promise<StepTiming[]> {
+  const config = mnistPaperConfig();
+  console.log(`machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.version}, tfjs ${tf.version_core}`);
+  const results: StepTiming[] = [];
+  for (const backend of backends) {
+    await initNodeBackend(backend);
+    const ms = await timeTrainingStep(config, backend === 'cpu' ? Math.min(steps, 3) : steps);
+    results.push({ backend, shape: `MNIST paper: batch ${config.batchSize}, ${config.d_in}→${config.d_sae} ReLU`, msPerStep: ms, stepsPerSecond: 1000 / ms, gflops: stepFlops(config) / ms / 1e6 });
+  }
+  console.log(['backend  shape                                   ms/step  steps/s  GFLOP/s', ...results.map((r) => `${r.backend.padEnd(8)} ${r.shape.padEnd(39)} ${r.msPerStep.toFixed(0).padStart(7)}  ${r.stepsPerSecond.toFixed(2).padStart(7)}  ${r.gflops.toFixed(1).padStart(7)}`)].join('\n'));
+  return results;
+}

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { absCosineMatrix, decoderCosine, encoderCosine } from '../../../src/core/align/cosine';
+import { dot, gaussian, randomSae, seededRandom } from './helpers';
+import type { SaeWeights } from '../../../src/core/sae/weights';
+
+/** |cos| of two vectors in double precision; 0 when either is zero. */
+function referenceAbsCosine(x: ArrayLike<number>, y: ArrayLike<number>): number {
+  const norms = Math.sqrt(dot(x, x)) * Math.sqrt(dot(y, y));
+  return norms === 0 ? 0 : Math.abs(dot(x, y)) / norms;
+}
+
+const decoderRow = (w: SaeWeights, j: number) => w.W_dec.subarray(j * w.d_in, (j + 1) * w.d_in);
+const encoderColumn = (w: SaeWeights, j: number) => Float64Array.from({ length: w.d_in }, (_, i) => w.W_enc[i * w.d_sae + j]);
+
+describe('absolute cosine similarity', () => {
+  it('matches a double-precision loop on random rows, with nA ≠ nB', async () => {
+    const random = seededRandom(11);
+    const [nA, nB, dim] = [7, 5, 9];
+    const a = Float32Array.from({ length: nA * dim }, () => gaussian(random));
+    const b = Float32Array.from({ length: nB * dim }, () => gaussian(random));
+    const s = await absCosineMatrix(a, nA, b, nB, dim);
+    expect([s.rows, s.cols]).toEqual([nA, nB]);
+    for (let i = 0; i < nA; i++) {
+      for (let j = 0; j < nB; j++) {
+        const expected = referenceAbsCosine(a.subarray(i * dim, (i + 1) * dim), b.subarray(j * dim, (j + 1) * dim));
+        expect(s.values[i * nB + j]).toBeCloseTo(expected, 5);
+      }
+    }
+  });
+
+  it('is the absolute value: a sign-flipped, rescaled copy has similarity 1', async () => {
+    const random = seededRandom(12);
+    const dim = 6;
+    const a = Float32Array.from({ length: dim }, () => gaussian(random));
+    const flipped = a.map((x) => -3.5 * x);
+    const s = await absCosineMatrix(a, 1, flipped, 1, dim);
+    expect(s.values[0]).toBeCloseTo(1, 6);
+    expect(s.values[0]).toBeLessThanOrEqual(1);
+  });
+
+  it('gives 0, not NaN, for zero vectors, and handles vectors too small to square in float32', async () => {
+    const dim = 4;
+    const a = new Float32Array([0, 0, 0, 0, 1e-25, 2e-25, 0, 0]);
+    const b = new Float32Array([0, 0, 0, 0, 1, 2, 0, 0, 3, 0, 0, 4]);
+    const s = await absCosineMatrix(a, 2, b, 3, dim);
+    expect(Array.from(s.values.subarray(0, 3))).toEqual([0, 0, 0]);
+    expect(s.values[3]).toBe(0);
+    expect(s.values[4]).toBeCloseTo(1, 6);
+    expect(s.values[5]).toBeCloseTo(referenceAbsCosine([1, 2, 0, 0], [3, 0, 0, 4]), 6);
+  });
+
+  it('compares decoder rows and encoder columns of two SAEs', async () => {
+    const random = seededRandom(13);
+    const a = randomSae(8, 6, random);
+    const b = randomSae(8, 4, random);
+    const decoder = await decoderCosine(a, b);
+    const encoder = await encoderCosine(a, b);
+    for (let i = 0; i < a.d_sae; i++) {
+      for (let j = 0; j < b.d_sae; j++) {
+        expect(decoder.values[i * b.d_sae + j]).toBeCloseTo(referenceAbsCosine(decoderRow(a, i), decoderRow(b, j)), 5);
+        expect(encoder.values[i * b.d_sae + j]).toBeCloseTo(referenceAbsCosine(encoderColumn(a, i), encoderColumn(b, j)), 5);
+      }
+    }
+  });
+
+  it('refuses SAEs with different input sizes', async () => {
+    const random = seededRandom(14);
+    await expect(decoderCosine(randomSae(8, 4, random), randomSae(6, 4, random))).rejects.toThrow(/d_in/);
+  });
+});
