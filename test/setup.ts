@@ -4,5 +4,7 @@ import '../src/core/tf';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 
+// IS_TEST silences tfjs's advice to install tfjs-node (not installable offline) in every file.
+tf.env().set('IS_TEST', true);
 await tf.setBackend('cpu');
 await tf.ready();

@@ -7,6 +7,11 @@ export interface BatchSource {
   readonly size: number;
   /** The rows at `indices` as a [indices.length, d_in] tensor; the caller disposes it. */
   gather(indices: Int32Array): tf.Tensor2D;
+  /**
+   * The same rows as plain numbers, without a device read-back: synchronous reads are broken on
+   * WebGPU in workers (the device is lost), and asynchronous ones would make setup async.
+   */
+  rowsOnHost(indices: Int32Array): Float32Array;
   dispose(): void;
 }
 
@@ -19,6 +24,11 @@ export function tensorSource(data: Float32Array, d_in: number): BatchSource {
     d_in,
     size,
     gather: (indices) => tf.tidy(() => tf.gather(all, tf.tensor1d(indices, 'int32'))) as tf.Tensor2D,
+    rowsOnHost: (indices) => {
+      const out = new Float32Array(indices.length * d_in);
+      indices.forEach((row, i) => out.set(data.subarray(row * d_in, (row + 1) * d_in), i * d_in));
+      return out;
+    },
     dispose: () => all.dispose(),
   };
 }

@@ -24,6 +24,9 @@ export class SaeTrainer {
   private readonly adam: Adam;
   /** Tokens since each latent last fired [d_sae]; lives in the trainer, not the model. */
   private tokensSinceFired: tf.Tensor1D;
+  /** Inputs each latent fired on since the last `takeFiringCounts` [d_sae], and how many inputs that was. */
+  private firingCounts: tf.Tensor1D;
+  private inputsCounted = 0;
   private order: Int32Array = new Int32Array(0);
   private stepIndex = 0;
 
@@ -39,6 +42,7 @@ export class SaeTrainer {
     this.trainable = Object.values(this.params).filter((v) => v.trainable);
     this.adam = new Adam(this.trainable, config.optim.beta1, config.optim.beta2, config.optim.eps);
     this.tokensSinceFired = tf.zeros([config.d_sae]);
+    this.firingCounts = tf.zeros([config.d_sae]);
   }
 
   /** Seeded: the same config, seed and source give the same weights on the same backend. */
@@ -50,9 +54,7 @@ export class SaeTrainer {
     let firstBatch: { data: Float32Array; rows: number } | undefined;
     if (config.init.biases && config.init.bDecInit !== 'zeros') {
       const rows = Math.min(config.batchSize, source.size);
-      const batch = source.gather(epochOrder(dataSeed, 0, source.size).subarray(0, rows));
-      firstBatch = { data: batch.dataSync() as Float32Array, rows };
-      batch.dispose();
+      firstBatch = { data: source.rowsOnHost(epochOrder(dataSeed, 0, source.size).subarray(0, rows)), rows };
     }
     return new SaeTrainer(config, source, initWeights(config.d_in, config.d_sae, config.init, initRng, firstBatch), dataSeed);
   }
@@ -77,13 +79,13 @@ export class SaeTrainer {
     const dead = tf.tidy(() => tf.cast(tf.greaterEqual(this.tokensSinceFired, config.deadAfterTokens), 'float32')) as tf.Tensor1D;
     const wantMetrics = (this.stepIndex + 1) % config.metricsEvery === 0 || this.stepIndex + 1 === this.totalSteps;
 
-    let kept: { fired: tf.Tensor1D; report?: tf.Tensor1D; termNames: string[] } | undefined;
+    let kept: { firedOn: tf.Tensor1D; report?: tf.Tensor1D; termNames: string[] } | undefined;
     const { value, grads } = tf.variableGrads(() => {
       const r = lossTerms(this.params, x, config, dead);
       const active = tf.cast(tf.greater(r.f, 0), 'float32');
       const termNames = Object.keys(r.terms);
       kept = {
-        fired: tf.keep(tf.greater(tf.sum(active, 0), 0) as tf.Tensor1D),
+        firedOn: tf.keep(tf.sum(active, 0) as tf.Tensor1D),
         report: wantMetrics ? tf.keep(this.reportVector(x, r.xHat, active, r.total, Object.values(r.terms), dead)) : undefined,
         termNames,
       };
@@ -95,9 +97,11 @@ export class SaeTrainer {
     if (config.init.unitNormDecoder) tf.tidy(() => this.params.W_dec.assign(unitRows(this.params.W_dec)));
 
     const previous = this.tokensSinceFired;
-    this.tokensSinceFired = tf.tidy(() => tf.where(kept!.fired, tf.zerosLike(previous), tf.add(previous, x.shape[0]))) as tf.Tensor1D;
-    previous.dispose();
-    tf.dispose([x, dead, value, kept!.fired, ...gradList]);
+    this.tokensSinceFired = tf.tidy(() => tf.where(tf.greater(kept!.firedOn, 0), tf.zerosLike(previous), tf.add(previous, x.shape[0]))) as tf.Tensor1D;
+    const counts = this.firingCounts;
+    this.firingCounts = tf.add(counts, kept!.firedOn);
+    this.inputsCounted += x.shape[0];
+    tf.dispose([previous, counts, x, dead, value, kept!.firedOn, ...gradList]);
 
     this.stepIndex += 1;
     if (!kept!.report) return null;
@@ -109,10 +113,29 @@ export class SaeTrainer {
     return weightsFromParams(this.params);
   }
 
+  /**
+   * On how many training inputs each latent fired since the previous call [d_sae], and how many
+   * inputs that was; counting then starts afresh. The counts add up on the device every step and
+   * are read only here, so firing frequencies cost no read-back per step. (float32 counts are exact
+   * up to 2^24 inputs between two calls.)
+   */
+  async takeFiringCounts(): Promise<{ counts: Float32Array; inputs: number }> {
+    const counts = this.firingCounts;
+    const inputs = this.inputsCounted;
+    this.firingCounts = tf.zeros([this.config.d_sae]);
+    this.inputsCounted = 0;
+    try {
+      return { counts: (await counts.data()) as Float32Array, inputs };
+    } finally {
+      counts.dispose();
+    }
+  }
+
   dispose(): void {
     disposeParams(this.params);
     this.adam.dispose();
     this.tokensSinceFired.dispose();
+    this.firingCounts.dispose();
   }
 
   /** Gradient clipping by global norm, then the unit-norm constraint's projection. */
