@@ -14,6 +14,8 @@ import { trainSeeds, type TrainedEntry } from './trainSeeds';
 const USAGE = `Usage:
   npm run lab -- train --config run.json --out DIR [--backend wasm|cpu]
   npm run lab -- sweep --preset mnist-quick|mnist-paper --out DIR [--epochs E] [--seeds S] [--width W] [--backend wasm|cpu]
+
+Both take --images N to train on the first N MNIST training images only.
   npm run bench
 
 run.json holds a (partial) training configuration, the same JSON the lab's URL encodes, on top of
@@ -32,6 +34,7 @@ async function main(argv: string[]): Promise<void> {
       epochs: { type: 'string' },
       seeds: { type: 'string' },
       width: { type: 'string' },
+      images: { type: 'string' },
       backend: { type: 'string', default: 'wasm' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -48,16 +51,26 @@ async function main(argv: string[]): Promise<void> {
   console.log(`seeds: ${seeds.join(', ')}`);
   for (const e of entries) console.log(`${e.name}: ${JSON.stringify(e.config)}`);
 
-  const source = await mnistSource();
+  const source = await mnistSource(positiveOption(values.images, '--images'));
   const results: TrainedEntry[] = [];
   for (const entry of entries) results.push(await trainSeeds(entry, seeds, source, values.out, MNIST_HOOK));
   source.dispose();
   console.log(`\n${alignmentTable(results)}\nWritten to ${values.out}`);
 }
 
-async function mnistSource(): Promise<BatchSource> {
-  const mnist = await loadMnistNode();
-  return tensorSource(mnist.train.images, MNIST_PIXELS);
+/** The MNIST training images, or only the first `limit` of them (quick trials, tests). */
+async function mnistSource(limit?: number): Promise<BatchSource> {
+  const { train } = await loadMnistNode();
+  const rows = Math.min(train.count, limit ?? Infinity);
+  if (rows < train.count) console.log(`data: the first ${rows} of ${train.count} MNIST training images`);
+  return tensorSource(train.images.subarray(0, rows * MNIST_PIXELS), MNIST_PIXELS);
+}
+
+function positiveOption(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${name} must be a positive whole number (got '${value}')`);
+  return n;
 }
 
 async function runFile(path: string | undefined): Promise<{ entries: SweepEntry[]; seeds: number[] }> {
@@ -69,14 +82,16 @@ async function runFile(path: string | undefined): Promise<{ entries: SweepEntry[
     throw new Error(`${path}: not a readable JSON file (${(e as Error).message})`);
   }
   const { name = 'run', seeds = [0, 1, 2], ...overrides } = parsed;
+  const known = new Set(Object.keys(mnistPaperConfig()));
+  const unknown = Object.keys(overrides).filter((k) => !known.has(k));
+  if (unknown.length > 0) throw new Error(`${path}: unknown field(s) ${unknown.join(', ')}; known: name, seeds, ${[...known].join(', ')}`);
   if (!Array.isArray(seeds) || seeds.length === 0 || !seeds.every((s) => Number.isInteger(s) && s >= 0)) throw new Error(`${path}: "seeds" must be a non-empty list of whole numbers`);
   return { entries: [{ name, config: mnistPaperConfig(overrides) }], seeds };
 }
 
 function presetRun(name: string | undefined, v: { epochs?: string; seeds?: string; width?: string }) {
   if (!name) throw new UsageError('sweep needs --preset NAME');
-  const num = (s: string | undefined) => (s === undefined ? undefined : Number(s));
-  const preset = sweepPreset(name, { epochs: num(v.epochs), seeds: num(v.seeds), width: num(v.width) });
+  const preset = sweepPreset(name, { epochs: positiveOption(v.epochs, '--epochs'), seeds: positiveOption(v.seeds, '--seeds'), width: positiveOption(v.width, '--width') });
   console.log(`${preset.name}: ${preset.description}`);
   return { entries: preset.entries, seeds: preset.seeds };
 }

@@ -1,0 +1,71 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { readSaeLens } from '../../src/core/formats/saelens';
+
+const run = promisify(execFile);
+
+/** Runs `npm run lab -- …` the way a user does; resolves even when the command fails. */
+async function lab(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run('node', ['scripts/run-cli.mjs', ...args], { maxBuffer: 16 << 20 });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+describe('the headless runner', () => {
+  it('runs a scaled-down sweep: prints the alignment table and writes SAELens SAEs, metrics and alignment.json', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'lab-sweep-'));
+    const r = await lab('sweep', '--preset', 'mnist-quick', '--out', out, '--epochs', '1', '--width', '16', '--seeds', '2', '--images', '1024');
+    expect(r.stderr).not.toMatch(/error:/);
+    expect(r.code).toBe(0);
+    const table = r.stdout.slice(r.stdout.indexOf('configuration'));
+    for (const name of ['l2-off', 'l2-on']) expect(table).toMatch(new RegExp(`${name}\\s+0\\.\\d{3}\\s+0\\.\\d{3}\\s+\\d+\\.\\d%`));
+
+    expect((await readdir(out)).sort()).toEqual(['l2-off', 'l2-on']);
+    for (const seed of [0, 1]) {
+      const dir = join(out, 'l2-on', `seed-${seed}`);
+      const sae = readSaeLens({ 'cfg.json': await readFile(join(dir, 'cfg.json'), 'utf8'), 'sae_weights.safetensors': new Uint8Array(await readFile(join(dir, 'sae_weights.safetensors'))) });
+      expect([sae.weights.d_in, sae.weights.d_sae]).toEqual([784, 16]);
+      const metrics = (await readFile(join(dir, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+      expect(metrics.at(-1).step).toBe(2); // 1024 images / batch 512 = 2 steps
+      expect(metrics.at(-1).terms.penalty).toBeGreaterThan(0);
+    }
+    const alignment = JSON.parse(await readFile(join(out, 'l2-on', 'alignment.json'), 'utf8'));
+    expect(alignment.seeds).toBe(2);
+    expect(alignment.pairs).toHaveLength(1);
+    expect(alignment.pairs[0].mmcs).toBeGreaterThan(0);
+  });
+
+  it('trains a run file and refuses bad ones, naming the file and the field', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lab-train-'));
+    const good = join(dir, 'run.json');
+    await writeFile(good, JSON.stringify({ name: 'tiny', seeds: [3], d_sae: 8, batchSize: 256, length: { unit: 'steps', value: 3 }, penalty: { kind: 'l2', coeff: 1e-4 } }));
+    const ok = await lab('train', '--config', good, '--out', join(dir, 'out'), '--images', '512');
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/tiny\s+–/); // one seed: no alignment
+    expect(JSON.parse(await readFile(join(dir, 'out', 'tiny', 'seed-3', 'cfg.json'), 'utf8')).d_sae).toBe(8);
+
+    const typo = join(dir, 'typo.json');
+    await writeFile(typo, JSON.stringify({ widht: 8 }));
+    const t = await lab('train', '--config', typo, '--out', join(dir, 'x'));
+    expect(t.code).not.toBe(0);
+    expect(t.stderr).toMatch(/typo\.json: unknown field\(s\) widht/);
+
+    const absurd = join(dir, 'absurd.json');
+    await writeFile(absurd, JSON.stringify({ activation: { kind: 'topk', k: 5000, auxkCoeff: 0, kAux: 1 } }));
+    const a = await lab('train', '--config', absurd, '--out', join(dir, 'y'));
+    expect(a.code).not.toBe(0);
+    expect(a.stderr).toMatch(/k = 5000 is larger than the width d_sae = 1568/);
+
+    const broken = join(dir, 'broken.json');
+    await writeFile(broken, '{ not json');
+    expect((await lab('train', '--config', broken, '--out', join(dir, 'z'))).stderr).toMatch(/broken\.json: not a readable JSON file/);
+  });
+});
