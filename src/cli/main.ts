@@ -12,8 +12,8 @@ import { runBench } from './bench';
 import { trainSeeds, type TrainedEntry } from './trainSeeds';
 
 const USAGE = `Usage:
-  npm run lab -- train --config run.json --out DIR [--backend wasm|cpu]
-  npm run lab -- sweep --preset mnist-quick|mnist-paper --out DIR [--epochs E] [--seeds S] [--width W] [--backend wasm|cpu]
+  npm run lab -- train --config run.json --out DIR [--backend wasm|cpu|webgpu]
+  npm run lab -- sweep --preset mnist-quick|mnist-paper --out DIR [--epochs E] [--seeds S] [--width W] [--backend wasm|cpu|webgpu]
 
 Both take --images N to train on the first N MNIST training images only.
   npm run bench
@@ -43,7 +43,7 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'bench') return void (await runBench(['wasm', 'cpu'], 7));
   if (command !== 'train' && command !== 'sweep') throw new UsageError(`unknown command '${command}'`);
   if (!values.out) throw new UsageError('--out DIR is required');
-  if (values.backend !== 'wasm' && values.backend !== 'cpu') throw new UsageError(`--backend must be wasm or cpu (got '${values.backend}')`);
+  if (!['wasm', 'cpu', 'webgpu'].includes(values.backend!)) throw new UsageError(`--backend must be wasm, cpu or webgpu (got '${values.backend}')`);
 
   const { entries, seeds } = command === 'train' ? await runFile(values.config) : presetRun(values.preset, values);
   for (const e of entries) validateTrainConfig(e.config);
