@@ -1,0 +1,96 @@
+#!/usr/bin/env python3
+"""NumPy reference for `npm run bench`: the same SAE training step and cross-seed assignment as the
+lab, on the same machine, so the lab's timings can be printed as ratios. Never part of the product.
+
+Prints one JSON object on stdout. Usage: bench_numpy.py [--steps N] [--assign 1568,4096]
+"""
+import argparse
+import json
+import os
+import platform
+import time
+
+import numpy as np
+
+
+def median_ms(fn, repeats):
+    fn()  # warm-up
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t0) * 1000)
+    return float(np.median(times))
+
+
+def relu_sae_step(batch, d_in, d_sae, steps):
+    """Forward, backward and Adam for MSE + 0.1·mean|f| with a unit-norm decoder, float32."""
+    rng = np.random.default_rng(0)
+    x = rng.random((batch, d_in), dtype=np.float32)
+    W_dec = rng.standard_normal((d_sae, d_in), dtype=np.float32)
+    W_dec /= np.linalg.norm(W_dec, axis=1, keepdims=True)
+    params = {"W_enc": W_dec.T.copy(), "b_enc": np.zeros(d_sae, np.float32), "W_dec": W_dec, "b_dec": np.zeros(d_in, np.float32)}
+    m = {k: np.zeros_like(v) for k, v in params.items()}
+    v = {k: np.zeros_like(v) for k, v in params.items()}
+    t = [0]
+
+    def step():
+        p = params
+        xc = x - p["b_dec"]
+        z = xc @ p["W_enc"] + p["b_enc"]
+        f = np.maximum(z, 0)
+        x_hat = f @ p["W_dec"] + p["b_dec"]
+        n = x.size
+        d_xhat = 2 * (x_hat - x) / n
+        g = {"W_dec": f.T @ d_xhat, "b_dec": d_xhat.sum(0)}
+        d_f = d_xhat @ p["W_dec"].T + 0.1 * np.sign(f) / f.size
+        d_z = d_f * (z > 0)
+        g["W_enc"] = xc.T @ d_z
+        g["b_enc"] = d_z.sum(0)
+        g["b_dec"] -= (d_z @ p["W_enc"].T).sum(0)
+        g["W_dec"] -= np.sum(g["W_dec"] * p["W_dec"], axis=1, keepdims=True) * p["W_dec"]
+        t[0] += 1
+        for k in p:
+            m[k] = 0.9 * m[k] + 0.1 * g[k]
+            v[k] = 0.999 * v[k] + 0.001 * g[k] ** 2
+            p[k] -= 1e-3 * (m[k] / (1 - 0.9 ** t[0])) / (np.sqrt(v[k] / (1 - 0.999 ** t[0])) + 1e-8)
+        p["W_dec"] /= np.linalg.norm(p["W_dec"], axis=1, keepdims=True)
+
+    return median_ms(step, steps)
+
+
+def assignment(n):
+    from scipy.optimize import linear_sum_assignment
+
+    rng = np.random.default_rng(1)
+    a = rng.standard_normal((n, 64)).astype(np.float32)
+    b = rng.standard_normal((n, 64)).astype(np.float32)
+    a /= np.linalg.norm(a, axis=1, keepdims=True)
+    b /= np.linalg.norm(b, axis=1, keepdims=True)
+    s = np.abs(a @ b.T)
+    t0 = time.perf_counter()
+    linear_sum_assignment(s, maximize=True)
+    return (time.perf_counter() - t0) * 1000
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--steps", type=int, default=5)
+    ap.add_argument("--shape", default="512,784,1568", help="batch,d_in,d_sae")
+    ap.add_argument("--assign", default="", help="comma-separated sizes for SciPy's linear_sum_assignment")
+    args = ap.parse_args()
+    batch, d_in, d_sae = (int(s) for s in args.shape.split(","))
+    out = {
+        "numpy": np.__version__,
+        "python": platform.python_version(),
+        "blas_threads_env": {k: os.environ.get(k) for k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "OPENBLAS_CORETYPE")},
+        "step_ms": relu_sae_step(batch, d_in, d_sae, args.steps),
+        "assign_ms": {},
+    }
+    for n in filter(None, args.assign.split(",")):
+        out["assign_ms"][n] = assignment(int(n))
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()
