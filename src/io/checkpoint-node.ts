@@ -1,0 +1,44 @@
+/** A Hugging Face GPT-NeoX checkpoint folder on disk (Node), e.g. a local copy of EleutherAI/pythia-70m-deduped. */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CHECKPOINT_FILES, loadGptNeoxCheckpoint, type GptNeoxCheckpoint } from '../core/model';
+
+/** Reads config.json, model.safetensors, tokenizer.json and (if present) tokenizer_config.json. */
+export async function loadCheckpointFolder(folder: string): Promise<GptNeoxCheckpoint> {
+  const [config, weights, tokenizer, tokenizerConfig] = await Promise.all([
+    readJson(folder, CHECKPOINT_FILES.config),
+    readRequired(folder, CHECKPOINT_FILES.weights),
+    readJson(folder, CHECKPOINT_FILES.tokenizer),
+    readJson(folder, CHECKPOINT_FILES.tokenizerConfig, { optional: true }),
+  ]);
+  return loadGptNeoxCheckpoint({ config, weights, tokenizer, tokenizerConfig }, folder);
+}
+
+async function readRequired(folder: string, file: string): Promise<Buffer> {
+  const bytes = await readOptional(folder, file);
+  if (bytes) return bytes;
+  const hint =
+    file === CHECKPOINT_FILES.weights
+      ? ' (only a single model.safetensors is read: convert pytorch_model.bin or merge sharded weights first)'
+      : '';
+  throw new Error(`${join(folder, file)}: missing; a GPT-NeoX checkpoint folder needs ${Object.values(CHECKPOINT_FILES).slice(0, 3).join(', ')}${hint}`);
+}
+
+async function readOptional(folder: string, file: string): Promise<Buffer | null> {
+  try {
+    return await readFile(join(folder, file));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new Error(`${join(folder, file)}: cannot be read (${(error as Error).message})`);
+  }
+}
+
+async function readJson(folder: string, file: string, { optional = false } = {}): Promise<unknown> {
+  const bytes = optional ? await readOptional(folder, file) : await readRequired(folder, file);
+  if (!bytes) return undefined;
+  try {
+    return JSON.parse(bytes.toString('utf8'));
+  } catch (error) {
+    throw new Error(`${join(folder, file)}: not valid JSON (${(error as Error).message})`);
+  }
+}
