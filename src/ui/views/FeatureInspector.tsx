@@ -1,0 +1,122 @@
+import { useMemo } from 'react';
+import type { FeatureDetails } from '../../runtime/lab-api';
+import { HistogramSvg } from './HistogramSvg';
+import { ImageTile } from './ImageTile';
+import { formatFixed, formatPercent, formatShort } from './number-format';
+
+interface FeatureInspectorProps {
+  details: FeatureDetails;
+  /** Called with a partner's seed and feature when its card is clicked. */
+  onSelectPartner: (seed: number, feature: number) => void;
+  onClose?: () => void;
+  /** The sharing threshold, for the partners' explanation (the paper's 0.7 by default). */
+  tau?: number;
+}
+
+const RUN_COLOR = '#4c6ef5';
+const PREFERRED_COLOR = '#e8590c';
+/** Class profile bins centred on the integers 0–9, so integer ticks sit under their bars. */
+const CLASS_EDGES = Array.from({ length: 11 }, (_, i) => i - 0.5);
+
+/** Everything about one feature: its weights, when it fires, what it fires on, and its partners in the other seeds. */
+export function FeatureInspector({ details, onSelectPartner, onClose, tau = 0.7 }: FeatureInspectorProps) {
+  const activationData = useMemo(
+    () => ({
+      series: [{ label: 'activations', color: RUN_COLOR, counts: details.histogram.counts }],
+      edges: details.histogram.edges,
+      xLabel: 'activation (when non-zero)',
+      yLabel: 'digits',
+      compact: true,
+    }),
+    [details],
+  );
+  const classData = useMemo(
+    () => ({
+      series: [{ label: 'mean activation', color: RUN_COLOR, counts: details.classProfile }],
+      edges: CLASS_EDGES,
+      xLabel: 'digit class',
+      yLabel: 'mean act.',
+      highlightBin: details.preferredClass,
+      highlightColor: PREFERRED_COLOR,
+      xSpecifier: 'd',
+      xTicks: 10,
+      ySpecifier: '.2~g',
+      compact: true,
+    }),
+    [details],
+  );
+
+  return (
+    <section className="sv-view sv-inspector" data-testid="feature-inspector">
+      <header className="sv-header">
+        <h3>
+          Feature {details.feature} · seed {details.seed}
+        </h3>
+        {onClose && (
+          <button type="button" onClick={onClose} title="Close the inspector">
+            Close
+          </button>
+        )}
+      </header>
+
+      <div className="sv-inspector-top">
+        <ImageTile pixels={details.decoder} mode="diverging" size={84} label="decoder" title="Decoder row: what the feature adds to the image" />
+        <ImageTile pixels={details.encoder} mode="diverging" size={84} label="encoder" title="Encoder column: what the feature looks for" />
+        <dl className="sv-facts">
+          <dt>fires on</dt>
+          <dd data-testid="inspector-frequency">{formatPercent(details.frequency, 2)} of test digits</dd>
+          <dt>prefers class</dt>
+          <dd data-testid="inspector-preferred">{details.preferredClass}</dd>
+        </dl>
+      </div>
+
+      <div className="sv-inspector-charts">
+        <figure>
+          <figcaption>Non-zero activations on the test set</figcaption>
+          <HistogramSvg data={activationData} height={110} label="histogram of the feature's activations" />
+        </figure>
+        <figure>
+          <figcaption>Mean activation per class (preferred in orange)</figcaption>
+          <HistogramSvg data={classData} height={110} label="mean activation per digit class" />
+        </figure>
+      </div>
+
+      <h4>Top-activating test digits</h4>
+      <div className="sv-tile-row">
+        {details.topDigits.map((digit) => (
+          <ImageTile
+            key={digit.index}
+            pixels={digit.image}
+            mode="gray"
+            size={42}
+            label={`${digit.label} · ${formatShort(digit.activation)}`}
+            title={`test digit #${digit.index}, label ${digit.label}, activation ${formatShort(digit.activation)}`}
+          />
+        ))}
+        {details.topDigits.length === 0 && <p className="sv-empty">It fires on no test digit.</p>}
+      </div>
+
+      <h4>Matched partners in the other seeds</h4>
+      <div className="sv-tile-row">
+        {details.partners.map((partner) => (
+          <button
+            type="button"
+            key={partner.seed}
+            className={`sv-partner${partner.shared ? ' sv-shared' : ''}`}
+            data-testid={`partner-${partner.seed}`}
+            onClick={() => onSelectPartner(partner.seed, partner.feature)}
+            title={`Shared (the paper's criterion): encoder and decoder matchings pick the same partner and both |cos| ≥ ${tau}. Click to inspect it.`}
+          >
+            <ImageTile pixels={partner.decoder} mode="diverging" size={56} />
+            <span>
+              seed {partner.seed} #{partner.feature}
+            </span>
+            <span>|cos| {formatFixed(partner.cosine, 2)}</span>
+            <span className="sv-shared-flag">{partner.shared ? 'shared' : 'not shared'}</span>
+          </button>
+        ))}
+        {details.partners.length === 0 && <p className="sv-empty">Partners need two or more seeds.</p>}
+      </div>
+    </section>
+  );
+}
