@@ -23,7 +23,7 @@ export interface ClassifierConfig {
   seed: number;
 }
 
-export const DEFAULT_CLASSIFIER: ClassifierConfig = { hidden: 64, epochs: 2, batchSize: 128, lr: 2e-3, seed: 0 };
+export const DEFAULT_CLASSIFIER: ClassifierConfig = { hidden: 64, epochs: 1, batchSize: 128, lr: 2e-3, seed: 0 };
 
 /** Training rows and their labels 0–9 (labels[i] belongs to row i of `rows`). */
 export interface LabelledRows {
@@ -76,6 +76,20 @@ export class DigitClassifier {
   /** Class probabilities [n, 10] of images x [n, d_in]; the caller disposes them. */
   probabilities(x: tf.Tensor2D): tf.Tensor2D {
     return tf.tidy(() => tf.softmax(this.logits(x)));
+  }
+
+  /** Class probabilities of each image (pixels [d_in] each), as plain numbers. */
+  async probabilitiesOf(images: Float32Array[]): Promise<number[][]> {
+    if (images.length === 0) return [];
+    const d_in = this.W1.shape[0];
+    if (images.some((image) => image.length !== d_in)) throw new Error(`the classifier reads images of ${d_in} pixels`);
+    const probabilities = tf.tidy(() => this.probabilities(tf.stack(images.map((image) => tf.tensor1d(image))) as tf.Tensor2D));
+    try {
+      const values = await probabilities.data();
+      return images.map((_, r) => Array.from(values.subarray(r * MNIST_CLASSES, (r + 1) * MNIST_CLASSES)));
+    } finally {
+      probabilities.dispose();
+    }
   }
 
   /** The most probable class of each image [n] (int32); the caller disposes it. */

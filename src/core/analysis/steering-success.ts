@@ -19,10 +19,11 @@ import { steerRows } from './steering';
 import { wilsonInterval } from './wilson';
 
 /**
- * α in units of pixel-space length. A test digit's own length ‖x‖ is about 9.3 on average, so 5
- * adds a pattern about half as long as a digit: strong enough that a feature aligned with a class
- * template turns most digits into that class, weak enough that a direction unrelated to a class
- * rarely does. The paper's own steering strength is 5.0 too (on Pythia's residual stream).
+ * α in units of pixel-space length. A test digit's own length ‖x‖ is 9.3 on average, so 5 adds a
+ * pattern about half as long as a digit. Measured on 300-step teaching runs (wasm, 500 trials),
+ * it leaves the rate mid-range (about 0.4 at width 64, 0.15 at width 256, against 0.15 and 0.03
+ * at α = 3, 0.68 and 0.29 at α = 8), where a difference between two configurations can show in
+ * either direction. The paper's own steering strength is 5.0 too (on Pythia's residual stream).
  */
 export const STEERING_ALPHA = 5;
 export const STEERING_FEATURES = 50;

@@ -12,13 +12,14 @@ export interface SaeParams {
 }
 
 export function paramsFromWeights(w: SaeWeights, trainBiases: boolean): SaeParams {
-  return {
+  // tf.variable keeps its initial tensor alive: create both in a tidy so only the variables remain.
+  return tf.tidy(() => ({
     // Unnamed: tfjs variable names are global, and several SAEs train side by side.
     W_enc: tf.variable(tf.tensor2d(w.W_enc, [w.d_in, w.d_sae]), true),
     b_enc: tf.variable(tf.tensor1d(w.b_enc), trainBiases),
     W_dec: tf.variable(tf.tensor2d(w.W_dec, [w.d_sae, w.d_in]), true),
     b_dec: tf.variable(tf.tensor1d(w.b_dec), trainBiases),
-  };
+  }));
 }
 
 export async function weightsFromParams(p: SaeParams): Promise<SaeWeights> {

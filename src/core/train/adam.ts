@@ -16,8 +16,9 @@ export class Adam {
     private readonly beta2: number,
     private readonly eps: number,
   ) {
-    this.m = params.map((p) => tf.variable(tf.zerosLike(p), false));
-    this.v = params.map((p) => tf.variable(tf.zerosLike(p), false));
+    // In a tidy: tf.variable would otherwise keep its zero-filled initial tensor alive.
+    this.m = tf.tidy(() => params.map((p) => tf.variable(tf.zerosLike(p), false)));
+    this.v = tf.tidy(() => params.map((p) => tf.variable(tf.zerosLike(p), false)));
   }
 
   /** One update with gradients aligned with the constructor's params. */

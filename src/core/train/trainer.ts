@@ -140,7 +140,7 @@ export class SaeTrainer {
 
   /** Gradient clipping by global norm, then the unit-norm constraint's projection. */
   private prepareGradients(grads: tf.Tensor[]): tf.Tensor[] {
-    let out = grads;
+    let out = [...grads]; // a copy: the caller disposes the original gradients
     const clip = this.config.optim.clipGradNorm;
     if (clip > 0) {
       const norm = tf.sqrt(tf.addN(out.map((g) => tf.sum(tf.square(g)))));

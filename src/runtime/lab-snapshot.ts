@@ -1,0 +1,42 @@
+/**
+ * What the lab captures about a run about once a second: every seed's weights, firing frequencies
+ * since the previous capture and their cross-seed alignment. The page gets a LabSnapshot; the
+ * worker keeps the LabState, which the inspector, steering and export then work on.
+ */
+import { alignSeeds, type AlignmentReport } from '../core/align';
+import { decoderNorms } from '../core/analysis';
+import type { SaeWeights } from '../core/sae/weights';
+import type { TrainConfig } from '../core/train/config';
+import type { LabSnapshot } from './lab-api';
+import type { MultiSeedTrainer } from './multi-seed';
+
+export interface LabState {
+  step: number;
+  /** The run's configuration; `config.seed` is meaningless, each SAE has its own seed. */
+  config: TrainConfig;
+  seeds: number[];
+  /** Per seed, in `seeds` order. */
+  weights: SaeWeights[];
+  /** Cross-seed alignment of `weights`; null with one seed. */
+  alignment: AlignmentReport | null;
+}
+
+export async function captureSnapshot(trainer: MultiSeedTrainer, config: TrainConfig): Promise<{ state: LabState; snapshot: LabSnapshot }> {
+  const step = trainer.step;
+  const [weights, firingFrequency] = await Promise.all([trainer.snapshots(), trainer.takeFiringFrequencies()]);
+  const alignment = weights.length >= 2 ? await alignSeeds(weights) : null;
+  const { d_in, d_sae } = weights[0];
+  const snapshot: LabSnapshot = {
+    step,
+    d_in,
+    d_sae,
+    seeds: [...trainer.seeds],
+    // Copies: the page's arrays are transferred away, the state keeps its own.
+    decoders: weights.map((w) => w.W_dec.slice()),
+    decoderNorms: weights.map(decoderNorms),
+    firingFrequency,
+    alignment: alignment?.summary ?? null,
+    stability: alignment ? alignment.features.map((f) => f.meanMatched.slice()) : weights.map(() => new Float32Array(d_sae)),
+  };
+  return { state: { step, config, seeds: [...trainer.seeds], weights, alignment }, snapshot };
+}
