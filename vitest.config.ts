@@ -21,6 +21,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     setupFiles: ['test/setup.ts'],
+    // Builds the app once for every browser test file (skipped when no browser test is selected).
+    globalSetup: ['test/browser/support/global-setup.ts'],
     server: { deps: { inline: [/@tensorflow\//] } },
     // Two cores: tfjs work is CPU bound, so more parallel files only thrash.
     maxWorkers: 2,

@@ -1,10 +1,8 @@
 /**
- * The trainer worker's API: the worker implements it, the page calls it through comlink.
- * Everything crossing here is structured-cloneable plain data.
+ * Types shared by the run loop and the lab worker's API (src/runtime/lab-api.ts): worker set-up, and
+ * metrics batches. Everything here is structured-cloneable plain data.
  */
-import type { SaeWeights } from '../core/sae/weights';
 import type { StepMetrics } from '../core/train/metrics';
-import type { TrainConfig } from '../core/train/config';
 import type { BackendReport, BackendRequest } from './backend-types';
 
 export interface TrainerInitOptions {
@@ -33,16 +31,4 @@ export interface RunEnd {
   reason: 'done' | 'stopped';
   step: number;
   elapsedMs: number;
-}
-
-export interface TrainerApi {
-  /** Picks the backend and loads MNIST. Call once, before start. */
-  init(options: TrainerInitOptions): Promise<TrainerReady>;
-  /** Trains a fresh SAE; resolves when the run is done or stopped. */
-  start(config: TrainConfig, onMetrics: (batch: MetricsBatch) => void): Promise<RunEnd>;
-  pause(): void;
-  resume(): void;
-  stop(): void;
-  /** The current run's weights (typed arrays, transferred rather than copied). */
-  snapshot(): Promise<SaeWeights>;
 }

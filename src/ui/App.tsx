@@ -1,26 +1,29 @@
-import { useEffect } from 'react';
-import { BackendPanel } from './components/BackendPanel';
-import { LossCurve } from './components/LossCurve';
-import { MetricsReadout } from './components/MetricsReadout';
-import { RunControls } from './components/RunControls';
-import { useLab } from './store';
+import { AlignmentPanel } from './components/AlignmentPanel';
+import { CurvesPanel } from './components/CurvesPanel';
+import { ExperimentPanel } from './components/ExperimentPanel';
+import { FeaturesPanel } from './components/FeaturesPanel';
+import { Header } from './components/Header';
+import { InspectorPanel } from './components/InspectorPanel';
+import { ProgressPanel } from './components/ProgressPanel';
+import { SteeringPanel } from './components/SteeringPanel';
 
+/**
+ * The lab's one room, top to bottom in the order of the question it answers: what runs, how
+ * training goes, how alike the seeds' features are, and what one feature is and does.
+ */
 export function App() {
-  const error = useLab((s) => s.error);
-  useEffect(() => void useLab.getState().init(), []);
   return (
     <main>
-      <h1>SAE Stability Lab</h1>
-      <p className="muted">Trains a sparse autoencoder on MNIST in a Web Worker and plots its loss as it learns.</p>
-      <BackendPanel />
-      <RunControls />
-      {error && (
-        <p className="error" data-testid="error">
-          {error}
-        </p>
-      )}
-      <MetricsReadout />
-      <LossCurve />
+      <Header />
+      <ExperimentPanel />
+      <ProgressPanel />
+      <CurvesPanel />
+      <AlignmentPanel />
+      <FeaturesPanel />
+      <div className="feature-detail-row">
+        <InspectorPanel />
+        <SteeringPanel />
+      </div>
     </main>
   );
 }

@@ -14,6 +14,12 @@ export interface LegendItem {
 const SWATCH = 18;
 const SPACING = 14;
 
+/**
+ * Label widths, measured once per label: getComputedTextLength forces a layout, and legends are
+ * redrawn with every metrics update, so measuring each time made the main thread stall.
+ */
+const measuredWidths = new Map<string, number>();
+
 /** Draws `items` in one row starting at (x, y) (y is the text's middle) inside `parent`. */
 export function drawLegend(parent: { node(): SVGElement | null }, x: number, y: number, items: LegendItem[]): void {
   const legend = ensureChild(parent, 'g', 'legend').attr('transform', `translate(${x},${y})`);
@@ -42,9 +48,13 @@ export function drawLegend(parent: { node(): SVGElement | null }, x: number, y: 
   let left = 0;
   entries.each(function (d) {
     this.setAttribute('transform', `translate(${left},0)`);
-    const text = this.querySelector('text');
-    // Measured when rendered; an estimate when the svg is not laid out (hidden panel).
-    const measured = text?.getComputedTextLength?.() || 0;
-    left += SWATCH + 4 + (measured > 0 ? measured : 6.5 * d.label.length) + SPACING;
+    let width = measuredWidths.get(d.label);
+    if (width === undefined) {
+      // Measured when rendered; an estimate (not cached) when the svg is not laid out (hidden panel).
+      const measured = this.querySelector('text')?.getComputedTextLength?.() || 0;
+      if (measured > 0) measuredWidths.set(d.label, measured);
+      width = measured > 0 ? measured : 6.5 * d.label.length;
+    }
+    left += SWATCH + 4 + width + SPACING;
   });
 }

@@ -1,17 +1,5 @@
-// Saving a figure as a file: the browser downloads a Blob through a temporary object URL.
-
-function download(blob: Blob, fileName: string): void {
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  link.style.display = 'none';
-  document.body.append(link);
-  link.click();
-  link.remove();
-  // Revoking at once can cancel the download in some browsers; a later revoke still frees it.
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
+// Saving a figure as a file.
+import { downloadBlob as download } from '../lib/download';
 
 /** The canvas's pixels as a PNG file. */
 export function saveCanvasPng(canvas: HTMLCanvasElement, fileName: string): void {

@@ -1,0 +1,32 @@
+/**
+ * The page's side of a lab worker: starts one worker (one per configuration) and wraps it with
+ * comlink, so the page calls it like an object and never computes on its own thread.
+ */
+import * as Comlink from 'comlink';
+import type { LabMetricsUpdate, LabSnapshot, LabWorkerApi, RunSpec } from './lab-api';
+import type { RunEnd } from './trainer-api';
+
+export interface LabClient {
+  /** Every call of the worker's API, as promises. */
+  readonly api: Comlink.Remote<LabWorkerApi>;
+  /** Trains `spec`; the callbacks are passed as proxies, so the worker's calls arrive as messages. */
+  start(spec: RunSpec, onMetrics: (update: LabMetricsUpdate) => void, onSnapshot: (snapshot: LabSnapshot) => void): Promise<RunEnd>;
+  /** Ends the worker at once, run and all (a new backend or data set needs a fresh one). */
+  terminate(): void;
+}
+
+/** `name` shows in the browser's devtools and in test logs (e.g. "lab A"). */
+export function startLabWorker(name: string, onCrash: (message: string) => void): LabClient {
+  const worker = new Worker(new URL('../../workers/lab.worker.ts', import.meta.url), { type: 'module', name });
+  // Errors outside comlink calls (a failing module import, an uncaught throw) surface only here.
+  worker.addEventListener('error', (event) => onCrash(event.message || `the ${name} worker failed to start`));
+  const api = Comlink.wrap<LabWorkerApi>(worker);
+  return {
+    api,
+    start: (spec, onMetrics, onSnapshot) => api.start(spec, Comlink.proxy(onMetrics), Comlink.proxy(onSnapshot)),
+    terminate() {
+      api[Comlink.releaseProxy]();
+      worker.terminate();
+    },
+  };
+}

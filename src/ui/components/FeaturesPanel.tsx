@@ -1,0 +1,48 @@
+import { useShallow } from 'zustand/react/shallow';
+import { labStore, useLab } from '../page';
+import { AlignmentHeatmap, DecoderGrid } from '../views';
+import { SidePicker } from './SidePicker';
+
+/** One seed's features as images, and how they line up with another seed's; click any to inspect it. */
+export function FeaturesPanel() {
+  const { side, seed, feature, sortBy, pair, snapshot, matrix } = useLab(
+    useShallow((s) => ({ ...s.selection, snapshot: s.runtime[s.selection.side].snapshot, matrix: s.runtime[s.selection.side].pairMatrix })),
+  );
+  const { select, selectFeature } = labStore.getState();
+  return (
+    <section className="panel" data-testid="features-panel">
+      <h2>Features</h2>
+      <p className="caption">
+        Each tile is one feature's decoder direction as a 28×28 image (red adds ink, blue removes it). The bar under a tile is its stability: how well it is
+        matched in the other seeds. The heatmap shows |cos| between two seeds' features, ordered so matched pairs sit on the diagonal; a bright diagonal
+        means the seeds agree. Click a tile or a cell to inspect the feature.
+      </p>
+      <SidePicker />
+      {snapshot ? (
+        <div className="features-row">
+          <DecoderGrid
+            snapshot={snapshot}
+            seed={seed}
+            sortBy={sortBy}
+            onSortChange={(sortBy) => select({ sortBy })}
+            selected={feature}
+            onSelect={(f) => selectFeature(side, seed, f)}
+          />
+          {snapshot.seeds.length > 1 ? (
+            <AlignmentHeatmap
+              matrix={matrix}
+              seedOptions={snapshot.seeds}
+              pair={pair}
+              onPairChange={(a, b) => select({ pair: [a, b] })}
+              onSelect={(featureA) => selectFeature(side, pair[0], featureA)}
+            />
+          ) : (
+            <p className="muted">Train two or more seeds to compare their features.</p>
+          )}
+        </div>
+      ) : (
+        <p className="muted placeholder">The decoder images appear here about a second after training starts.</p>
+      )}
+    </section>
+  );
+}

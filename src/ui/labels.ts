@@ -1,0 +1,37 @@
+/** How the page names and colours the two configurations, so every view says the same. */
+import type { PenaltyConfig, TrainConfig } from '../core/train/config';
+import { CONFIG_FIELDS, fieldApplies } from './store/config-fields';
+import { SIDE_NAMES, type Side } from './store/experiment';
+
+/** A and B keep their colour in every chart: a calm blue and a warm orange that stay apart for most colour vision. */
+export const SIDE_COLORS = ['#3b6fd8', '#e0731a'] as const;
+
+const PENALTY_NAMES: Record<PenaltyConfig['kind'], string> = { none: 'none', l1: 'L1', l2: 'L2²', 'l2-unsquared': 'L2' };
+
+/** "L2 off" or, e.g., "L2 1e-3" (unsquared), "L2² 1e-5" (squared), "L1 1e-3". */
+export function penaltySummary(penalty: PenaltyConfig): string {
+  if (penalty.kind === 'none' || penalty.coeff === 0) return 'L2 off';
+  const on = penalty.on === 'both' ? '' : ` (${penalty.on})`;
+  return `${PENALTY_NAMES[penalty.kind]} ${formatCoeff(penalty.coeff)}${on}`;
+}
+
+/** 0.001 → "1e-3": how the paper writes coefficients. */
+export function formatCoeff(value: number): string {
+  if (value === 0) return '0';
+  const [mantissa, exponent] = value.toExponential().split('e');
+  return Number(exponent) >= -2 && Number(exponent) <= 2 ? String(value) : `${mantissa}e${Number(exponent)}`;
+}
+
+/**
+ * "A · L2 off", "B · L2 1e-3": the side's name and what sets it apart. When the penalties agree,
+ * the first other field that differs names the side instead.
+ */
+export function sideLabel(side: Side, configs: readonly [TrainConfig, TrainConfig], compare: boolean): string {
+  const name = SIDE_NAMES[side];
+  const own = configs[side];
+  if (!compare) return `${name} · ${penaltySummary(own.penalty)}`;
+  const other = configs[side === 0 ? 1 : 0];
+  if (penaltySummary(own.penalty) !== penaltySummary(other.penalty)) return `${name} · ${penaltySummary(own.penalty)}`;
+  const differing = CONFIG_FIELDS.find((f) => fieldApplies(f, own) && f.get(own) !== f.get(other));
+  return differing ? `${name} · ${differing.label} ${differing.get(own)}` : name;
+}

@@ -1,0 +1,12 @@
+/** Derived values several components read from the store. Each returns primitives or stored references, so useShallow can compare them. */
+import { sideLabel } from './labels';
+import type { LabState } from './store/lab-store';
+
+/**
+ * The names of A and B as the results show them: from the configurations that were trained, since
+ * the controls may have moved on since; from the controls before anything ran.
+ */
+export function resultLabels(s: Pick<LabState, 'experiment' | 'runtime'>): [string, string] {
+  const configs = [s.runtime[0].run?.config ?? s.experiment.configs[0], s.runtime[1].run?.config ?? s.experiment.configs[1]] as const;
+  return [sideLabel(0, configs, s.experiment.compare), sideLabel(1, configs, s.experiment.compare)];
+}

@@ -1,0 +1,250 @@
+/**
+ * The fields of one training configuration that the page lets a person set: each reads and writes
+ * a TrainConfig as text, so one table drives both the controls and the URL.
+ */
+import type { Activation, PenaltyKind, PenaltyTarget, TrainConfig } from '../../core/train/config';
+
+export interface Choice {
+  value: string;
+  label: string;
+}
+
+export type FieldInput = { kind: 'select'; options: Choice[] } | { kind: 'number'; step: string } | { kind: 'checkbox' };
+
+export interface ConfigField {
+  /** Short URL key. */
+  key: string;
+  label: string;
+  /** One sentence for the control's tooltip. */
+  hint: string;
+  /** How the controls edit it; absent for fields set through a combined control (training length). */
+  input?: FieldInput;
+  /** Whether the field means anything for this configuration (k only for TopK, …); default yes. */
+  applies?(c: TrainConfig): boolean;
+  /** The value as text; '' where the field does not apply. */
+  get(c: TrainConfig): string;
+  /**
+   * The configuration with the field set from text, or a sentence saying why the text is not a value
+   * of it. Only the form is checked here (a number, one of the choices): whether the value makes a
+   * valid run is trainConfigProblems's call, so the controls show its sentences.
+   */
+  set(c: TrainConfig, raw: string): TrainConfig | string;
+}
+
+function numberField(
+  spec: Omit<ConfigField, 'input' | 'get' | 'set'> & { step: string; read(c: TrainConfig): number; write(c: TrainConfig, n: number): TrainConfig },
+): ConfigField {
+  const { step, read, write, ...rest } = spec;
+  return {
+    ...rest,
+    input: { kind: 'number', step },
+    get: (c) => (spec.applies && !spec.applies(c) ? '' : String(read(c))),
+    set(c, raw) {
+      const n = raw.trim() === '' ? NaN : Number(raw);
+      return Number.isFinite(n) ? write(c, n) : `${spec.label} must be a number (got '${raw}')`;
+    },
+  };
+}
+
+function choiceField(
+  spec: Omit<ConfigField, 'input' | 'get' | 'set'> & { options: Choice[]; read(c: TrainConfig): string; write(c: TrainConfig, value: string): TrainConfig },
+): ConfigField {
+  const { options, read, write, ...rest } = spec;
+  return {
+    ...rest,
+    input: { kind: 'select', options },
+    get: (c) => (spec.applies && !spec.applies(c) ? '' : read(c)),
+    set: (c, raw) =>
+      options.some((o) => o.value === raw) ? write(c, raw) : `${spec.label} must be one of ${options.map((o) => o.value).join(', ')} (got '${raw}')`,
+  };
+}
+
+/** Booleans are 1 and 0 in the URL. */
+function flagField(spec: Omit<ConfigField, 'input' | 'get' | 'set'> & { read(c: TrainConfig): boolean; write(c: TrainConfig, on: boolean): TrainConfig }): ConfigField {
+  const { read, write, ...rest } = spec;
+  return {
+    ...rest,
+    input: { kind: 'checkbox' },
+    get: (c) => (read(c) ? '1' : '0'),
+    set: (c, raw) => (raw === '1' || raw === '0' ? write(c, raw === '1') : `${spec.label} must be 1 or 0 (got '${raw}')`),
+  };
+}
+
+/** Switching the activation keeps the other settings; each kind starts from a sensible default. */
+const ACTIVATION_DEFAULTS: Record<Activation['kind'], Activation> = {
+  relu: { kind: 'relu', l1Coeff: 0.1 },
+  topk: { kind: 'topk', k: 16, auxkCoeff: 1 / 32, kAux: 64 },
+};
+
+const isRelu = (c: TrainConfig) => c.activation.kind === 'relu';
+const isTopK = (c: TrainConfig) => c.activation.kind === 'topk';
+const penalised = (c: TrainConfig) => c.penalty.kind !== 'none';
+
+const PENALTY_CHOICES: Choice[] = [
+  { value: 'none', label: 'none' },
+  { value: 'l1', label: 'L1: mean |W|' },
+  { value: 'l2', label: 'L2 squared: ‖W‖²' },
+  { value: 'l2-unsquared', label: 'L2 unsquared: ‖W‖' },
+];
+
+/**
+ * In the order the controls show them and the URL is parsed: the width before k (which must not
+ * exceed it), and a kind before the settings that depend on it.
+ */
+export const CONFIG_FIELDS: readonly ConfigField[] = [
+  numberField({
+    key: 'width',
+    label: 'width (latents)',
+    hint: 'd_sae: how many features the SAE has (the paper: 1568).',
+    step: '1',
+    read: (c) => c.d_sae,
+    write: (c, d_sae) => ({ ...c, d_sae }),
+  }),
+  choiceField({
+    key: 'pen',
+    label: 'weight penalty',
+    hint: 'Added to the loss: L1 mean|W|, L2 squared ‖W‖_F² (the paper’s unconstrained runs) or L2 unsquared ‖W‖_F (its constrained runs).',
+    options: PENALTY_CHOICES,
+    read: (c) => c.penalty.kind,
+    write: (c, kind) => ({ ...c, penalty: { ...c.penalty, kind: kind as PenaltyKind } }),
+  }),
+  numberField({
+    key: 'pc',
+    label: 'penalty coefficient',
+    hint: 'The weight of the penalty term in the loss (the paper: 1e-5 on MNIST).',
+    step: 'any',
+    applies: penalised,
+    read: (c) => c.penalty.coeff,
+    write: (c, coeff) => ({ ...c, penalty: { ...c.penalty, coeff } }),
+  }),
+  choiceField({
+    key: 'pon',
+    label: 'penalty on',
+    hint: 'Which weight matrices the penalty sums over.',
+    options: [
+      { value: 'both', label: 'encoder and decoder' },
+      { value: 'encoder', label: 'encoder only' },
+      { value: 'decoder', label: 'decoder only' },
+    ],
+    applies: penalised,
+    read: (c) => c.penalty.on,
+    write: (c, on) => ({ ...c, penalty: { ...c.penalty, on: on as PenaltyTarget } }),
+  }),
+  flagField({
+    key: 'tied',
+    label: 'tied init',
+    hint: 'The encoder starts as the decoder’s transpose (tied at initialisation only).',
+    read: (c) => c.init.tied,
+    write: (c, tied) => ({ ...c, init: { ...c.init, tied } }),
+  }),
+  flagField({
+    key: 'unit',
+    label: 'unit-norm decoder',
+    hint: 'Decoder directions are renormalised to length 1 after every step.',
+    read: (c) => c.init.unitNormDecoder,
+    write: (c, unitNormDecoder) => ({ ...c, init: { ...c.init, unitNormDecoder } }),
+  }),
+  choiceField({
+    key: 'bdec',
+    label: 'b_dec starts at',
+    hint: 'The decoder bias’s starting point: the geometric median of the first batch (Weiszfeld), its mean, or zero.',
+    options: [
+      { value: 'geometric-median', label: 'geometric median' },
+      { value: 'mean', label: 'mean' },
+      { value: 'zeros', label: 'zero' },
+    ],
+    read: (c) => c.init.bDecInit,
+    write: (c, bDecInit) => ({ ...c, init: { ...c.init, bDecInit: bDecInit as TrainConfig['init']['bDecInit'] } }),
+  }),
+  flagField({
+    key: 'bias',
+    label: 'biases',
+    hint: 'Train b_enc and b_dec; off keeps both at zero (the paper’s unconstrained runs).',
+    read: (c) => c.init.biases,
+    write: (c, biases) => ({ ...c, init: { ...c.init, biases } }),
+  }),
+  choiceField({
+    key: 'act',
+    label: 'activation',
+    hint: 'ReLU with an L1 sparsity penalty λ_s·mean|f|, or TopK keeping the k largest latents.',
+    options: [
+      { value: 'relu', label: 'ReLU + L1' },
+      { value: 'topk', label: 'TopK' },
+    ],
+    read: (c) => c.activation.kind,
+    write: (c, kind) => (c.activation.kind === kind ? c : { ...c, activation: { ...ACTIVATION_DEFAULTS[kind as Activation['kind']] } }),
+  }),
+  numberField({
+    key: 'l1',
+    label: 'sparsity λ_s',
+    hint: 'Weight of mean|f| in the loss (the paper: 0.1).',
+    step: 'any',
+    applies: isRelu,
+    read: (c) => (c.activation.kind === 'relu' ? c.activation.l1Coeff : NaN),
+    write: (c, l1Coeff) => (c.activation.kind === 'relu' ? { ...c, activation: { ...c.activation, l1Coeff } } : c),
+  }),
+  numberField({
+    key: 'k',
+    label: 'k',
+    hint: 'Latents kept active per input.',
+    step: '1',
+    applies: isTopK,
+    read: (c) => (c.activation.kind === 'topk' ? c.activation.k : NaN),
+    write: (c, k) => (c.activation.kind === 'topk' ? { ...c, activation: { ...c.activation, k } } : c),
+  }),
+  numberField({
+    key: 'lr',
+    label: 'learning rate',
+    hint: 'Adam’s step size (the paper: 1e-3).',
+    step: 'any',
+    read: (c) => c.optim.lr,
+    write: (c, lr) => ({ ...c, optim: { ...c.optim, lr } }),
+  }),
+  numberField({
+    key: 'batch',
+    label: 'batch size',
+    hint: 'Images per training step (the paper: 512).',
+    step: '1',
+    read: (c) => c.batchSize,
+    write: (c, batchSize) => ({ ...c, batchSize }),
+  }),
+  numberField({
+    key: 'steps',
+    label: 'steps',
+    hint: 'Training length in steps.',
+    step: '1',
+    applies: (c) => c.length.unit === 'steps',
+    read: (c) => c.length.value,
+    write: (c, value) => ({ ...c, length: { unit: 'steps', value } }),
+  }),
+  numberField({
+    key: 'epochs',
+    label: 'epochs',
+    hint: 'Training length in passes over the training images.',
+    step: '1',
+    applies: (c) => c.length.unit === 'epochs',
+    read: (c) => c.length.value,
+    write: (c, value) => ({ ...c, length: { unit: 'epochs', value } }),
+  }),
+  numberField({
+    key: 'every',
+    label: 'metrics every',
+    hint: 'Read metrics back from the device every n steps (each read-back stalls the pipeline a little).',
+    step: '1',
+    read: (c) => c.metricsEvery,
+    write: (c, metricsEvery) => ({ ...c, metricsEvery }),
+  }),
+];
+
+/** The training length's two fields are shown as one control (a number and its unit). */
+export const LENGTH_KEYS = ['steps', 'epochs'] as const;
+
+export function configField(key: string): ConfigField {
+  const field = CONFIG_FIELDS.find((f) => f.key === key);
+  if (!field) throw new Error(`no configuration field '${key}'`);
+  return field;
+}
+
+export function fieldApplies(field: ConfigField, c: TrainConfig): boolean {
+  return field.applies ? field.applies(c) : true;
+}

@@ -1,0 +1,65 @@
+/**
+ * The experiment the page is set up to run: plain JSON, the part of the state the URL encodes.
+ * A comparison trains two configurations (A and B) side by side, each once per seed.
+ */
+import type { TrainConfig } from '../../core/train/config';
+import { trainConfigProblems } from '../../core/train/validate';
+import type { BackendRequest } from '../../runtime/backend-types';
+
+/** Index of a configuration: 0 is A, 1 is B. */
+export type Side = 0 | 1;
+export const SIDES: readonly Side[] = [0, 1];
+export const SIDE_NAMES = ['A', 'B'] as const;
+
+/** More seeds make the across-seed numbers steadier but cost one more SAE each. */
+export const MAX_SEEDS = 6;
+
+export interface Experiment {
+  /** true: train A and B side by side; false: train A only. */
+  compare: boolean;
+  /** `config.seed` is ignored: each configuration trains once per seed 0 … seedCount − 1. */
+  configs: [TrainConfig, TrainConfig];
+  seedCount: number;
+  backend: BackendRequest;
+  /** Train on only the first n MNIST training images (quick demos, tests); null: all 60,000. */
+  trainLimit: number | null;
+  /** Start training as soon as the page has loaded: a demo link shows a run without a click. */
+  autostart: boolean;
+}
+
+/** The sides an experiment trains. */
+export function activeSides(experiment: Pick<Experiment, 'compare'>): Side[] {
+  return experiment.compare ? [0, 1] : [0];
+}
+
+export function seedList(seedCount: number): number[] {
+  return Array.from({ length: seedCount }, (_, i) => i);
+}
+
+export function seedCountProblem(seedCount: number): string | null {
+  return Number.isInteger(seedCount) && seedCount >= 1 && seedCount <= MAX_SEEDS ? null : `seeds must be a whole number from 1 to ${MAX_SEEDS} (got ${seedCount})`;
+}
+
+export function trainLimitProblem(trainLimit: number | null): string | null {
+  return trainLimit === null || (Number.isInteger(trainLimit) && trainLimit > 0) ? null : `training images must be a positive whole number (got ${trainLimit})`;
+}
+
+export interface ExperimentProblems {
+  /** Problems of each configuration (B's are empty in single mode). */
+  perSide: [string[], string[]];
+  /** Problems of the settings both share. */
+  shared: string[];
+}
+
+/** Everything that keeps the experiment from starting, as sentences for the controls. */
+export function experimentProblems(experiment: Experiment): ExperimentProblems {
+  const perSide: [string[], string[]] = [[], []];
+  for (const side of activeSides(experiment)) perSide[side] = trainConfigProblems(experiment.configs[side]);
+  const shared = [seedCountProblem(experiment.seedCount), trainLimitProblem(experiment.trainLimit)].filter((p): p is string => p !== null);
+  return { perSide, shared };
+}
+
+export function isStartable(experiment: Experiment): boolean {
+  const { perSide, shared } = experimentProblems(experiment);
+  return perSide[0].length + perSide[1].length + shared.length === 0;
+}

@@ -1,0 +1,114 @@
+/**
+ * What each configuration's worker has reported: its phase, backend, metrics per seed, the latest
+ * snapshot and progress. Pure updates only: the controller feeds worker messages in.
+ */
+import type { TrainConfig } from '../../core/train/config';
+import type { StepMetrics } from '../../core/train/metrics';
+import type { LabMetricsUpdate, LabReady, LabSnapshot, PairMatrix, SteeringSuccess } from '../../runtime/lab-api';
+
+/**
+ * idle: no worker yet · loading: choosing a backend, loading MNIST, training the judging classifier ·
+ * ready: can train · training / paused · done / stopped: a run ended · error: see `error`.
+ */
+export type Phase = 'idle' | 'loading' | 'ready' | 'training' | 'paused' | 'done' | 'stopped' | 'error';
+
+export interface SeedCurve {
+  seed: number;
+  /** Every metrics read-back of this seed, in step order. */
+  metrics: StepMetrics[];
+}
+
+/** The configuration a run trains: the controls may change after it started. */
+export interface RunInfo {
+  config: TrainConfig;
+  seeds: number[];
+}
+
+export interface SideRuntime {
+  phase: Phase;
+  ready: LabReady | null;
+  run: RunInfo | null;
+  perSeed: SeedCurve[];
+  /** Steps done by every seed, the run's total per seed, and training time (pauses excluded). */
+  step: number;
+  totalSteps: number;
+  elapsedMs: number;
+  snapshot: LabSnapshot | null;
+  /** The heatmap's matrix for the selected seed pair, from the latest snapshot's weights. */
+  pairMatrix: PairMatrix | null;
+  steeringSuccess: SteeringSuccess | null;
+  measuringSteering: boolean;
+  error: string | null;
+}
+
+export function initialRuntime(): SideRuntime {
+  return {
+    phase: 'idle',
+    ready: null,
+    run: null,
+    perSeed: [],
+    step: 0,
+    totalSteps: 0,
+    elapsedMs: 0,
+    snapshot: null,
+    pairMatrix: null,
+    steeringSuccess: null,
+    measuringSteering: false,
+    error: null,
+  };
+}
+
+/** A fresh run: the worker and what it reported at init stay, everything about the last run goes. */
+export function runStarted(runtime: SideRuntime, run: RunInfo): SideRuntime {
+  return {
+    ...initialRuntime(),
+    ready: runtime.ready,
+    phase: 'training',
+    run,
+    perSeed: run.seeds.map((seed) => ({ seed, metrics: [] })),
+  };
+}
+
+/** Appends an update's read-backs to each seed's curve (new arrays, so views see the change). */
+export function metricsArrived(runtime: SideRuntime, update: LabMetricsUpdate): SideRuntime {
+  const incoming = new Map(update.perSeed.map((s) => [s.seed, s.metrics]));
+  const perSeed = runtime.perSeed.map((curve) => {
+    const metrics = incoming.get(curve.seed);
+    return metrics && metrics.length > 0 ? { seed: curve.seed, metrics: [...curve.metrics, ...metrics] } : curve;
+  });
+  return { ...runtime, perSeed, step: update.step, totalSteps: update.totalSteps, elapsedMs: update.elapsedMs };
+}
+
+/** Several updates as one (the page renders metrics less often than workers send them). */
+export function mergeMetricsUpdates(updates: readonly LabMetricsUpdate[]): LabMetricsUpdate | null {
+  if (updates.length === 0) return null;
+  const perSeed = new Map<number, StepMetrics[]>();
+  for (const update of updates) {
+    for (const { seed, metrics } of update.perSeed) perSeed.set(seed, [...(perSeed.get(seed) ?? []), ...metrics]);
+  }
+  const last = updates[updates.length - 1];
+  return { perSeed: [...perSeed].map(([seed, metrics]) => ({ seed, metrics })), step: last.step, totalSteps: last.totalSteps, elapsedMs: last.elapsedMs };
+}
+
+export function isActive(phase: Phase): boolean {
+  return phase === 'training' || phase === 'paused';
+}
+
+/** Remaining training time at the run's average pace so far; null until there is a pace to go by. */
+export function timeLeftMs(runtime: Pick<SideRuntime, 'step' | 'totalSteps' | 'elapsedMs'>): number | null {
+  const { step, totalSteps, elapsedMs } = runtime;
+  if (step <= 0 || totalSteps <= 0 || elapsedMs <= 0) return null;
+  return (elapsedMs / step) * Math.max(0, totalSteps - step);
+}
+
+export function progressFraction(runtime: Pick<SideRuntime, 'step' | 'totalSteps'>): number {
+  return runtime.totalSteps > 0 ? Math.min(1, runtime.step / runtime.totalSteps) : 0;
+}
+
+/** Mean over seeds of the first and of the latest read-back of a metric: a fall shows at a glance. */
+export function firstAndLatest(perSeed: readonly SeedCurve[], read: (m: StepMetrics) => number): { first: number; latest: number } | null {
+  const curves = perSeed.filter((c) => c.metrics.length > 0);
+  if (curves.length === 0) return null;
+  const mean = (values: number[]) => values.reduce((sum, v) => sum + v, 0) / values.length;
+  return { first: mean(curves.map((c) => read(c.metrics[0]))), latest: mean(curves.map((c) => read(c.metrics[c.metrics.length - 1]))) };
+}

@@ -1,0 +1,211 @@
+/**
+ * The controller against fake workers: what the workers stream lands in the store, and the
+ * selection fetches what it needs from the right worker, with stale answers dropped.
+ */
+import { describe, expect, test, vi } from 'vitest';
+import type { FeatureDetails, LabMetricsUpdate, LabReady, LabSnapshot, PairMatrix, RunSpec, SteeringResult } from '../../src/runtime/lab-api';
+import type { LabClient } from '../../src/runtime/lab-client';
+import type { RunEnd } from '../../src/runtime/trainer-api';
+import { createLabController } from '../../src/ui/lab-controller';
+import { createLabStore } from '../../src/ui/store/lab-store';
+import { parseUrlState } from '../../src/ui/store/url-state';
+
+const READY: LabReady = {
+  backend: { name: 'wasm', requested: 'wasm', reasons: [], detail: 'SIMD' },
+  data: { name: 'MNIST train', size: 100, d_in: 784 },
+  testSize: 50,
+  classifierAccuracy: 0.95,
+};
+
+interface FakeWorker {
+  name: string;
+  spec: RunSpec | null;
+  onMetrics: (u: LabMetricsUpdate) => void;
+  onSnapshot: (s: LabSnapshot) => void;
+  finish(end: RunEnd): void;
+  api: Record<string, ReturnType<typeof vi.fn>>;
+  terminated: boolean;
+}
+
+function fakeWorkers() {
+  const started: FakeWorker[] = [];
+  const startWorker = (name: string): LabClient => {
+    let finish: (end: RunEnd) => void = () => undefined;
+    const worker: FakeWorker = {
+      name,
+      spec: null,
+      onMetrics: () => undefined,
+      onSnapshot: () => undefined,
+      finish: (end) => finish(end),
+      terminated: false,
+      api: {
+        init: vi.fn(async () => READY),
+        pause: vi.fn(async () => undefined),
+        resume: vi.fn(async () => undefined),
+        stop: vi.fn(async () => undefined),
+        pairMatrix: vi.fn(async (seedA: number, seedB: number) => ({ seedA, seedB, n: 2 }) as PairMatrix),
+        inspect: vi.fn(async (seed: number, feature: number) => ({ seed, feature }) as FeatureDetails),
+        steer: vi.fn(async (_s: number, _f: number, digitIndex: number, alphas: number[]) => ({ digitIndex, alphas }) as SteeringResult),
+        steeringSuccess: vi.fn(async () => ({ rate: 0.5, definition: 'judged by the classifier' })),
+        exportSaeLens: vi.fn(),
+      },
+    };
+    started.push(worker);
+    return {
+      api: worker.api as unknown as LabClient['api'],
+      start(spec, onMetrics, onSnapshot) {
+        Object.assign(worker, { spec, onMetrics, onSnapshot });
+        return new Promise<RunEnd>((resolve) => (finish = resolve));
+      },
+      terminate: () => void (worker.terminated = true),
+    };
+  };
+  return { started, startWorker };
+}
+
+const snapshot = (step: number) => ({ step, seeds: [0, 1, 2] }) as LabSnapshot;
+
+function setUp(query = 'backend=wasm&width=16&seeds=3') {
+  const store = createLabStore(parseUrlState(query).state);
+  const workers = fakeWorkers();
+  const controller = createLabController(store, workers.startWorker, 'http://127.0.0.1/');
+  return { store, controller, ...workers };
+}
+
+describe('lab controller', () => {
+  test('prepare starts one worker per configuration with the backend and data limit of the URL', async () => {
+    const { store, controller, started } = setUp('backend=wasm&images=500');
+    await controller.prepare();
+    expect(started.map((w) => w.name)).toEqual(['lab A', 'lab B']);
+    for (const w of started) expect(w.api.init).toHaveBeenCalledWith({ backend: 'wasm', appBaseUrl: 'http://127.0.0.1/', trainLimit: 500 });
+    expect(store.getState().runtime.map((r) => r.phase)).toEqual(['ready', 'ready']);
+    // Nothing changed: the same workers serve the next prepare.
+    await controller.prepare();
+    expect(started).toHaveLength(2);
+    store.getState().setExperiment({ backend: 'cpu' });
+    await controller.prepare();
+    expect(started).toHaveLength(4);
+    expect(started[0].terminated && started[1].terminated).toBe(true);
+  });
+
+  test('one start trains both configurations with their seeds; updates and snapshots land per side', async () => {
+    const { store, controller, started } = setUp();
+    const running = controller.start();
+    await vi.waitFor(() => expect(started.every((w) => w.spec)).toBe(true));
+    const [a, b] = started;
+    expect(a.spec?.seeds).toEqual([0, 1, 2]);
+    expect([a.spec?.config.penalty.kind, b.spec?.config.penalty.kind]).toEqual(['none', 'l2-unsquared']);
+    let metricRenders = 0;
+    store.subscribe((now, before) => void (now.runtime[0].perSeed !== before.runtime[0].perSeed && metricRenders++));
+    a.onMetrics({ perSeed: [{ seed: 1, metrics: [{ step: 5 } as never] }], step: 5, totalSteps: 300, elapsedMs: 100 });
+    a.onMetrics({ perSeed: [{ seed: 1, metrics: [{ step: 10 } as never] }], step: 10, totalSteps: 300, elapsedMs: 200 });
+    b.onSnapshot(snapshot(5));
+    expect(store.getState().runtime[1].snapshot?.step).toBe(5);
+    // Metrics are rendered a few times a second, not per message: both updates arrive as one.
+    await vi.waitFor(() => expect(store.getState().runtime[0]).toMatchObject({ step: 10, totalSteps: 300, phase: 'training' }));
+    expect(store.getState().runtime[0].perSeed[1].metrics.map((m) => m.step)).toEqual([5, 10]);
+    expect(metricRenders).toBe(1);
+    a.finish({ reason: 'done', step: 300, elapsedMs: 1000 });
+    b.finish({ reason: 'stopped', step: 120, elapsedMs: 900 });
+    await running;
+    expect(store.getState().runtime.map((r) => r.phase)).toEqual(['done', 'stopped']);
+  });
+
+  test('messages of a replaced run never reach the new one', async () => {
+    const { store, controller, started } = setUp('mode=single&width=16');
+    void controller.start();
+    await vi.waitFor(() => expect(started[0]?.spec).toBeTruthy());
+    const first = { ...started[0] };
+    void controller.start();
+    await vi.waitFor(() => expect(started[0].onSnapshot).not.toBe(first.onSnapshot));
+    first.onSnapshot(snapshot(99));
+    first.onMetrics({ perSeed: [{ seed: 0, metrics: [{ step: 99 } as never] }], step: 99, totalSteps: 300, elapsedMs: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(store.getState().runtime[0]).toMatchObject({ snapshot: null, step: 0 });
+  });
+
+  test('pause, resume and stop reach every training worker', async () => {
+    const { store, controller, started } = setUp();
+    void controller.start();
+    await vi.waitFor(() => expect(started.every((w) => w.spec)).toBe(true));
+    controller.pause();
+    expect(store.getState().runtime.map((r) => r.phase)).toEqual(['paused', 'paused']);
+    controller.resume();
+    controller.stop();
+    for (const w of started) {
+      expect(w.api.pause).toHaveBeenCalledOnce();
+      expect(w.api.resume).toHaveBeenCalledOnce();
+      expect(w.api.stop).toHaveBeenCalledOnce();
+    }
+  });
+
+  test('a snapshot of the shown side fetches its heatmap pair; a new pair fetches again', async () => {
+    const { store, controller, started } = setUp();
+    void controller.start();
+    await vi.waitFor(() => expect(started.every((w) => w.spec)).toBe(true));
+    const [a, b] = started;
+    b.onSnapshot(snapshot(1));
+    expect(b.api.pairMatrix).not.toHaveBeenCalled();
+    a.onSnapshot(snapshot(1));
+    await vi.waitFor(() => expect(store.getState().runtime[0].pairMatrix).toMatchObject({ seedA: 0, seedB: 1 }));
+    store.getState().select({ pair: [1, 2] });
+    await vi.waitFor(() => expect(store.getState().runtime[0].pairMatrix).toMatchObject({ seedA: 1, seedB: 2 }));
+  });
+
+  test('selecting a feature inspects and steers it; moving α steers again after the slider rests', async () => {
+    const { store, controller, started } = setUp();
+    void controller.start();
+    await vi.waitFor(() => expect(started.every((w) => w.spec)).toBe(true));
+    const b = started[1];
+    b.onSnapshot(snapshot(1));
+    store.getState().selectFeature(1, 2, 7);
+    await vi.waitFor(() => expect(store.getState().inspection.details).toMatchObject({ seed: 2, feature: 7 }));
+    await vi.waitFor(() => expect(store.getState().inspection.steering).not.toBeNull());
+    expect(b.api.inspect).toHaveBeenCalledWith(2, 7);
+    store.getState().select({ alpha: 3 });
+    store.getState().select({ alpha: 5.5 });
+    await vi.waitFor(() => expect(store.getState().inspection.steering?.alphas).toContain(5.5));
+    // Two slider moves in quick succession: one steering call for them.
+    expect(b.api.steer).toHaveBeenCalledTimes(2);
+  });
+
+  test('an answer for a feature no longer selected is dropped', async () => {
+    const { store, controller, started } = setUp();
+    void controller.start();
+    await vi.waitFor(() => expect(started.every((w) => w.spec)).toBe(true));
+    const a = started[0];
+    let answer: (d: FeatureDetails) => void = () => undefined;
+    a.api.inspect.mockImplementationOnce(() => new Promise((resolve) => (answer = resolve)));
+    a.onSnapshot(snapshot(1));
+    store.getState().selectFeature(0, 0, 3);
+    store.getState().selectFeature(0, 0, 4);
+    answer({ seed: 0, feature: 3 } as FeatureDetails);
+    await vi.waitFor(() => expect(store.getState().inspection.details).toMatchObject({ feature: 4 }));
+  });
+
+  test('steering success is measured in both configurations for the shown seed', async () => {
+    const { store, controller, started } = setUp();
+    void controller.start();
+    await vi.waitFor(() => expect(started.every((w) => w.spec)).toBe(true));
+    for (const w of started) w.onSnapshot(snapshot(1));
+    store.getState().select({ seed: 2 });
+    await controller.measureSteering();
+    for (const w of started) expect(w.api.steeringSuccess).toHaveBeenCalledWith(2);
+    expect(store.getState().runtime.map((r) => r.steeringSuccess?.rate)).toEqual([0.5, 0.5]);
+  });
+
+  test('single mode starts and trains A only', async () => {
+    const { store, controller, started } = setUp('mode=single&width=16');
+    void controller.start();
+    await vi.waitFor(() => expect(started[0]?.spec).toBeTruthy());
+    expect(started).toHaveLength(1);
+    expect(store.getState().runtime[1].phase).toBe('idle');
+  });
+
+  test('an invalid experiment does not start', async () => {
+    const { store, controller, started } = setUp();
+    store.getState().setConfigField([0], 'width', '0');
+    await controller.start();
+    expect(started).toHaveLength(0);
+  });
+});

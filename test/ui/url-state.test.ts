@@ -1,0 +1,116 @@
+import { describe, expect, test } from 'vitest';
+import { withOverrides } from '../../src/core/presets';
+import { CONFIG_FIELDS } from '../../src/ui/store/config-fields';
+import { PRESETS } from '../../src/ui/store/presets';
+import { defaultUrlState, parseUrlState, serializeUrlState, URL_FIELDS, type UrlState } from '../../src/ui/store/url-state';
+
+const roundTrip = (state: UrlState) => parseUrlState(serializeUrlState(state));
+
+function withConfigs(state: UrlState, a: Parameters<typeof withOverrides>[1], b: Parameters<typeof withOverrides>[1] = a): UrlState {
+  const [ca, cb] = state.experiment.configs;
+  return { ...state, experiment: { ...state.experiment, configs: [withOverrides(ca, a), withOverrides(cb, b)] } };
+}
+
+describe('URL field table', () => {
+  test('the default state writes an empty query and reads back from one', () => {
+    expect(serializeUrlState(defaultUrlState())).toBe('');
+    expect(parseUrlState('')).toEqual({ state: defaultUrlState(), notes: [] });
+  });
+
+  test('keys are unique, and every configuration field is in the URL', () => {
+    const keys = URL_FIELDS.map((f) => f.key);
+    expect(new Set(keys).size).toBe(keys.length);
+    for (const field of CONFIG_FIELDS) expect(keys).toContain(field.key);
+  });
+
+  test.each(PRESETS.map((p) => [p.id, p] as const))('preset %s survives a round trip', (_, preset) => {
+    const state: UrlState = { ...defaultUrlState(), experiment: { ...defaultUrlState().experiment, ...preset.experiment() } };
+    expect(roundTrip(state)).toEqual({ state, notes: [] });
+  });
+
+  test('every setting and the linked selection survive a round trip', () => {
+    const base = defaultUrlState();
+    const state = withConfigs(
+      {
+        experiment: { ...base.experiment, compare: false, seedCount: 4, backend: 'wasm', trainLimit: 2000, autostart: false },
+        link: { side: 1, seed: 3, feature: 17, digit: 42 },
+      },
+      {
+        d_sae: 48,
+        optim: { lr: 3e-4 },
+        batchSize: 64,
+        length: { unit: 'epochs', value: 2 },
+        metricsEvery: 7,
+        init: { tied: false, unitNormDecoder: false, bDecInit: 'mean', biases: false },
+        penalty: { kind: 'l1', coeff: 2e-3, on: 'encoder' },
+      },
+      { d_sae: 48, activation: { kind: 'topk', k: 12, auxkCoeff: 1 / 32, kAux: 64 }, penalty: { kind: 'l2', coeff: 1e-5, on: 'decoder' } },
+    );
+    expect(roundTrip(state)).toEqual({ state, notes: [] });
+  });
+
+  test('a value shared by A and B is written once, differing values as A,B with readable commas', () => {
+    const query = serializeUrlState(withConfigs(defaultUrlState(), { d_sae: 32 }));
+    expect(query).toBe('width=32');
+    expect(serializeUrlState(withConfigs(defaultUrlState(), { d_sae: 32 }, { d_sae: 64 }))).toBe('width=32,64');
+  });
+
+  test('the README example reads without notes, and a field that applies to neither side is not written', () => {
+    const { state, notes } = parseUrlState('?width=128&pc=0,1e-5&epochs=3');
+    expect(notes).toEqual([]);
+    expect(state.experiment.configs.map((c) => [c.d_sae, c.penalty.coeff, c.length.unit, c.length.value])).toEqual([
+      [128, 0, 'epochs', 3],
+      [128, 1e-5, 'epochs', 3],
+    ]);
+    // A has no penalty, so its coefficient is not written.
+    expect(serializeUrlState(state)).toBe('width=128&pc=,0.00001&epochs=3');
+  });
+
+  test('a field that applies to one side only leaves the other part empty', () => {
+    const state = withConfigs(defaultUrlState(), {}, { activation: { kind: 'topk', k: 10, auxkCoeff: 1 / 32, kAux: 64 } });
+    const query = serializeUrlState(state);
+    expect(query).toContain('act=relu,topk');
+    expect(query).toContain('k=,10');
+    expect(parseUrlState(query).state).toEqual(state);
+  });
+
+  test('reads a test link: tiny run, forced backend, limited data', () => {
+    const { state, notes } = parseUrlState('?backend=wasm&steps=40&width=32&batch=64&every=4&images=2000&seeds=2&auto=0');
+    expect(notes).toEqual([]);
+    expect(state.experiment).toMatchObject({ backend: 'wasm', trainLimit: 2000, seedCount: 2, autostart: false });
+    for (const config of state.experiment.configs) {
+      expect(config).toMatchObject({ d_sae: 32, batchSize: 64, metricsEvery: 4, length: { unit: 'steps', value: 40 } });
+    }
+    // The default comparison's difference (the penalty) is kept.
+    expect(state.experiment.configs.map((c) => c.penalty.kind)).toEqual(['none', 'l2-unsquared']);
+  });
+
+  test.each([
+    ['width=abc', /width.*must be a number/],
+    ['width=0', /width d_sae must be a positive integer/],
+    ['width=1.5', /width d_sae must be a positive integer/],
+    ['pen=l3', /weight penalty must be one of/],
+    ['pc=-1', /penalty coefficient must be ≥ 0/],
+    ['act=topk&k=999', /k = 999 is larger than the width/],
+    ['seeds=9', /seeds must be a whole number from 1 to 6/],
+    ['backend=metal', /backend must be one of auto, webgpu, webgl, wasm, cpu/],
+    ['images=-3', /images must be a positive whole number/],
+    ['mode=both', /mode must be compare or single/],
+    ['width=1,2,3', /one value, or two/],
+    ['seed=3', /seed must be a whole number below the number of seeds \(3\)/],
+    ['feature=500', /feature must be a whole number below the width/],
+    ['frobnicate=1', /unknown parameter "frobnicate"/],
+  ])('ignores %s with a note and keeps the rest', (query, note) => {
+    const { state, notes } = parseUrlState(`${query}&batch=32`);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatch(note);
+    expect(state.experiment.configs[0].batchSize).toBe(32);
+    expect(state.link).toEqual(defaultUrlState().link);
+  });
+
+  test('a refused part of an A,B pair leaves both sides as they were', () => {
+    const { state, notes } = parseUrlState('width=32,0');
+    expect(notes[0]).toMatch(/^Ignored width=32,0: width d_sae/);
+    expect(state.experiment.configs).toEqual(defaultUrlState().experiment.configs);
+  });
+});
