@@ -4,6 +4,7 @@
  * typed arrays are transferred, not copied, where the sender no longer needs them.
  */
 import type { AlignmentSummary } from '../core/align';
+import type { SteeringSuccessRate } from '../core/analysis';
 import type { SaeLensFiles } from '../core/formats/saelens';
 import type { TrainConfig } from '../core/train/config';
 import type { StepMetrics } from '../core/train/metrics';
@@ -116,14 +117,8 @@ export interface SteeringResult {
   preferredClass: number;
 }
 
-export interface SteeringSuccess {
-  /** Successes / trials, with a 95% Wilson interval. */
-  rate: number;
-  ci95: [number, number];
-  successes: number;
-  trials: number;
-  features: number;
-  alpha: number;
+/** Successes / trials with a 95% Wilson interval, and how success is judged. */
+export interface SteeringSuccess extends SteeringSuccessRate {
   /** One sentence the UI shows verbatim: how success is judged. */
   definition: string;
 }
