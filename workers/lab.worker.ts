@@ -7,7 +7,9 @@ import * as Comlink from 'comlink';
 import type { LabWorkerApi } from '../src/runtime/lab-api';
 import { LabSession } from '../src/runtime/lab-session';
 import { ownedBuffers } from '../src/runtime/transfer';
-import { loadWorkerMnist } from '../src/runtime/worker-mnist';
+import { firstRows, loadWorkerMnist } from '../src/runtime/worker-mnist';
+
+const CLASSIFIER_MIN_DIGITS = 5000;
 
 let session: LabSession | null = null;
 
@@ -33,7 +35,10 @@ const api: LabWorkerApi = {
   async init(options) {
     if (session) throw new Error('the lab worker is already initialised');
     const { backend, data, mnist, train } = await loadWorkerMnist(options);
-    session = await LabSession.create(train, mnist.test);
+    // The classifier that judges steering learns from at least CLASSIFIER_MIN_DIGITS digits even when
+    // the SAEs train on fewer (500 digits gave it 49% held-out accuracy, 3000 gave 82%, all 60,000 95%).
+    const classifierTrain = train.count < CLASSIFIER_MIN_DIGITS ? firstRows(mnist.train, CLASSIFIER_MIN_DIGITS) : undefined;
+    session = await LabSession.create(train, mnist.test, { classifierTrain });
     return { backend, data, testSize: session.testSize, classifierAccuracy: session.classifierAccuracy };
   },
 

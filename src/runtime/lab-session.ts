@@ -24,6 +24,11 @@ interface ActiveRun {
 
 export interface LabSessionOptions {
   classifier?: ClassifierConfig;
+  /**
+   * Digits the judging classifier learns from, when the SAEs train on fewer (a quick run limited to
+   * a few hundred images would otherwise get a classifier too poor to judge steering).
+   */
+  classifierTrain?: MnistSplit;
   pacing?: PacerOptions;
 }
 
@@ -44,7 +49,11 @@ export class LabSession {
     const d_in = trainSplit.images.length / trainSplit.count;
     const train = tensorSource(trainSplit.images, d_in);
     const test = uploadDigits(testSplit);
-    const classifier = await DigitClassifier.train({ rows: train, labels: trainSplit.labels }, options.classifier ?? DEFAULT_CLASSIFIER);
+    const judgeSplit = options.classifierTrain ?? trainSplit;
+    const judgeRows = options.classifierTrain ? tensorSource(judgeSplit.images, d_in) : train;
+    const classifier = await DigitClassifier.train({ rows: judgeRows, labels: judgeSplit.labels }, options.classifier ?? DEFAULT_CLASSIFIER).finally(() => {
+      if (judgeRows !== train) judgeRows.dispose();
+    });
     const accuracy = await classifier.accuracy({ rows: test.rows, labels: testSplit.labels });
     return new LabSession(train, { test, classifier }, accuracy, options.pacing ?? DEFAULT_PACING);
   }

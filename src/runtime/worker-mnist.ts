@@ -17,12 +17,14 @@ export interface WorkerMnist extends TrainerReady {
 export async function loadWorkerMnist({ backend, appBaseUrl, trainLimit }: TrainerInitOptions): Promise<WorkerMnist> {
   const report = await selectBackend({ request: backend, wasmPaths: tfjsWasmUrls });
   const mnist = await loadMnistWeb({ baseUrl: appBaseUrl });
-  const rows = Math.min(mnist.train.count, trainLimit ?? Infinity);
-  const train: MnistSplit = {
-    images: mnist.train.images.subarray(0, rows * MNIST_PIXELS),
-    labels: mnist.train.labels.subarray(0, rows),
-    count: rows,
-  };
+  const train = firstRows(mnist.train, trainLimit ?? Infinity);
+  const rows = train.count;
   const name = rows < mnist.train.count ? `MNIST train, first ${rows} images` : 'MNIST train';
   return { backend: report, data: { name, size: rows, d_in: MNIST_PIXELS }, mnist, train };
+}
+
+/** The first `n` digits of a split (all of them when it has fewer), without copying. */
+export function firstRows(split: MnistSplit, n: number): MnistSplit {
+  const rows = Math.min(split.count, n);
+  return { images: split.images.subarray(0, rows * MNIST_PIXELS), labels: split.labels.subarray(0, rows), count: rows };
 }

@@ -141,3 +141,18 @@ describe('LabSession', () => {
     expect((await session.inspect(5, 0)).partners).toEqual([]);
   });
 });
+
+describe('LabSession judging classifier', () => {
+  it('learns from the classifier digits it is given, not only from the SAE training images', async () => {
+    const mnist = await loadMnistNode();
+    const classifier = { hidden: 16, epochs: 1, batchSize: 50, lr: 5e-3, seed: 0 };
+    const train = splitRows(mnist.train, 0, 100);
+    const test = splitRows(mnist.test, 5000, 1000);
+    const few = await LabSession.create(train, test, { classifier });
+    const many = await LabSession.create(train, test, { classifier, classifierTrain: splitRows(mnist.train, 0, 5000) });
+    expect(many.classifierAccuracy).toBeGreaterThan(few.classifierAccuracy + 0.1);
+    expect(many.classifierAccuracy).toBeGreaterThan(0.85);
+    few.stop();
+    many.stop();
+  });
+});
