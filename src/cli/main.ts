@@ -9,6 +9,7 @@ import { loadMnistNode } from '../io/mnist-node';
 import { initNodeBackend, type NodeBackend } from './nodeBackend';
 import { alignmentTable } from './report';
 import { runBench } from './bench';
+import { benchAssignment } from './benchAssignment';
 import { trainSeeds, type TrainedEntry } from './trainSeeds';
 
 const USAGE = `Usage:
@@ -16,7 +17,7 @@ const USAGE = `Usage:
   npm run lab -- sweep --preset mnist-quick|mnist-paper --out DIR [--epochs E] [--seeds S] [--width W] [--backend wasm|cpu|webgpu]
 
 Both take --images N to train on the first N MNIST training images only.
-  npm run bench
+  npm run bench [-- --full]      (--full adds the 16,384-feature assignment)
 
 run.json holds a (partial) training configuration, the same JSON the lab's URL encodes, on top of
 the paper's MNIST defaults, plus optional "name" and "seeds" (default [0, 1, 2]).`;
@@ -37,10 +38,15 @@ async function main(argv: string[]): Promise<void> {
       images: { type: 'string' },
       backend: { type: 'string', default: 'wasm' },
       help: { type: 'boolean', short: 'h' },
+      full: { type: 'boolean' },
     },
   });
   if (values.help || !command) return console.log(USAGE);
-  if (command === 'bench') return void (await runBench(['wasm', 'cpu'], 7));
+  if (command === 'bench') {
+    await runBench(['wasm', 'cpu'], 7);
+    // 16,384 features takes minutes and about 1 GB: only with --full.
+    return benchAssignment(values.full ? [1568, 4096, 16384] : [1568, 4096]);
+  }
   if (command !== 'train' && command !== 'sweep') throw new UsageError(`unknown command '${command}'`);
   if (!values.out) throw new UsageError('--out DIR is required');
   if (!['wasm', 'cpu', 'webgpu'].includes(values.backend!)) throw new UsageError(`--backend must be wasm, cpu or webgpu (got '${values.backend}')`);
