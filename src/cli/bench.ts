@@ -25,15 +25,14 @@ export function stepFlops(c: TrainConfig): number {
 export async function timeTrainingStep(config: TrainConfig, steps: number): Promise<number> {
   const data = new Float32Array(config.batchSize * 4 * config.d_in).map((_, i) => (i * 2654435761) % 997 / 997);
   const source = tensorSource(data, config.d_in);
-  const trainer = SaeTrainer.create({ ...config, length: { unit: 'steps', value: steps + 2 }, metricsEvery: 1_000_000 }, source);
-  const sync = async () => void (await trainer.snapshot());
-  trainer.trainStep();
-  await sync();
+  // Metrics every step: awaiting their small read-back forces the step to finish on asynchronous
+  // backends without copying the weights out, as a snapshot would.
+  const trainer = SaeTrainer.create({ ...config, length: { unit: 'steps', value: steps + 1 }, metricsEvery: 1 }, source);
+  await trainer.trainStep();
   const times: number[] = [];
   for (let i = 0; i < steps; i++) {
     const t0 = performance.now();
-    trainer.trainStep();
-    await sync(); // a read-back forces the step to finish on asynchronous backends
+    await trainer.trainStep();
     times.push(performance.now() - t0);
   }
   trainer.dispose();
@@ -42,7 +41,7 @@ export async function timeTrainingStep(config: TrainConfig, steps: number): Prom
   return times[Math.floor(times.length / 2)];
 }
 
-/** The same step in NumPy (scripts/bench_numpy.py), or null with the reason when python3/NumPy is missing. */
+/** The same step in NumPy (scripts/bench_numpy.py), or why it was skipped when python3/NumPy is missing. */
 async function numpyStepMs(config: TrainConfig, steps: number): Promise<{ ms: number; version: string } | { missing: string }> {
   try {
     const shape = `${config.batchSize},${config.d_in},${config.d_sae}`;
