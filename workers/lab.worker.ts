@@ -1,21 +1,45 @@
 /**
- * The lab worker: a comlink shell around LabSession, which trains every seed of one configuration
- * side by side and answers the inspector. The science is in src/core; the scheduling in
- * src/runtime. Results cross to the page with their typed arrays transferred, not copied.
+ * The lab worker: a comlink shell around a LabSession, which trains every seed of one configuration
+ * side by side, on MNIST digits or on language-model activation shards, and answers the inspector.
+ * The science is in src/core; the scheduling in src/runtime. Results cross to the page with their
+ * typed arrays transferred, not copied.
  */
 import * as Comlink from 'comlink';
+import { tensorSource } from '../src/core/train/source';
+import { selectBackend } from '../src/runtime/backend';
 import type { LabWorkerApi } from '../src/runtime/lab-api';
 import { LabSession } from '../src/runtime/lab-session';
+import type { MnistAnalysis } from '../src/runtime/mnist-analysis';
+import { createMnistSession } from '../src/runtime/mnist-session';
+import { TextAnalysis } from '../src/runtime/text-analysis';
+import { loadModel, loadTextData, type LoadedModel, type TextData } from '../src/runtime/text-data';
 import { ownedBuffers } from '../src/runtime/transfer';
+import { tfjsWasmUrls } from '../src/runtime/wasm-urls';
 import { firstRows, loadWorkerMnist } from '../src/runtime/worker-mnist';
 
 const CLASSIFIER_MIN_DIGITS = 5000;
 
-let session: LabSession | null = null;
+type Lab =
+  | { kind: 'mnist'; session: LabSession<MnistAnalysis> }
+  | { kind: 'text'; session: LabSession<TextAnalysis>; data: TextData; model: LoadedModel | null };
 
-function requireSession(): LabSession {
-  if (!session) throw new Error('call init() first');
-  return session;
+let lab: Lab | null = null;
+
+function requireLab(): Lab {
+  if (!lab) throw new Error('call init() first');
+  return lab;
+}
+
+function mnistAnalysis(): Promise<MnistAnalysis> {
+  const current = requireLab();
+  if (current.kind !== 'mnist') throw new Error('this worker trains on activation shards: digit inspection and steering need MNIST');
+  return current.session.latest();
+}
+
+function textLab(): Extract<Lab, { kind: 'text' }> {
+  const current = requireLab();
+  if (current.kind !== 'text') throw new Error('this worker trains on MNIST: contexts, models and text steering need activation shards');
+  return current;
 }
 
 function transferred<T>(value: T): T {
@@ -28,37 +52,62 @@ function post<T>(callback: (value: T) => void): (value: T) => void {
 }
 
 function release(...callbacks: unknown[]): void {
-  for (const callback of callbacks) (callback as Comlink.ProxyMethods)[Comlink.releaseProxy]?.();
+  for (const callback of callbacks) (callback as Comlink.ProxyMethods | undefined)?.[Comlink.releaseProxy]?.();
 }
 
 const api: LabWorkerApi = {
-  async init(options) {
-    if (session) throw new Error('the lab worker is already initialised');
-    const { backend, data, mnist, train } = await loadWorkerMnist(options);
-    // The classifier that judges steering learns from at least CLASSIFIER_MIN_DIGITS digits even when
-    // the SAEs train on fewer (500 digits gave it 49% held-out accuracy, 3000 gave 82%, all 60,000 95%).
-    const classifierTrain = train.count < CLASSIFIER_MIN_DIGITS ? firstRows(mnist.train, CLASSIFIER_MIN_DIGITS) : undefined;
-    session = await LabSession.create(train, mnist.test, { classifierTrain });
-    return { backend, data, testSize: session.testSize, classifierAccuracy: session.classifierAccuracy };
+  async init(options, onShardProgress) {
+    try {
+      if (lab) throw new Error('the lab worker is already initialised');
+      const backend = await selectBackend({ request: options.backend, wasmPaths: tfjsWasmUrls });
+      if (options.shards) {
+        const data = await loadTextData(options.shards, options.shardMaxBytes, onShardProgress && post(onShardProgress));
+        // The model may be loaded (or replaced) after a run: analyses read the current one.
+        const currentModel = () => (lab?.kind === 'text' ? lab.model : null);
+        const session = new LabSession(tensorSource(data.rows, data.info.d_model), (state) => new TextAnalysis(state, data, currentModel));
+        lab = { kind: 'text', session, data, model: null };
+        const name = `${data.info.synthetic ? 'Synthetic sample' : data.info.model}, ${data.info.hook}`;
+        return { backend, data: { name, size: data.info.rows, d_in: data.info.d_model }, mnist: null, shards: data.info };
+      }
+      const { data, mnist, train } = await loadWorkerMnist(options);
+      // The classifier that judges steering learns from at least CLASSIFIER_MIN_DIGITS digits even when
+      // the SAEs train on fewer (500 digits gave it 49% held-out accuracy, 3000 gave 82%, all 60,000 95%).
+      const classifierTrain = train.count < CLASSIFIER_MIN_DIGITS ? firstRows(mnist.train, CLASSIFIER_MIN_DIGITS) : undefined;
+      const created = await createMnistSession(train, mnist.test, { classifierTrain });
+      lab = { kind: 'mnist', session: created.session };
+      return { backend, data, mnist: { testSize: created.testSize, classifierAccuracy: created.classifierAccuracy }, shards: null };
+    } finally {
+      release(onShardProgress);
+    }
   },
 
   async start(spec, onMetrics, onSnapshot) {
     try {
-      return await requireSession().start(spec, post(onMetrics), post(onSnapshot));
+      return await requireLab().session.start(spec, post(onMetrics), post(onSnapshot));
     } finally {
       release(onMetrics, onSnapshot);
     }
   },
 
-  pause: () => session?.pause(),
-  resume: () => session?.resume(),
-  stop: () => session?.stop(),
+  pause: () => lab?.session.pause(),
+  resume: () => lab?.session.resume(),
+  stop: () => lab?.session.stop(),
 
-  pairMatrix: async (seedA, seedB) => transferred(await requireSession().pairMatrix(seedA, seedB)),
-  inspect: async (seed, feature) => transferred(await requireSession().inspect(seed, feature)),
-  steer: async (seed, feature, digitIndex, alphas) => transferred(await requireSession().steer(seed, feature, digitIndex, alphas)),
-  steeringSuccess: (seed) => requireSession().steeringSuccess(seed),
-  exportSaeLens: async (seed) => transferred(await requireSession().exportSaeLens(seed)),
+  pairMatrix: async (seedA, seedB) => transferred(await (await requireLab().session.latest()).pairMatrix(seedA, seedB)),
+  inspect: async (seed, feature) => transferred(await (await mnistAnalysis()).inspect(seed, feature)),
+  steer: async (seed, feature, digitIndex, alphas) => transferred(await (await mnistAnalysis()).steer(seed, feature, digitIndex, alphas)),
+  steeringSuccess: async (seed) => (await requireLab().session.latest()).steeringSuccess(seed),
+  exportSaeLens: async (seed) => transferred((await requireLab().session.latest()).exportSaeLens(seed)),
+
+  async loadModel(source) {
+    const current = textLab();
+    const loaded = await loadModel(source, current.data);
+    current.model?.model.dispose();
+    current.model = loaded;
+    return loaded.info;
+  },
+  inspectText: async (seed, feature) => transferred(await (await textLab().session.latest()).inspectText(seed, feature)),
+  steerText: async (seed, feature, request) => (await textLab().session.latest()).steerText(seed, feature, request),
 };
 
 Comlink.expose(api);

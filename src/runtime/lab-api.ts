@@ -1,6 +1,6 @@
 /**
- * The lab worker's API (the MNIST lab, one worker per configuration): the worker implements it,
- * the page calls it through comlink. Everything crossing here is structured-cloneable plain data;
+ * The lab worker's API (one worker per configuration, on MNIST digits or on language-model
+ * activation shards): the worker implements it, the page calls it through comlink. Everything crossing here is structured-cloneable plain data;
  * typed arrays are transferred, not copied, where the sender no longer needs them.
  */
 import type { AlignmentSummary } from '../core/align';
@@ -10,13 +10,61 @@ import type { TrainConfig } from '../core/train/config';
 import type { StepMetrics } from '../core/train/metrics';
 import type { RunEnd, TrainerInitOptions, TrainerReady } from './trainer-api';
 
-export type LabInitOptions = TrainerInitOptions;
+/** Activation shards to train on: a manifest's URL (its shards sit beside it) or files the person picked or dropped. */
+export type ShardSource = { kind: 'url'; manifestUrl: string } | { kind: 'files'; files: File[] };
+
+/** A GPT-NeoX checkpoint folder (config.json, model.safetensors, tokenizer.json): a URL ending in '/', or picked files. */
+export type ModelSource = { kind: 'url'; baseUrl: string } | { kind: 'files'; files: File[] };
+
+export interface LabInitOptions extends TrainerInitOptions {
+  /** Train on these activation shards instead of MNIST. */
+  shards?: ShardSource;
+  /** Bound on the activation rows a worker keeps in memory (bytes of float32); default 256 MiB. */
+  shardMaxBytes?: number;
+}
+
+/** Where a shard load stands: called per chunk read, at most a few times a second. */
+export interface ShardProgress {
+  file: string;
+  fileIndex: number;
+  files: number;
+  bytesDone: number;
+  bytesTotal: number | null;
+  rowsSeen: number;
+  rowsKept: number;
+}
+
+/** What a worker loaded from activation shards. */
+export interface ShardDataInfo {
+  model: string;
+  hook: string;
+  d_model: number;
+  /** Tokens in the shards, and the rows kept in memory (a uniform sample when the shards hold more than the bound). */
+  totalTokens: number;
+  rows: number;
+  sampled: boolean;
+  /** The bound on kept rows, in bytes of float32 activations. */
+  maxBytes: number;
+  /** Activations are multiplied by this on load so that their mean squared norm is d_model (the paper normalises them). */
+  scale: number;
+  /** Whether the shards carry token ids (.npy activations do not), so contexts can be shown. */
+  hasTokens: boolean;
+  synthetic: boolean;
+  note: string | null;
+  files: string[];
+}
+
+export interface ModelInfo {
+  name: string;
+  layers: number;
+  d_model: number;
+  vocab: number;
+}
 
 export interface LabReady extends TrainerReady {
-  /** Test digits available to the inspector and steering. */
-  testSize: number;
-  /** Held-out accuracy of the lab's digit classifier, which judges MNIST steering. */
-  classifierAccuracy: number;
+  /** MNIST data: the test digits the inspector reads, and the classifier that judges steering. */
+  mnist: { testSize: number; classifierAccuracy: number } | null;
+  shards: ShardDataInfo | null;
 }
 
 /** One configuration trained once per seed; `config.seed` is ignored. */
@@ -123,9 +171,64 @@ export interface SteeringSuccess extends SteeringSuccessRate {
   definition: string;
 }
 
+/** A context from the shards where a feature fires strongly, its tokens highlighted by the feature's activation. */
+export interface TextContext {
+  /** The feature's activation at the context's last token (the row in the shards). */
+  activation: number;
+  /** Decoded tokens, oldest first; the last is the token the row belongs to. */
+  tokens: string[];
+  /** The feature's activation at each token, by a clean forward pass; null without a model. */
+  tokenActivations: number[] | null;
+}
+
+export interface TokenLogit {
+  text: string;
+  logit: number;
+}
+
+export interface TextFeatureDetails {
+  seed: number;
+  feature: number;
+  decoder: Float32Array;
+  /** Fraction of the sampled rows on which the feature fires. */
+  frequency: number;
+  histogram: { edges: number[]; counts: number[] };
+  contexts: TextContext[];
+  /** Tokens the decoder direction promotes and suppresses through the unembedding; null without a model. */
+  logitLens: { promoted: TokenLogit[]; suppressed: TokenLogit[] } | null;
+  partners: FeaturePartner[];
+}
+
+export interface TextSteeringRequest {
+  prompt: string;
+  /** Multiple of the unit decoder direction added at the hook, at generated positions. */
+  alpha: number;
+  samplingSeed: number;
+}
+
+export interface NextTokenChange {
+  text: string;
+  before: number;
+  after: number;
+}
+
+export interface TextSteeringResult {
+  seed: number;
+  feature: number;
+  prompt: string;
+  alpha: number;
+  unsteered: string;
+  steered: string;
+  /** The next-token probabilities after the prompt that steering changes most. */
+  nextToken: NextTokenChange[];
+}
+
 export interface LabWorkerApi {
-  /** Picks the backend, loads MNIST and trains the judging classifier. Call once. */
-  init(options: LabInitOptions): Promise<LabReady>;
+  /**
+   * Picks the backend and loads the data: MNIST (and trains the judging classifier) or activation
+   * shards, reporting progress. Call once; a failed load leaves the worker unusable (start another).
+   */
+  init(options: LabInitOptions, onShardProgress?: (progress: ShardProgress) => void): Promise<LabReady>;
   /** Trains every seed of `spec` side by side; resolves when done or stopped. */
   start(spec: RunSpec, onMetrics: (update: LabMetricsUpdate) => void, onSnapshot: (snapshot: LabSnapshot) => void): Promise<RunEnd>;
   pause(): void;
@@ -138,4 +241,10 @@ export interface LabWorkerApi {
   steeringSuccess(seed: number): Promise<SteeringSuccess>;
   /** One seed's SAE in SAELens layout. */
   exportSaeLens(seed: number): Promise<SaeLensFiles>;
+
+  // Language-model data only.
+  /** Loads a GPT-NeoX checkpoint for contexts, the logit lens and steering; replaces a previous one only once loaded. */
+  loadModel(source: ModelSource): Promise<ModelInfo>;
+  inspectText(seed: number, feature: number): Promise<TextFeatureDetails>;
+  steerText(seed: number, feature: number, request: TextSteeringRequest): Promise<TextSteeringResult>;
 }

@@ -3,12 +3,14 @@
  * comlink, so the page calls it like an object and never computes on its own thread.
  */
 import * as Comlink from 'comlink';
-import type { LabMetricsUpdate, LabSnapshot, LabWorkerApi, RunSpec } from './lab-api';
+import type { LabInitOptions, LabMetricsUpdate, LabReady, LabSnapshot, LabWorkerApi, RunSpec, ShardProgress } from './lab-api';
 import type { RunEnd } from './trainer-api';
 
 export interface LabClient {
   /** Every call of the worker's API, as promises. */
   readonly api: Comlink.Remote<LabWorkerApi>;
+  /** Picks the backend and loads the data; progress of a shard load arrives through `onShardProgress`. */
+  init(options: LabInitOptions, onShardProgress?: (progress: ShardProgress) => void): Promise<LabReady>;
   /** Trains `spec`; the callbacks are passed as proxies, so the worker's calls arrive as messages. */
   start(spec: RunSpec, onMetrics: (update: LabMetricsUpdate) => void, onSnapshot: (snapshot: LabSnapshot) => void): Promise<RunEnd>;
   /** Ends the worker at once, run and all (a new backend or data set needs a fresh one). */
@@ -23,6 +25,7 @@ export function startLabWorker(name: string, onCrash: (message: string) => void)
   const api = Comlink.wrap<LabWorkerApi>(worker);
   return {
     api,
+    init: (options, onShardProgress) => api.init(options, onShardProgress && Comlink.proxy(onShardProgress)),
     start: (spec, onMetrics, onSnapshot) => api.start(spec, Comlink.proxy(onMetrics), Comlink.proxy(onSnapshot)),
     terminate() {
       api[Comlink.releaseProxy]();

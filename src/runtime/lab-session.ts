@@ -1,15 +1,13 @@
 /**
- * Everything the lab worker does, without comlink: owns the shared data, trains one
- * configuration's seeds side by side, takes paced snapshots and answers the inspector from the
- * latest one. The worker is a thin shell around it; tests drive it directly.
+ * Everything the lab worker does with a run, without comlink and whatever the data: trains one
+ * configuration's seeds side by side on a shared batch source, takes paced snapshots, and hands
+ * the analysis of the latest snapshot to whoever asks (the inspector, steering, export). What the
+ * analysis can do depends on the data (MNIST digits or language-model activations): `analyse`
+ * builds it from a snapshot's state. The worker is a thin shell around it; tests drive it directly.
  */
-import { DEFAULT_CLASSIFIER, DigitClassifier, uploadDigits, type ClassifierConfig } from '../core/analysis';
-import type { MnistSplit } from '../core/data/mnist';
-import type { SaeLensFiles } from '../core/formats/saelens';
-import { tensorSource, type BatchSource } from '../core/train/source';
-import { LabAnalysis, type AnalysisResources } from './lab-analysis';
-import type { FeatureDetails, LabMetricsUpdate, LabSnapshot, PairMatrix, RunSpec, SteeringResult, SteeringSuccess } from './lab-api';
-import { captureSnapshot } from './lab-snapshot';
+import type { BatchSource } from '../core/train/source';
+import type { LabMetricsUpdate, LabSnapshot, RunSpec } from './lab-api';
+import { captureSnapshot, type LabState } from './lab-snapshot';
 import { labMetricsUpdate, MultiSeedTrainer } from './multi-seed';
 import { RunLoop } from './run-loop';
 import { DEFAULT_PACING, SnapshotPacer, type PacerOptions } from './snapshot-pacer';
@@ -22,44 +20,19 @@ interface ActiveRun {
   finished: Promise<RunEnd>;
 }
 
-export interface LabSessionOptions {
-  classifier?: ClassifierConfig;
-  /**
-   * Digits the judging classifier learns from, when the SAEs train on fewer (a quick run limited to
-   * a few hundred images would otherwise get a classifier too poor to judge steering).
-   */
-  classifierTrain?: MnistSplit;
-  pacing?: PacerOptions;
-}
-
-export class LabSession {
+export class LabSession<Analysis> {
   private run: ActiveRun | null = null;
-  private analysis: LabAnalysis | null = null;
+  private analysis: Analysis | null = null;
+  private analysedStep = -1;
 
-  private constructor(
+  constructor(
     private readonly train: BatchSource,
-    private readonly resources: AnalysisResources,
-    /** Held-out accuracy of the classifier on the test split. */
-    readonly classifierAccuracy: number,
-    private readonly pacing: PacerOptions,
+    private readonly analyse: (state: LabState) => Analysis,
+    private readonly pacing: PacerOptions = DEFAULT_PACING,
   ) {}
 
-  /** Uploads the training images once (every seed's trainer shares them) and the test digits, and trains the judging classifier. */
-  static async create(trainSplit: MnistSplit, testSplit: MnistSplit, options: LabSessionOptions = {}): Promise<LabSession> {
-    const d_in = trainSplit.images.length / trainSplit.count;
-    const train = tensorSource(trainSplit.images, d_in);
-    const test = uploadDigits(testSplit);
-    const judgeSplit = options.classifierTrain ?? trainSplit;
-    const judgeRows = options.classifierTrain ? tensorSource(judgeSplit.images, d_in) : train;
-    const classifier = await DigitClassifier.train({ rows: judgeRows, labels: judgeSplit.labels }, options.classifier ?? DEFAULT_CLASSIFIER).finally(() => {
-      if (judgeRows !== train) judgeRows.dispose();
-    });
-    const accuracy = await classifier.accuracy({ rows: test.rows, labels: testSplit.labels });
-    return new LabSession(train, { test, classifier }, accuracy, options.pacing ?? DEFAULT_PACING);
-  }
-
-  get testSize(): number {
-    return this.resources.test.split.count;
+  get d_in(): number {
+    return this.train.d_in;
   }
 
   /** Trains every seed of `spec`; resolves after the final snapshot, when the run is done or stopped. */
@@ -72,7 +45,8 @@ export class LabSession {
       const { state, snapshot } = await captureSnapshot(trainer, spec.config);
       // A snapshot that lands after a newer run started must not replace that run's analysis.
       if (this.run?.pacer !== pacer) return;
-      this.analysis = new LabAnalysis(state, this.resources);
+      this.analysis = this.analyse(state);
+      this.analysedStep = state.step;
       onSnapshot(snapshot);
     };
     const loop = new RunLoop(trainer, (batch) => {
@@ -85,7 +59,7 @@ export class LabSession {
         // The final weights are what the inspector and the export then work on; a snapshot of
         // them may already exist (at large widths a snapshot takes seconds: don't repeat it).
         await pacer.settle();
-        if (this.analysis?.state.step !== trainer.step) await pacer.now(takeSnapshot);
+        if (this.analysedStep !== trainer.step) await pacer.now(takeSnapshot);
         return end;
       } finally {
         await pacer.settle();
@@ -95,6 +69,7 @@ export class LabSession {
     const run: ActiveRun = { loop, pacer, takeSnapshot, finished };
     this.run = run;
     this.analysis = null;
+    this.analysedStep = -1;
     try {
       return await finished;
     } finally {
@@ -118,35 +93,20 @@ export class LabSession {
     this.run?.loop.stop();
   }
 
-  async pairMatrix(seedA: number, seedB: number): Promise<PairMatrix> {
-    return (await this.latest()).pairMatrix(seedA, seedB);
-  }
-
-  async inspect(seed: number, feature: number): Promise<FeatureDetails> {
-    return (await this.latest()).inspect(seed, feature);
-  }
-
-  async steer(seed: number, feature: number, digitIndex: number, alphas: number[]): Promise<SteeringResult> {
-    return (await this.latest()).steer(seed, feature, digitIndex, alphas);
-  }
-
-  async steeringSuccess(seed: number): Promise<SteeringSuccess> {
-    return (await this.latest()).steeringSuccess(seed);
-  }
-
-  async exportSaeLens(seed: number): Promise<SaeLensFiles> {
-    return (await this.latest()).exportSaeLens(seed);
+  get training(): boolean {
+    return this.run !== null;
   }
 
   /** The analysis of the latest snapshot; a run that has none yet takes one now. */
-  private async latest(): Promise<LabAnalysis> {
+  async latest(): Promise<Analysis> {
     const run = this.run;
     if (!this.analysis && run) await run.pacer.now(run.takeSnapshot);
     if (!this.analysis) throw new Error('no SAEs to analyse yet: start a run first');
     return this.analysis;
   }
 
-  private async stopAndWait(): Promise<void> {
+  /** Stops any run and waits for it to end (its final snapshot stays analysable). */
+  async stopAndWait(): Promise<void> {
     const run = this.run;
     if (!run) return;
     run.loop.stop();

@@ -19,6 +19,8 @@ export interface LabState {
   weights: SaeWeights[];
   /** Cross-seed alignment of `weights`; null with one seed. */
   alignment: AlignmentReport | null;
+  /** Per seed [d_sae]: fraction of recent training inputs on which each feature fired. */
+  firingFrequency: Float32Array[];
 }
 
 export async function captureSnapshot(trainer: MultiSeedTrainer, config: TrainConfig): Promise<{ state: LabState; snapshot: LabSnapshot }> {
@@ -34,9 +36,10 @@ export async function captureSnapshot(trainer: MultiSeedTrainer, config: TrainCo
     // Copies: the page's arrays are transferred away, the state keeps its own.
     decoders: weights.map((w) => w.W_dec.slice()),
     decoderNorms: weights.map(decoderNorms),
-    firingFrequency,
+    // Copies, as for the decoders.
+    firingFrequency: firingFrequency.map((f) => f.slice()),
     alignment: alignment?.summary ?? null,
     stability: alignment ? alignment.features.map((f) => f.meanMatched.slice()) : weights.map(() => new Float32Array(d_sae)),
   };
-  return { state: { step, config, seeds: [...trainer.seeds], weights, alignment }, snapshot };
+  return { state: { step, config, seeds: [...trainer.seeds], weights, alignment, firingFrequency }, snapshot };
 }

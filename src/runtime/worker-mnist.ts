@@ -1,26 +1,23 @@
 /**
- * The start of every MNIST worker: pick the tfjs backend, fetch MNIST, and cut the training split
- * to `trainLimit` images. Browser only (the wasm binaries' URLs come from Vite).
+ * The data of an MNIST worker: fetch MNIST and cut the training split to `trainLimit` images.
  */
 import { MNIST_PIXELS, type MnistDataset, type MnistSplit } from '../core/data/mnist';
 import { loadMnistWeb } from '../io/mnist-web';
-import { selectBackend } from './backend';
 import type { TrainerInitOptions, TrainerReady } from './trainer-api';
-import { tfjsWasmUrls } from './wasm-urls';
 
-export interface WorkerMnist extends TrainerReady {
+export interface WorkerMnist {
+  data: TrainerReady['data'];
   mnist: MnistDataset;
   /** The training images the worker trains on: the first `trainLimit` of MNIST's training split. */
   train: MnistSplit;
 }
 
-export async function loadWorkerMnist({ backend, appBaseUrl, trainLimit }: TrainerInitOptions): Promise<WorkerMnist> {
-  const report = await selectBackend({ request: backend, wasmPaths: tfjsWasmUrls });
+export async function loadWorkerMnist({ appBaseUrl, trainLimit }: Pick<TrainerInitOptions, 'appBaseUrl' | 'trainLimit'>): Promise<WorkerMnist> {
   const mnist = await loadMnistWeb({ baseUrl: appBaseUrl });
   const train = firstRows(mnist.train, trainLimit ?? Infinity);
   const rows = train.count;
   const name = rows < mnist.train.count ? `MNIST train, first ${rows} images` : 'MNIST train';
-  return { backend: report, data: { name, size: rows, d_in: MNIST_PIXELS }, mnist, train };
+  return { data: { name, size: rows, d_in: MNIST_PIXELS }, mnist, train };
 }
 
 /** The first `n` digits of a split (all of them when it has fewer), without copying. */

@@ -1,20 +1,25 @@
 import { AlignmentPanel } from './components/AlignmentPanel';
 import { CurvesPanel } from './components/CurvesPanel';
+import { DataPanel } from './components/DataPanel';
 import { ExperimentPanel } from './components/ExperimentPanel';
 import { FeaturesPanel } from './components/FeaturesPanel';
 import { Header } from './components/Header';
 import { InspectorPanel } from './components/InspectorPanel';
 import { ProgressPanel } from './components/ProgressPanel';
 import { SteeringPanel } from './components/SteeringPanel';
+import { TextSteeringPanel } from './components/TextSteeringPanel';
+import { useLab } from './page';
 
 /**
- * The lab's one room, top to bottom in the order of the question it answers: what runs, how
+ * The lab's one room, top to bottom in the order of the question it answers: on what data, what runs, how
  * training goes, how alike the seeds' features are, and what one feature is and does.
  */
 export function App() {
+  const dataset = useLab((s) => s.experiment.dataset);
   return (
     <main>
       <Header />
+      <DataPanel />
       <ExperimentPanel />
       <ProgressPanel />
       <CurvesPanel />
@@ -22,7 +27,7 @@ export function App() {
       <FeaturesPanel />
       <div className="feature-detail-row">
         <InspectorPanel />
-        <SteeringPanel />
+        {dataset === 'mnist' ? <SteeringPanel /> : <TextSteeringPanel />}
       </div>
     </main>
   );

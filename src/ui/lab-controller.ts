@@ -4,13 +4,13 @@
  * details, a steering strip) as the selection changes or new weights arrive. Requests the workers
  * answer slower than the page asks are coalesced, so they never queue up.
  */
-import type { LabInitOptions, LabMetricsUpdate, LabSnapshot, RunSpec } from '../runtime/lab-api';
+import type { LabInitOptions, LabMetricsUpdate, LabSnapshot, ModelSource, RunSpec, ShardSource } from '../runtime/lab-api';
 import type { LabClient } from '../runtime/lab-client';
 import { debounce } from './lib/debounce';
 import { latestOnly, type LatestOnly } from './lib/latest-only';
-import { activeSides, isStartable, seedList, SIDE_NAMES, trainLimitProblem, type Side } from './store/experiment';
+import { activeSides, isStartable, PICKED_FILES, SAMPLE, seedList, SIDE_NAMES, trainLimitProblem, type Experiment, type Side } from './store/experiment';
 import type { LabStore } from './store/lab-store';
-import { isActive, mergeMetricsUpdates } from './store/runtime';
+import { initialRuntime, isActive, mergeMetricsUpdates } from './store/runtime';
 import { STEERING_STRIP_ALPHAS, type Selection } from './store/selection';
 import { steeringAlphas } from './steering-alphas';
 
@@ -45,14 +45,34 @@ export interface LabController {
   stop(): void;
   /** Steering success rate of the selected seed, in each configuration. */
   measureSteering(): Promise<void>;
+  /**
+   * Loads activation shards into fresh workers: the synthetic sample, a manifest URL or picked files.
+   * Only once every worker has loaded them do they replace the current ones, so a bad file costs
+   * nothing already loaded or trained. Resolves to whether the load succeeded.
+   */
+  chooseShards(choice: DataChoice): Promise<boolean>;
+  /** Loads a GPT-NeoX checkpoint into every worker (replacing a previous one only once loaded). */
+  chooseModel(choice: DataChoice): Promise<boolean>;
+  /** Steered and unsteered continuations for the selected feature (language-model data). */
+  generate(): Promise<void>;
   /** One seed's SAE of one configuration, in SAELens layout. */
   exportSeed: (side: Side, seed: number) => ReturnType<LabClient['api']['exportSaeLens']>;
   dispose(): void;
 }
 
+/** Where shards or a model come from: the shipped sample, a URL, or files the person picked or dropped. */
+export type DataChoice = { kind: 'sample' } | { kind: 'url'; url: string } | { kind: 'files'; files: File[] };
+
+/** The synthetic sample under the app's root: its shards' manifest and its model folder. */
+export const SAMPLE_SHARDS_PATH = 'samples/synthetic/manifest.json';
+export const SAMPLE_MODEL_PATH = 'samples/synthetic/model/';
+
 export function createLabController(store: LabStore, startWorker: StartWorker, appBaseUrl: string): LabController {
   const workers: (Worker | null)[] = [null, null];
   const state = store.getState;
+  /** Picked files cannot live in the URL or the experiment: the experiment says PICKED_FILES, they are here. */
+  let pickedShards: File[] | null = null;
+  let pickedModel: File[] | null = null;
 
   const fail = (side: Side, e: unknown) => state().patchRuntime(side, { phase: 'error', error: message(e) });
 
@@ -73,22 +93,47 @@ export function createLabController(store: LabStore, startWorker: StartWorker, a
     renderTimer ??= setTimeout(renderMetrics, METRICS_RENDER_MS);
   }
 
-  function initOptions(): LabInitOptions {
-    const { backend, trainLimit } = state().experiment;
-    return { backend, appBaseUrl, ...(trainLimit === null ? {} : { trainLimit }) };
+  const absolute = (path: string) => new URL(path, appBaseUrl).href;
+
+  function shardSource(location: string | null, files: File[] | null): ShardSource | null {
+    if (location === SAMPLE) return { kind: 'url', manifestUrl: absolute(SAMPLE_SHARDS_PATH) };
+    if (location === PICKED_FILES) return files ? { kind: 'files', files } : null;
+    return location ? { kind: 'url', manifestUrl: location } : null;
   }
 
-  function workerFor(side: Side): Worker {
-    const options = initOptions();
+  function modelSource(location: string | null, files: File[] | null): ModelSource | null {
+    if (location === SAMPLE) return { kind: 'url', baseUrl: absolute(SAMPLE_MODEL_PATH) };
+    if (location === PICKED_FILES) return files ? { kind: 'files', files } : null;
+    return location ? { kind: 'url', baseUrl: location } : null;
+  }
+
+  /** What a worker for this experiment is started with; null while shards are still to be chosen. */
+  function initOptions(experiment: Experiment = state().experiment, files = pickedShards): LabInitOptions | null {
+    const { backend, trainLimit, dataset } = experiment;
+    if (dataset === 'mnist') return { backend, appBaseUrl, ...(trainLimit === null ? {} : { trainLimit }) };
+    const shards = shardSource(experiment.shards, files);
+    return shards ? { backend, appBaseUrl, shards } : null;
+  }
+
+  function sameOptions(a: LabInitOptions, b: LabInitOptions): boolean {
+    const sameShards =
+      a.shards === b.shards ||
+      (a.shards?.kind === 'url' && b.shards?.kind === 'url' && a.shards.manifestUrl === b.shards.manifestUrl) ||
+      (a.shards?.kind === 'files' && b.shards?.kind === 'files' && a.shards.files === b.shards.files);
+    return a.backend === b.backend && a.trainLimit === b.trainLimit && sameShards;
+  }
+
+  function workerFor(side: Side, options: LabInitOptions): Worker {
     const current = workers[side];
-    if (current && current.options.backend === options.backend && current.options.trainLimit === options.trainLimit) return current;
+    if (current && sameOptions(current.options, options)) return current;
     current?.client.terminate();
     const client = startWorker(`lab ${SIDE_NAMES[side]}`, (text) => fail(side, text));
     state().patchRuntime(side, { phase: 'loading', ready: null, error: null });
-    const ready = client.api.init(options).then(
+    const ready = client.init(options, (progress) => workers[side]?.client === client && state().patchDataLoad({ progress })).then(
       (report) => {
         if (workers[side]?.client !== client) return false;
         state().patchRuntime(side, { phase: 'ready', ready: report });
+        if (report.shards) dataArrived(report.shards.d_model);
         return true;
       },
       (e) => {
@@ -100,6 +145,62 @@ export function createLabController(store: LabStore, startWorker: StartWorker, a
     workers[side] = worker;
     return worker;
   }
+
+  /** Data loaded: the configurations take its width, and the chosen model (if any) follows into the workers. */
+  function dataArrived(d_model: number) {
+    state().fitDataWidth(d_model);
+    state().patchDataLoad({ phase: 'ready', error: null });
+    const source = modelSource(state().experiment.model, pickedModel);
+    if (source) void loadModelInto(source);
+  }
+
+  /**
+   * Shards for `experiment` in fresh workers, installed only once all of them loaded: a failure
+   * terminates the candidates and leaves the current workers, their data and their runs alone.
+   */
+  async function loadShardWorkers(experiment: Experiment, files: File[] | null): Promise<boolean> {
+    const options = initOptions(experiment, files);
+    if (!options) return false;
+    const sides = activeSides(experiment);
+    state().patchDataLoad({ phase: 'loading', progress: null, error: null });
+    let crashed: string | null = null;
+    const candidates = sides.map((side) => ({ side, client: startWorker(`lab ${SIDE_NAMES[side]}`, (text) => (crashed ??= text)) }));
+    const results = await Promise.allSettled(candidates.map(({ client }) => client.init(options, (progress) => state().patchDataLoad({ progress }))));
+    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failure || crashed) {
+      for (const { client } of candidates) client.terminate();
+      state().patchDataLoad({ phase: 'error', progress: null, error: message(failure ? failure.reason : crashed) });
+      return false;
+    }
+    store.setState({ experiment: { ...state().experiment, shards: experiment.shards } });
+    candidates.forEach(({ side, client }, i) => {
+      workers[side]?.client.terminate();
+      runCounts[side]++;
+      workers[side] = { client, options, ready: Promise.resolve(true) };
+      const report = (results[i] as PromiseFulfilledResult<Awaited<ReturnType<LabClient['init']>>>).value;
+      state().patchRuntime(side, { ...initialRuntime(), phase: 'ready', ready: report });
+    });
+    const first = (results[0] as PromiseFulfilledResult<Awaited<ReturnType<LabClient['init']>>>).value;
+    if (first.shards) dataArrived(first.shards.d_model);
+    return true;
+  }
+
+  /** Loads a model into every shard worker; each replaces its model only once the new one loaded. */
+  async function loadModelInto(source: ModelSource): Promise<boolean> {
+    const shardWorkers = activeWorkers().filter(({ side }) => state().runtime[side].ready?.shards);
+    if (shardWorkers.length === 0) return false;
+    state().patchModelLoad({ phase: 'loading', error: null });
+    try {
+      const infos = await Promise.all(shardWorkers.map(({ worker }) => worker.client.api.loadModel(source)));
+      state().patchModelLoad({ phase: 'ready', info: infos[0], error: null });
+      return true;
+    } catch (e) {
+      state().patchModelLoad({ phase: state().modelLoad.info ? 'ready' : 'error', error: message(e) });
+      return false;
+    }
+  }
+
+  const locationOf = (choice: DataChoice) => (choice.kind === 'sample' ? SAMPLE : choice.kind === 'url' ? choice.url : PICKED_FILES);
 
   // Heatmap: the selected pair's matrix from the selected configuration's current weights.
   const pairMatrix: LatestOnly<{ side: Side; pair: [number, number] }> = latestOnly(async ({ side, pair }) => {
@@ -117,6 +218,11 @@ export function createLabController(store: LabStore, startWorker: StartWorker, a
   const inspect = latestOnly(async ({ side, seed, feature }: { side: Side; seed: number; feature: number }) => {
     const worker = workers[side];
     if (!worker) return;
+    if (state().experiment.dataset === 'shards') {
+      const text = await worker.client.api.inspectText(seed, feature);
+      if (stillSelected(state().selection, side, seed, feature)) state().setInspection({ text });
+      return;
+    }
     const details = await worker.client.api.inspect(seed, feature);
     if (stillSelected(state().selection, side, seed, feature)) state().setInspection({ details });
   });
@@ -138,7 +244,7 @@ export function createLabController(store: LabStore, startWorker: StartWorker, a
     if (what.matrix) pairMatrix.request({ side, pair: selection.pair });
     if (feature === null) return;
     if (what.feature) inspect.request({ side, seed: selection.seed, feature });
-    if (what.steering) steer.request({ ...selection, feature });
+    if (what.steering && state().experiment.dataset === 'mnist') steer.request({ ...selection, feature });
   }
 
   const unsubscribe = store.subscribe((now, before) => {
@@ -148,7 +254,7 @@ export function createLabController(store: LabStore, startWorker: StartWorker, a
     const moved = a.side !== b.side || a.seed !== b.seed || a.feature !== b.feature;
     const pairChanged = a.side !== b.side || a.pair[0] !== b.pair[0] || a.pair[1] !== b.pair[1];
     if (moved || pairChanged) refreshSelection({ matrix: pairChanged, feature: moved, steering: moved });
-    else if ((a.digit !== b.digit || a.alpha !== b.alpha) && a.feature !== null) steerSoon({ ...a, feature: a.feature });
+    else if ((a.digit !== b.digit || a.alpha !== b.alpha) && a.feature !== null && now.experiment.dataset === 'mnist') steerSoon({ ...a, feature: a.feature });
   });
 
   function showSnapshot(side: Side, snapshot: LabSnapshot) {
@@ -180,16 +286,31 @@ export function createLabController(store: LabStore, startWorker: StartWorker, a
 
   const activeWorkers = () => activeSides(state().experiment).flatMap((side) => (workers[side] ? [{ side, worker: workers[side] }] : []));
 
+  async function prepare() {
+    const { experiment } = state();
+    if (trainLimitProblem(experiment.trainLimit)) return;
+    const options = initOptions();
+    if (!options) return;
+    const sides = activeSides(experiment);
+    if (experiment.dataset === 'shards') {
+      if (sides.every((side) => workers[side] && sameOptions(workers[side].options, options))) return;
+      await loadShardWorkers(experiment, pickedShards);
+      return;
+    }
+    await Promise.all(sides.map((side) => workerFor(side, options).ready));
+  }
+
   return {
-    async prepare() {
-      if (trainLimitProblem(state().experiment.trainLimit)) return;
-      await Promise.all(activeSides(state().experiment).map((side) => workerFor(side).ready));
-    },
+    prepare,
 
     async start() {
       if (!isStartable(state().experiment)) return;
+      await prepare();
+      const options = initOptions();
+      if (!options) return;
       const sides = activeSides(state().experiment);
-      const prepared = sides.map((side) => ({ side, worker: workerFor(side) }));
+      if (state().experiment.dataset === 'shards' && sides.some((side) => !workers[side] || !sameOptions(workers[side].options, options))) return;
+      const prepared = sides.map((side) => ({ side, worker: workerFor(side, options) }));
       // A run still going on a side is stopped first; start() on the worker also stops it, but the page must not show two runs.
       for (const { side, worker } of prepared) if (isActive(state().runtime[side].phase)) void worker.client.api.stop();
       await Promise.all(
@@ -233,6 +354,40 @@ export function createLabController(store: LabStore, startWorker: StartWorker, a
           }
         }),
       );
+    },
+
+    async chooseShards(choice) {
+      const files = choice.kind === 'files' ? choice.files : pickedShards;
+      const loaded = await loadShardWorkers({ ...state().experiment, shards: locationOf(choice) }, files);
+      if (loaded && choice.kind === 'files') pickedShards = choice.files;
+      return loaded;
+    },
+
+    async chooseModel(choice) {
+      const source = modelSource(locationOf(choice), choice.kind === 'files' ? choice.files : pickedModel);
+      if (!source) return false;
+      const loaded = await loadModelInto(source);
+      if (loaded) {
+        if (choice.kind === 'files') pickedModel = choice.files;
+        state().setExperiment({ model: locationOf(choice) });
+      }
+      return loaded;
+    },
+
+    async generate() {
+      const { selection, textSteer } = state();
+      const worker = workers[selection.side];
+      if (!worker || selection.feature === null) return;
+      const { side, seed, feature } = selection;
+      state().setInspection({ generating: true });
+      try {
+        const textSteering = await worker.client.api.steerText(seed, feature, textSteer);
+        if (stillSelected(state().selection, side, seed, feature)) state().setInspection({ textSteering });
+      } catch (e) {
+        state().patchRuntime(side, { error: `steering: ${message(e)}` });
+      } finally {
+        state().setInspection({ generating: false });
+      }
     },
 
     exportSeed(side, seed) {

@@ -4,7 +4,9 @@ import { readSaeLens } from '../../src/core/formats/saelens';
 import { teachingDemoConfig } from '../../src/core/presets';
 import { loadMnistNode } from '../../src/io/mnist-node';
 import type { LabMetricsUpdate, LabSnapshot, RunSpec } from '../../src/runtime/lab-api';
-import { LabSession } from '../../src/runtime/lab-session';
+import type { LabSession } from '../../src/runtime/lab-session';
+import type { MnistAnalysis } from '../../src/runtime/mnist-analysis';
+import { createMnistSession, type MnistSession } from '../../src/runtime/mnist-session';
 import { splitRows, useWasmBackend } from '../core/analysis/helpers';
 
 const SEEDS = [0, 1, 2];
@@ -13,16 +15,19 @@ const tinyRun = (steps: number, seeds = SEEDS): RunSpec => ({
   seeds,
 });
 
-let session: LabSession;
+let mnistSession: MnistSession;
+let session: LabSession<MnistAnalysis>;
+const analysis = () => session.latest();
 
 beforeAll(async () => {
   await useWasmBackend();
   const mnist = await loadMnistNode();
-  session = await LabSession.create(splitRows(mnist.train, 0, 1000), splitRows(mnist.test, 0, 300), {
+  mnistSession = await createMnistSession(splitRows(mnist.train, 0, 1000), splitRows(mnist.test, 0, 300), {
     classifier: { hidden: 16, epochs: 1, batchSize: 50, lr: 5e-3, seed: 0 },
     // Snapshot at every metrics batch, so even a short run has several.
     pacing: { minIntervalMs: 0, maxShare: 1 },
   });
+  session = mnistSession.session;
 });
 
 afterAll(() => session?.stop());
@@ -36,8 +41,8 @@ async function record(spec: RunSpec) {
 
 describe('LabSession', () => {
   it('trains every seed to the end, streaming metrics per seed and snapshots with the final weights last', async () => {
-    expect(session.classifierAccuracy).toBeGreaterThan(0.5);
-    expect(session.testSize).toBe(300);
+    expect(mnistSession.classifierAccuracy).toBeGreaterThan(0.5);
+    expect(mnistSession.testSize).toBe(300);
     const { end, updates, snapshots } = await record(tinyRun(24));
     expect(end).toMatchObject({ reason: 'done', step: 24 });
     for (const seed of SEEDS) {
@@ -56,7 +61,7 @@ describe('LabSession', () => {
       last.stability[s].forEach((v) => expect(v).toBeGreaterThanOrEqual(0));
     });
     // The export is the final weights the last snapshot shows.
-    const exported = readSaeLens(await session.exportSaeLens(1));
+    const exported = readSaeLens(await (await analysis()).exportSaeLens(1));
     expect(exported.weights.W_dec).toEqual(last.decoders[1]);
     expect((exported.training as { seed: number }).seed).toBe(1);
   });
@@ -65,7 +70,7 @@ describe('LabSession', () => {
     const { snapshots } = await record(tinyRun(8));
     const last = snapshots.at(-1)!;
     const feature = 5;
-    const details = await session.inspect(0, feature);
+    const details = await (await analysis()).inspect(0, feature);
     expect(details.decoder).toEqual(last.decoders[0].slice(feature * 784, (feature + 1) * 784));
     expect(details.classProfile).toHaveLength(10);
     expect(details.histogram.counts.reduce((a, b) => a + b, 0)).toBe(Math.round(details.frequency * 300));
@@ -75,7 +80,7 @@ describe('LabSession', () => {
     });
     expect(details.partners.map((p) => p.seed)).toEqual([1, 2]);
     for (const partner of details.partners) {
-      const matrix = await session.pairMatrix(0, partner.seed);
+      const matrix = await (await analysis()).pairMatrix(0, partner.seed);
       const row = matrix.rowOrder.indexOf(feature);
       expect(matrix.colOrder[row]).toBe(partner.feature);
       expect(matrix.matched[row]).toBeCloseTo(partner.cosine, 5);
@@ -87,20 +92,20 @@ describe('LabSession', () => {
 
   it('steers a digit along a feature and measures the steering success rate', async () => {
     await record(tinyRun(8));
-    const strip = await session.steer(2, 3, 7, [0, 2, 5]);
+    const strip = await (await analysis()).steer(2, 3, 7, [0, 2, 5]);
     expect(strip).toMatchObject({ digitIndex: 7, alphas: [0, 2, 5] });
     expect(strip.images).toHaveLength(3);
     expect(strip.images[0]).toEqual(strip.reconstruction);
     expect(strip.images[2]).not.toEqual(strip.reconstruction);
     strip.probabilities.forEach((p) => expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5));
 
-    const success = await session.steeringSuccess(2);
+    const success = await (await analysis()).steeringSuccess(2);
     expect(success.definition).toBe(STEERING_SUCCESS_DEFINITION);
     expect(success.trials).toBeGreaterThan(0);
     expect(success.rate).toBeCloseTo(success.successes / success.trials, 10);
     expect(success.ci95[0]).toBeLessThanOrEqual(success.rate);
     expect(success.ci95[1]).toBeGreaterThanOrEqual(success.rate);
-    await expect(session.steer(7, 0, 0, [1])).rejects.toThrow(/seed 7/);
+    await expect((await analysis()).steer(7, 0, 0, [1])).rejects.toThrow(/seed 7/);
   });
 
   it('pauses at once, resumes, and stops early', async () => {
@@ -123,7 +128,7 @@ describe('LabSession', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(steps).toBe(whilePaused);
     // A paused run can be inspected: pausing took a snapshot.
-    expect((await session.inspect(0, 0)).feature).toBe(0);
+    expect((await (await analysis()).inspect(0, 0)).feature).toBe(0);
     session.resume();
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(steps).toBeGreaterThan(whilePaused);
@@ -138,7 +143,7 @@ describe('LabSession', () => {
     const last = snapshots.at(-1)!;
     expect(last.alignment).toBeNull();
     expect(last.stability[0].every((v) => v === 0)).toBe(true);
-    expect((await session.inspect(5, 0)).partners).toEqual([]);
+    expect((await (await analysis()).inspect(5, 0)).partners).toEqual([]);
   });
 });
 
@@ -148,11 +153,11 @@ describe('LabSession judging classifier', () => {
     const classifier = { hidden: 16, epochs: 1, batchSize: 50, lr: 5e-3, seed: 0 };
     const train = splitRows(mnist.train, 0, 100);
     const test = splitRows(mnist.test, 5000, 1000);
-    const few = await LabSession.create(train, test, { classifier });
-    const many = await LabSession.create(train, test, { classifier, classifierTrain: splitRows(mnist.train, 0, 5000) });
+    const few = await createMnistSession(train, test, { classifier });
+    const many = await createMnistSession(train, test, { classifier, classifierTrain: splitRows(mnist.train, 0, 5000) });
     expect(many.classifierAccuracy).toBeGreaterThan(few.classifierAccuracy + 0.1);
     expect(many.classifierAccuracy).toBeGreaterThan(0.85);
-    few.stop();
-    many.stop();
+    few.session.stop();
+    many.session.stop();
   });
 });

@@ -3,7 +3,7 @@
  * selection fetches what it needs from the right worker, with stale answers dropped.
  */
 import { describe, expect, test, vi } from 'vitest';
-import type { FeatureDetails, LabMetricsUpdate, LabReady, LabSnapshot, PairMatrix, RunSpec, SteeringResult } from '../../src/runtime/lab-api';
+import type { FeatureDetails, LabInitOptions, LabMetricsUpdate, LabReady, LabSnapshot, PairMatrix, RunSpec, SteeringResult } from '../../src/runtime/lab-api';
 import type { LabClient } from '../../src/runtime/lab-client';
 import type { RunEnd } from '../../src/runtime/trainer-api';
 import { createLabController } from '../../src/ui/lab-controller';
@@ -13,8 +13,8 @@ import { parseUrlState } from '../../src/ui/store/url-state';
 const READY: LabReady = {
   backend: { name: 'wasm', requested: 'wasm', reasons: [], detail: 'SIMD' },
   data: { name: 'MNIST train', size: 100, d_in: 784 },
-  testSize: 50,
-  classifierAccuracy: 0.95,
+  mnist: { testSize: 50, classifierAccuracy: 0.95 },
+  shards: null,
 };
 
 interface FakeWorker {
@@ -27,7 +27,7 @@ interface FakeWorker {
   terminated: boolean;
 }
 
-function fakeWorkers() {
+function fakeWorkers(initWith: (options: LabInitOptions) => Promise<LabReady> = async () => READY) {
   const started: FakeWorker[] = [];
   const startWorker = (name: string): LabClient => {
     let finish: (end: RunEnd) => void = () => undefined;
@@ -39,7 +39,9 @@ function fakeWorkers() {
       finish: (end) => finish(end),
       terminated: false,
       api: {
-        init: vi.fn(async () => READY),
+        init: vi.fn(initWith),
+        loadModel: vi.fn(async () => ({ name: 'tiny', layers: 4, d_model: 64, vocab: 200 })),
+        inspectText: vi.fn(async (seed: number, feature: number) => ({ seed, feature })),
         pause: vi.fn(async () => undefined),
         resume: vi.fn(async () => undefined),
         stop: vi.fn(async () => undefined),
@@ -53,6 +55,7 @@ function fakeWorkers() {
     started.push(worker);
     return {
       api: worker.api as unknown as LabClient['api'],
+      init: (options, onProgress) => (worker.api.init as unknown as LabClient["init"])(options, onProgress),
       start(spec, onMetrics, onSnapshot) {
         Object.assign(worker, { spec, onMetrics, onSnapshot });
         return new Promise<RunEnd>((resolve) => (finish = resolve));
@@ -65,9 +68,9 @@ function fakeWorkers() {
 
 const snapshot = (step: number) => ({ step, seeds: [0, 1, 2] }) as LabSnapshot;
 
-function setUp(query = 'backend=wasm&width=16&seeds=3') {
+function setUp(query = 'backend=wasm&width=16&seeds=3', initWith?: (options: LabInitOptions) => Promise<LabReady>) {
   const store = createLabStore(parseUrlState(query).state);
-  const workers = fakeWorkers();
+  const workers = fakeWorkers(initWith);
   const controller = createLabController(store, workers.startWorker, 'http://127.0.0.1/');
   return { store, controller, ...workers };
 }
@@ -77,7 +80,7 @@ describe('lab controller', () => {
     const { store, controller, started } = setUp('backend=wasm&images=500');
     await controller.prepare();
     expect(started.map((w) => w.name)).toEqual(['lab A', 'lab B']);
-    for (const w of started) expect(w.api.init).toHaveBeenCalledWith({ backend: 'wasm', appBaseUrl: 'http://127.0.0.1/', trainLimit: 500 });
+    for (const w of started) expect(w.api.init).toHaveBeenCalledWith({ backend: 'wasm', appBaseUrl: 'http://127.0.0.1/', trainLimit: 500 }, expect.any(Function));
     expect(store.getState().runtime.map((r) => r.phase)).toEqual(['ready', 'ready']);
     // Nothing changed: the same workers serve the next prepare.
     await controller.prepare();
@@ -207,5 +210,71 @@ describe('lab controller', () => {
     store.getState().setConfigField([0], 'width', '0');
     await controller.start();
     expect(started).toHaveLength(0);
+  });
+
+  test('shards load into fresh workers that replace the current ones only when every load succeeded', async () => {
+    const shardsReady = (d_model: number): LabReady => ({
+      ...READY,
+      data: { name: 'shards', size: 1000, d_in: d_model },
+      mnist: null,
+      shards: { model: 'm', hook: 'blocks.3.hook_resid_post', d_model, totalTokens: 1000, rows: 1000, sampled: false, maxBytes: 1, scale: 1, hasTokens: true, synthetic: true, note: null, files: ['a'] },
+    });
+    const { store, controller, started } = setUp('data=shards&backend=wasm', async (options) => {
+      const url = options.shards?.kind === 'url' ? options.shards.manifestUrl : '';
+      if (url.includes('broken')) throw new Error('broken/manifest.json: "d_model" must be a positive integer');
+      return shardsReady(url.includes('wide') ? 128 : 64);
+    });
+    // Nothing chosen yet: no worker, and the experiment cannot start.
+    await controller.prepare();
+    expect(started).toHaveLength(0);
+
+    expect(await controller.chooseShards({ kind: 'sample' })).toBe(true);
+    expect(started[0].api.init).toHaveBeenCalledWith(
+      { backend: 'wasm', appBaseUrl: 'http://127.0.0.1/', shards: { kind: 'url', manifestUrl: 'http://127.0.0.1/samples/synthetic/manifest.json' } },
+      expect.any(Function),
+    );
+    expect(store.getState().experiment.shards).toBe('sample');
+    expect(store.getState().experiment.configs.map((c) => c.d_in)).toEqual([64, 64]);
+    expect(store.getState().dataLoad.phase).toBe('ready');
+
+    const run = controller.start();
+    await vi.waitFor(() => expect(started[1].spec).toBeTruthy());
+    started[0].onSnapshot(snapshot(7));
+
+    // A bad manifest: its candidate workers are thrown away, the loaded data and the run stay.
+    expect(await controller.chooseShards({ kind: 'url', url: 'http://127.0.0.1/broken/manifest.json' })).toBe(false);
+    expect(started.slice(2).every((w) => w.terminated)).toBe(true);
+    expect(started.slice(0, 2).some((w) => w.terminated)).toBe(false);
+    expect(store.getState().dataLoad).toMatchObject({ phase: 'error', error: expect.stringMatching(/broken\/manifest.json: "d_model"/) });
+    expect(store.getState().experiment.shards).toBe('sample');
+    expect(store.getState().runtime[0].snapshot?.step).toBe(7);
+
+    // A good one replaces them and fits the width.
+    expect(await controller.chooseShards({ kind: 'url', url: 'http://127.0.0.1/wide/manifest.json' })).toBe(true);
+    expect(started.slice(0, 2).every((w) => w.terminated)).toBe(true);
+    expect(store.getState().experiment.shards).toBe('http://127.0.0.1/wide/manifest.json');
+    expect(store.getState().experiment.configs.map((c) => c.d_in)).toEqual([128, 128]);
+    expect(store.getState().runtime[0]).toMatchObject({ phase: 'ready', snapshot: null });
+    started[0].finish({ reason: 'stopped', step: 7, elapsedMs: 1 });
+    started[1].finish({ reason: 'stopped', step: 7, elapsedMs: 1 });
+    await run;
+  });
+
+  test('a model loads into every shard worker; a failure keeps the model before it', async () => {
+    const { store, controller, started } = setUp('data=shards&shards=sample&backend=wasm', async () => ({
+      ...READY,
+      mnist: null,
+      shards: { model: 'm', hook: 'h', d_model: 64, totalTokens: 1, rows: 1, sampled: false, maxBytes: 1, scale: 1, hasTokens: true, synthetic: true, note: null, files: [] },
+    }));
+    await controller.prepare();
+    expect(started).toHaveLength(2);
+    expect(await controller.chooseModel({ kind: 'sample' })).toBe(true);
+    for (const w of started) expect(w.api.loadModel).toHaveBeenCalledWith({ kind: 'url', baseUrl: 'http://127.0.0.1/samples/synthetic/model/' });
+    expect(store.getState().modelLoad).toMatchObject({ phase: 'ready', info: { name: 'tiny' } });
+    expect(store.getState().experiment.model).toBe('sample');
+    started[1].api.loadModel.mockRejectedValueOnce(new Error('config.json: hidden_size 32, shards d_model 64'));
+    expect(await controller.chooseModel({ kind: 'url', url: 'http://127.0.0.1/other/' })).toBe(false);
+    expect(store.getState().modelLoad).toMatchObject({ phase: 'ready', info: { name: 'tiny' }, error: expect.stringMatching(/hidden_size/) });
+    expect(store.getState().experiment.model).toBe('sample');
   });
 });

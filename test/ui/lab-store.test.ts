@@ -3,7 +3,7 @@ import type { StepMetrics } from '../../src/core/train/metrics';
 import type { LabReady, LabSnapshot } from '../../src/runtime/lab-api';
 import { experimentProblems, isStartable } from '../../src/ui/store/experiment';
 import { createLabStore } from '../../src/ui/store/lab-store';
-import { defaultExperiment, presetById } from '../../src/ui/store/presets';
+import { defaultExperiment, matchingPreset, presetById } from '../../src/ui/store/presets';
 import { firstAndLatest, mergeMetricsUpdates, progressFraction, timeLeftMs } from '../../src/ui/store/runtime';
 import { parseUrlState } from '../../src/ui/store/url-state';
 
@@ -44,7 +44,15 @@ describe('lab store: the experiment', () => {
     const store = createLabStore();
     store.getState().setExperiment({ backend: 'wasm', trainLimit: 500 });
     store.getState().applyPreset('paper-constrained');
-    expect(store.getState().experiment).toEqual({ ...presetById('paper-constrained').experiment(), backend: 'wasm', trainLimit: 500, autostart: true });
+    expect(store.getState().experiment).toEqual({
+      ...presetById('paper-constrained').experiment(),
+      backend: 'wasm',
+      trainLimit: 500,
+      autostart: true,
+      dataset: 'mnist',
+      shards: null,
+      model: null,
+    });
   });
 
   test('fewer seeds pull the selected seed and heatmap pair back into range', () => {
@@ -80,8 +88,8 @@ describe('lab store: runtime', () => {
     const ready: LabReady = {
       backend: { name: 'wasm', requested: 'wasm', reasons: [], detail: 'SIMD' },
       data: { name: 'MNIST', size: 10, d_in: 784 },
-      testSize: 5,
-      classifierAccuracy: 0.9,
+      mnist: { testSize: 5, classifierAccuracy: 0.9 },
+      shards: null,
     };
     store.getState().patchRuntime(0, { phase: 'ready', ready });
     store.getState().startRun(0, run);
@@ -96,7 +104,7 @@ describe('lab store: runtime', () => {
     store.getState().setInspection({ details: { feature: 50 } as never });
     store.getState().startRun(0, { ...run, config: { ...run.config, d_sae: 16 } });
     expect(store.getState().selection.feature).toBeNull();
-    expect(store.getState().inspection).toEqual({ details: null, steering: null });
+    expect(store.getState().inspection).toMatchObject({ details: null, steering: null, text: null, textSteering: null });
   });
 });
 
@@ -134,5 +142,31 @@ describe('metrics updates', () => {
     ]);
     expect(merged).toMatchObject({ step: 2, totalSteps: 9, elapsedMs: 20 });
     expect(mergeMetricsUpdates([])).toBeNull();
+  });
+});
+
+describe('lab store: data', () => {
+  test('switching to shards takes the language-model default preset, and back to MNIST the teaching demo', () => {
+    const store = createLabStore();
+    store.getState().setDataset('shards');
+    const { experiment } = store.getState();
+    expect(experiment.dataset).toBe('shards');
+    expect(experiment.configs[0].activation.kind).toBe('topk');
+    expect(matchingPreset(experiment)?.dataset).toBe('shards');
+    expect(isStartable(experiment)).toBe(false); // no shards chosen yet
+    store.getState().setExperiment({ shards: 'sample' });
+    expect(isStartable(store.getState().experiment)).toBe(true);
+    store.getState().setDataset('mnist');
+    expect(store.getState().experiment.configs[0].activation.kind).toBe('relu');
+  });
+
+  test('fitDataWidth gives both configurations the data width and leaves the rest', () => {
+    const store = createLabStore();
+    store.getState().setDataset('shards');
+    const before = store.getState().experiment.configs;
+    store.getState().fitDataWidth(512);
+    const after = store.getState().experiment.configs;
+    expect(after.map((c) => c.d_in)).toEqual([512, 512]);
+    expect(after.map((c) => ({ ...c, d_in: 0 }))).toEqual(before.map((c) => ({ ...c, d_in: 0 })));
   });
 });

@@ -100,6 +100,9 @@ describe('URL field table', () => {
     ['seed=3', /seed must be a whole number below the number of seeds \(3\)/],
     ['feature=500', /feature must be a whole number below the width/],
     ['frobnicate=1', /unknown parameter "frobnicate"/],
+    ['data=text', /data must be mnist or shards/],
+    ['shards=javascript:alert(1)', /shards must be "sample" or an http\(s\) URL/],
+    ['model=file:///etc', /model must be "sample" or an http\(s\) URL/],
   ])('ignores %s with a note and keeps the rest', (query, note) => {
     const { state, notes } = parseUrlState(`${query}&batch=32`);
     expect(notes).toHaveLength(1);
@@ -112,5 +115,25 @@ describe('URL field table', () => {
     const { state, notes } = parseUrlState('width=32,0');
     expect(notes[0]).toMatch(/^Ignored width=32,0: width d_sae/);
     expect(state.experiment.configs).toEqual(defaultUrlState().experiment.configs);
+  });
+
+  test('a language-model link: data first, then the fields that differ from its default preset, and back', () => {
+    const { state, notes } = parseUrlState('data=shards&shards=sample&model=sample&width=512&seeds=2');
+    expect(notes).toEqual([]);
+    expect(state.experiment).toMatchObject({ dataset: 'shards', shards: 'sample', model: 'sample', seedCount: 2 });
+    expect(state.experiment.configs.map((c) => [c.activation.kind, c.d_sae])).toEqual([
+      ['topk', 512],
+      ['topk', 512],
+    ]);
+    const query = serializeUrlState(state);
+    // Only what differs from the shards default is written, and it reads back the same.
+    expect(query).toBe('data=shards&shards=sample&model=sample&seeds=2&width=512');
+    expect(parseUrlState(query).state).toEqual(state);
+  });
+
+  test('picked files are not written to a link', () => {
+    const { state } = parseUrlState('data=shards');
+    const query = serializeUrlState({ ...state, experiment: { ...state.experiment, shards: 'files', model: 'files' } });
+    expect(query).toBe('data=shards');
   });
 });

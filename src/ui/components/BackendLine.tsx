@@ -13,7 +13,7 @@ export function BackendLine() {
   const readies = useLab(useShallow((s) => activeSides(s.experiment).map((side) => s.runtime[side].ready)));
   const loading = readies.some((r) => r === null);
   const known = readies.filter((r): r is LabReady => r !== null);
-  if (known.length === 0) return <p className="backend-line muted">Choosing a tfjs backend, loading MNIST and training the digit classifier that judges steering…</p>;
+  if (known.length === 0) return <p className="backend-line muted">Choosing a tfjs backend and loading the data (for MNIST, also training the digit classifier that judges steering)…</p>;
   const first = known[0];
   // Both workers normally land on the same backend: say it once.
   const same = known.every((r) => r.backend.name === first.backend.name && r.backend.detail === first.backend.detail);
@@ -42,8 +42,16 @@ export function BackendLine() {
         </ul>
       )}
       <div className="muted" data-testid="data-name">
-        Data: {first.data.name} ({first.data.size.toLocaleString('en')} images of 28×28) · {first.testSize.toLocaleString('en')} test digits · digit
-        classifier {(first.classifierAccuracy * 100).toFixed(1)}% accurate on held-out digits
+        {first.mnist ? (
+          <>
+            Data: {first.data.name} ({first.data.size.toLocaleString('en')} images of 28×28) · {first.mnist.testSize.toLocaleString('en')} test digits · digit
+            classifier {(first.mnist.classifierAccuracy * 100).toFixed(1)}% accurate on held-out digits
+          </>
+        ) : (
+          <>
+            Data: {first.data.name} ({first.data.size.toLocaleString('en')} activation rows of width {first.data.d_in})
+          </>
+        )}
       </div>
     </div>
   );

@@ -1,33 +1,47 @@
 import { useShallow } from 'zustand/react/shallow';
 import { labStore, useLab } from '../page';
-import { AlignmentHeatmap, DecoderGrid } from '../views';
+import { AlignmentHeatmap, DecoderGrid, FeatureTable } from '../views';
 import { SidePicker } from './SidePicker';
 
 /** One seed's features as images, and how they line up with another seed's; click any to inspect it. */
 export function FeaturesPanel() {
-  const { side, seed, feature, sortBy, pair, snapshot, matrix } = useLab(
-    useShallow((s) => ({ ...s.selection, snapshot: s.runtime[s.selection.side].snapshot, matrix: s.runtime[s.selection.side].pairMatrix })),
+  const { side, seed, feature, sortBy, pair, snapshot, matrix, dataset } = useLab(
+    useShallow((s) => ({ ...s.selection, snapshot: s.runtime[s.selection.side].snapshot, matrix: s.runtime[s.selection.side].pairMatrix, dataset: s.experiment.dataset })),
   );
+  const images = dataset === 'mnist';
   const { select, selectFeature } = labStore.getState();
   return (
     <section className="panel" data-testid="features-panel">
       <h2>Features</h2>
       <p className="caption">
-        Each tile is one feature's decoder direction as a 28×28 image (red adds ink, blue removes it). The bar under a tile is its stability: how well it is
-        matched in the other seeds. The heatmap shows |cos| between two seeds' features, ordered so matched pairs sit on the diagonal; a bright diagonal
-        means the seeds agree. Click a tile or a cell to inspect the feature.
+        {images
+          ? "Each tile is one feature's decoder direction as a 28×28 image (red adds ink, blue removes it). The bar under a tile is its stability: how well it is matched in the other seeds. "
+          : "Each row is one feature: its stability (how well it is matched in the other seeds), how often it fired on recent training rows, and its decoder norm. "}
+        The heatmap shows |cos| between two seeds' features, ordered so matched pairs sit on the diagonal; a bright diagonal
+        means the seeds agree. Click a {images ? 'tile' : 'row'} or a cell to inspect the feature.
       </p>
       <SidePicker />
       {snapshot ? (
         <div className="features-row">
-          <DecoderGrid
-            snapshot={snapshot}
-            seed={seed}
-            sortBy={sortBy}
-            onSortChange={(sortBy) => select({ sortBy })}
-            selected={feature}
-            onSelect={(f) => selectFeature(side, seed, f)}
-          />
+          {images ? (
+            <DecoderGrid
+              snapshot={snapshot}
+              seed={seed}
+              sortBy={sortBy}
+              onSortChange={(sortBy) => select({ sortBy })}
+              selected={feature}
+              onSelect={(f) => selectFeature(side, seed, f)}
+            />
+          ) : (
+            <FeatureTable
+              snapshot={snapshot}
+              seed={seed}
+              sortBy={sortBy}
+              onSortChange={(sortBy) => select({ sortBy })}
+              selected={feature}
+              onSelect={(f) => selectFeature(side, seed, f)}
+            />
+          )}
           {snapshot.seeds.length > 1 ? (
             <AlignmentHeatmap
               matrix={matrix}
@@ -41,7 +55,7 @@ export function FeaturesPanel() {
           )}
         </div>
       ) : (
-        <p className="muted placeholder">The decoder images appear here about a second after training starts.</p>
+        <p className="muted placeholder">The features appear here about a second after training starts.</p>
       )}
     </section>
   );

@@ -1,13 +1,14 @@
 import { labStore, useLab } from '../page';
-import { matchingPreset, PRESETS } from '../store/presets';
+import { matchingPreset, presetsFor } from '../store/presets';
 
-/** The three experiments one click away; the one the controls match is marked and explained. */
+/** The experiments one click away for the data chosen; the one the controls match is marked and explained. */
 export function PresetPicker() {
   const matching = useLab((s) => matchingPreset(s.experiment));
+  const dataset = useLab((s) => s.experiment.dataset);
   return (
     <div className="presets">
       <div className="preset-buttons" role="group" aria-label="Presets">
-        {PRESETS.map((preset) => (
+        {presetsFor(dataset).map((preset) => (
           <button
             key={preset.id}
             type="button"

@@ -8,7 +8,7 @@ import { SteeringSuccessPanel } from './SteeringSuccessPanel';
 /** Steering on MNIST: add α × the feature's decoder direction to a test digit's reconstruction and see what the image becomes. */
 export function SteeringPanel() {
   const { feature, digit, alpha, steering, testSize } = useLab(
-    useShallow((s) => ({ ...s.selection, steering: s.inspection.steering, testSize: s.runtime[s.selection.side].ready?.testSize ?? 0 })),
+    useShallow((s) => ({ ...s.selection, steering: s.inspection.steering, testSize: s.runtime[s.selection.side].ready?.mnist?.testSize ?? 0 })),
   );
   const select = labStore.getState().select;
   const at = steering ? steering.alphas.indexOf(alpha) : -1;

@@ -2,6 +2,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { labController, useLab } from '../page';
 import { resultLabels } from '../selectors';
 import { SIDE_COLORS } from '../labels';
+import { compareRates } from '../../core/stats';
 import { activeSides } from '../store/experiment';
 
 /**
@@ -27,6 +28,8 @@ export function SteeringSuccessPanel() {
   );
   const labels = compare ? [labelA, labelB] : [labelA];
   const results = [successA, successB];
+  // Two small counts: the test is arithmetic, not work for a worker.
+  const comparison = compare && successA && successB && successA.trials > 0 && successB.trials > 0 ? compareRates(successB, successA) : null;
   const definition = results.find((r) => r !== null)?.definition;
   return (
     <div className="steering-success" data-testid="steering-success-panel">
@@ -45,9 +48,21 @@ export function SteeringSuccessPanel() {
           ) : null,
         )}
       </ul>
+      {comparison && (
+        <p data-testid="steering-success-comparison">
+          {labelB} − {labelA}: {comparison.difference >= 0 ? '+' : '−'}
+          {Math.abs(comparison.difference * 100).toFixed(1)} points · χ² = {comparison.chiSquare.statistic.toFixed(2)}, p = {formatP(comparison.chiSquare.pValue)} ·
+          Fisher's exact p = {formatP(comparison.fisher.pValue)}
+          {comparison.fisher.pValue >= 0.05 ? ' (not significant at 5%: more features would tell)' : ' (significant at 5%)'}
+        </p>
+      )}
       <p className="caption" data-testid="steering-success-definition">
         {definition ?? 'Steers many digits with many of the seed’s live features and counts how often the classifier then reads the feature’s preferred class.'}
       </p>
     </div>
   );
+}
+
+function formatP(p: number): string {
+  return p < 1e-3 ? p.toExponential(1) : p.toFixed(3);
 }

@@ -11,6 +11,14 @@ export type Side = 0 | 1;
 export const SIDES: readonly Side[] = [0, 1];
 export const SIDE_NAMES = ['A', 'B'] as const;
 
+/** What the SAEs train on: MNIST digits, or a language model's residual-stream activations from shards. */
+export type Dataset = 'mnist' | 'shards';
+
+/** The synthetic sample shard set (and its model) that ships with the app, under its base URL. */
+export const SAMPLE = 'sample';
+/** Shards or a model the person picked or dropped: they cannot be put in a link. */
+export const PICKED_FILES = 'files';
+
 /** More seeds make the across-seed numbers steadier but cost one more SAE each. */
 export const MAX_SEEDS = 6;
 
@@ -25,6 +33,11 @@ export interface Experiment {
   trainLimit: number | null;
   /** Start training as soon as the page has loaded: a demo link shows a run without a click. */
   autostart: boolean;
+  dataset: Dataset;
+  /** With dataset 'shards': SAMPLE, a manifest.json URL, PICKED_FILES, or null before any is chosen. */
+  shards: string | null;
+  /** The GPT-NeoX checkpoint for contexts and steering: SAMPLE, a folder URL, PICKED_FILES or none. */
+  model: string | null;
 }
 
 /** The sides an experiment trains. */
@@ -55,11 +68,15 @@ export interface ExperimentProblems {
 export function experimentProblems(experiment: Experiment): ExperimentProblems {
   const perSide: [string[], string[]] = [[], []];
   for (const side of activeSides(experiment)) perSide[side] = trainConfigProblems(experiment.configs[side]);
-  const shared = [seedCountProblem(experiment.seedCount), trainLimitProblem(experiment.trainLimit)].filter((p): p is string => p !== null);
+  const shared = [seedCountProblem(experiment.seedCount), trainLimitProblem(experiment.trainLimit), dataProblem(experiment)].filter((p): p is string => p !== null);
   return { perSide, shared };
 }
 
 export function isStartable(experiment: Experiment): boolean {
   const { perSide, shared } = experimentProblems(experiment);
   return perSide[0].length + perSide[1].length + shared.length === 0;
+}
+
+export function dataProblem(experiment: Pick<Experiment, 'dataset' | 'shards'>): string | null {
+  return experiment.dataset === 'shards' && experiment.shards === null ? 'choose activation shards to train on (the synthetic sample, files or a manifest URL)' : null;
 }

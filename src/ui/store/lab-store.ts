@@ -5,10 +5,10 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { TrainConfig } from '../../core/train/config';
-import type { FeatureDetails, LabMetricsUpdate, LabSnapshot, SteeringResult } from '../../runtime/lab-api';
+import type { FeatureDetails, LabMetricsUpdate, LabSnapshot, ModelInfo, ShardProgress, SteeringResult, TextFeatureDetails, TextSteeringResult } from '../../runtime/lab-api';
 import { configField } from './config-fields';
-import type { Experiment, Side } from './experiment';
-import { presetById, type PresetId } from './presets';
+import type { Dataset, Experiment, Side } from './experiment';
+import { DATASET_DEFAULT_PRESET, presetById, type PresetId } from './presets';
 import { initialRuntime, metricsArrived, runStarted, type RunInfo, type SideRuntime } from './runtime';
 import { clampSelection, defaultSelection, type Selection } from './selection';
 import { defaultUrlState, type UrlState } from './url-state';
@@ -17,6 +17,31 @@ import { defaultUrlState, type UrlState } from './url-state';
 export interface Inspection {
   details: FeatureDetails | null;
   steering: SteeringResult | null;
+  /** Language-model data: the feature's dashboard, and the latest steered generation. */
+  text: TextFeatureDetails | null;
+  textSteering: TextSteeringResult | null;
+  generating: boolean;
+}
+
+/** Loading the training data into the workers (shards report progress). A failed load keeps the data before it. */
+export interface DataLoad {
+  phase: 'idle' | 'loading' | 'ready' | 'error';
+  progress: ShardProgress | null;
+  error: string | null;
+}
+
+/** The GPT-NeoX checkpoint in the workers, for contexts, the logit lens and steering. */
+export interface ModelLoad {
+  phase: 'none' | 'loading' | 'ready' | 'error';
+  info: ModelInfo | null;
+  error: string | null;
+}
+
+/** The steering playground's settings (language-model data). */
+export interface TextSteerSettings {
+  prompt: string;
+  alpha: number;
+  samplingSeed: number;
 }
 
 export interface LabState {
@@ -26,6 +51,9 @@ export interface LabState {
   runtime: [SideRuntime, SideRuntime];
   selection: Selection;
   inspection: Inspection;
+  dataLoad: DataLoad;
+  modelLoad: ModelLoad;
+  textSteer: TextSteerSettings;
 
   // The experiment.
   setExperiment(patch: Partial<Experiment>): void;
@@ -33,6 +61,13 @@ export interface LabState {
   /** Sets one field (config-fields.ts) of the given sides from text; returns why the text was refused, or null. */
   setConfigField(sides: readonly Side[], key: string, raw: string): string | null;
   applyPreset(id: PresetId): void;
+  /** Switches the data, and the configurations to that data's default preset. */
+  setDataset(dataset: Dataset): void;
+  /** Sets d_in of both configurations to the loaded data's width (it is the data's, not a choice). */
+  fitDataWidth(d_in: number): void;
+  patchDataLoad(patch: Partial<DataLoad>): void;
+  patchModelLoad(patch: Partial<ModelLoad>): void;
+  setTextSteer(patch: Partial<TextSteerSettings>): void;
   dismissUrlNotes(): void;
 
   // Runtime, fed by the controller.
@@ -50,7 +85,9 @@ export interface LabState {
 
 export type LabStore = StoreApi<LabState>;
 
-const EMPTY_INSPECTION: Inspection = { details: null, steering: null };
+const EMPTY_INSPECTION: Inspection = { details: null, steering: null, text: null, textSteering: null, generating: false };
+
+export const DEFAULT_TEXT_STEER: TextSteerSettings = { prompt: 'The most important thing is', alpha: 5, samplingSeed: 0 };
 
 /** A fresh store; `initial` is usually what the URL said (default: the default experiment). */
 export function createLabStore(initial: UrlState = defaultUrlState(), urlNotes: string[] = []): LabStore {
@@ -71,6 +108,9 @@ export function createLabStore(initial: UrlState = defaultUrlState(), urlNotes: 
       runtime: [initialRuntime(), initialRuntime()],
       selection: clampSelection({ ...defaultSelection(), ...initial.link }, initial.experiment.seedCount),
       inspection: EMPTY_INSPECTION,
+      dataLoad: { phase: 'idle', progress: null, error: null },
+      modelLoad: { phase: 'none', info: null, error: null },
+      textSteer: DEFAULT_TEXT_STEER,
 
       setExperiment: (patch) => setExperimentAndClamp({ ...get().experiment, ...patch }),
 
@@ -94,6 +134,22 @@ export function createLabStore(initial: UrlState = defaultUrlState(), urlNotes: 
 
       applyPreset: (id) => setExperimentAndClamp({ ...get().experiment, ...presetById(id).experiment() }),
       dismissUrlNotes: () => set({ urlNotes: [] }),
+
+      setDataset(dataset) {
+        if (dataset === get().experiment.dataset) return;
+        setExperimentAndClamp({ ...get().experiment, ...presetById(DATASET_DEFAULT_PRESET[dataset]).experiment(), dataset });
+        set({ dataLoad: { phase: 'idle', progress: null, error: null }, inspection: EMPTY_INSPECTION, selection: { ...get().selection, feature: null } });
+      },
+
+      fitDataWidth(d_in) {
+        const { configs } = get().experiment;
+        if (configs.every((c) => c.d_in === d_in)) return;
+        setExperimentAndClamp({ ...get().experiment, configs: [{ ...configs[0], d_in }, { ...configs[1], d_in }] });
+      },
+
+      patchDataLoad: (patch) => set((s) => ({ dataLoad: { ...s.dataLoad, ...patch } })),
+      patchModelLoad: (patch) => set((s) => ({ modelLoad: { ...s.modelLoad, ...patch } })),
+      setTextSteer: (patch) => set((s) => ({ textSteer: { ...s.textSteer, ...patch } })),
 
       patchRuntime: (side, patch) => updateRuntime(side, (r) => ({ ...r, ...patch })),
 
@@ -120,7 +176,7 @@ export function createLabStore(initial: UrlState = defaultUrlState(), urlNotes: 
         set({
           selection: { ...selection, side, seed, feature },
           // Steering belongs to the feature; details of a feature elsewhere are stale at once.
-          inspection: samePlace ? { ...get().inspection, steering: null } : EMPTY_INSPECTION,
+          inspection: samePlace ? { ...get().inspection, steering: null, textSteering: null } : EMPTY_INSPECTION,
         });
       },
 

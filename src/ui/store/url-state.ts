@@ -8,8 +8,8 @@
 import { trainConfigProblems } from '../../core/train/validate';
 import { BACKEND_ORDER, type BackendRequest } from '../../runtime/backend-types';
 import { CONFIG_FIELDS, type ConfigField } from './config-fields';
-import { seedCountProblem, SIDES, type Experiment, type Side } from './experiment';
-import { defaultExperiment } from './presets';
+import { PICKED_FILES, SAMPLE, seedCountProblem, SIDES, type Experiment, type Side } from './experiment';
+import { DATASET_DEFAULT_PRESET, defaultExperiment, presetById } from './presets';
 import { defaultSelection, type Selection } from './selection';
 
 /** The part of the selection a demo link carries: it opens on the same feature and digit. */
@@ -69,8 +69,29 @@ function pairField(field: ConfigField): UrlField {
 
 const BACKEND_CHOICES: readonly string[] = ['auto', ...BACKEND_ORDER];
 
+/** A data or model location a link can carry: the shipped sample, or an http(s) URL (picked files cannot). */
+function locationField(key: 'shards' | 'model', what: string): UrlField {
+  return {
+    key,
+    get: (s) => (s.experiment[key] === PICKED_FILES ? '' : (s.experiment[key] ?? '')),
+    set(s, raw) {
+      if (raw === SAMPLE || /^https?:\/\//.test(raw)) return withExperiment(s, { [key]: raw });
+      return `${key} must be "${SAMPLE}" or an http(s) URL of ${what}`;
+    },
+  };
+}
+
 /** Experiment-wide fields first: `seeds` must be known before a link's selected seed is checked. */
 const EXPERIMENT_FIELDS: UrlField[] = [
+  {
+    key: 'data',
+    get: (s) => s.experiment.dataset,
+    // Read first: the data's default preset is the base that the link's configuration fields then change.
+    set: (s, raw) =>
+      raw === 'mnist' || raw === 'shards' ? withExperiment(s, { dataset: raw, ...presetById(DATASET_DEFAULT_PRESET[raw]).experiment() }) : 'data must be mnist or shards',
+  },
+  locationField('shards', 'a manifest.json'),
+  locationField('model', 'a model folder'),
   {
     key: 'mode',
     get: (s) => (s.experiment.compare ? 'compare' : 'single'),
@@ -143,10 +164,12 @@ export const URL_FIELDS: readonly UrlField[] = [...EXPERIMENT_FIELDS, ...CONFIG_
 /** The query string (without `?`) for a state: only fields that differ from the default. */
 export function serializeUrlState(state: UrlState): string {
   const defaults = defaultUrlState();
+  // Reading `data` resets the configurations to that data's default preset: compare with those.
+  const dataDefaults = state.experiment.dataset === defaults.experiment.dataset ? defaults : parseUrlState(`data=${state.experiment.dataset}`).state;
   return URL_FIELDS.flatMap((field) => {
     const value = field.get(state);
     // '' is a field that applies to neither side (steps in an epochs run): the other fields say so.
-    if (value === '' || value === field.get(defaults)) return [];
+    if (value === '' || value === field.get(field.key === 'data' ? defaults : dataDefaults)) return [];
     // Commas stay readable: they separate A from B and are valid in a query.
     return [`${field.key}=${encodeURIComponent(value).replace(/%2C/g, ',')}`];
   }).join('&');

@@ -1,19 +1,15 @@
 /**
- * The inspector, steering, heatmap and export for one snapshot of a run (a LabState). Feature
+ * The MNIST inspector, steering and export for one snapshot of a run (a LabState). Feature
  * statistics over the test digits are computed once per seed and snapshot, on first use, and
- * cached: inspecting feature after feature is then instant. SAEs are uploaded per call and
- * disposed after it, so replacing the analysis at the next snapshot leaves nothing on the device.
+ * cached: inspecting feature after feature is then instant.
  */
 import {
   computeFeatureStats,
   decoderRow,
-  DeviceSae,
   digitImage,
   encoderColumn,
   exportMnistSae,
-  featurePartners,
   featureSummary,
-  orderedPairMatrix,
   steeringStrip,
   steeringSuccessRate,
   STEERING_SUCCESS_DEFINITION,
@@ -22,8 +18,10 @@ import {
   type FeatureStats,
 } from '../core/analysis';
 import type { SaeLensFiles } from '../core/formats/saelens';
-import type { FeatureDetails, FeaturePartner, PairMatrix, SteeringResult, SteeringSuccess } from './lab-api';
+import { cached } from './cached';
+import type { FeatureDetails, SteeringResult, SteeringSuccess } from './lab-api';
 import type { LabState } from './lab-snapshot';
+import { SeedAnalysis } from './seed-analysis';
 
 /** What every analysis uses and no run changes: the test digits on the device and the judge. */
 export interface AnalysisResources {
@@ -31,19 +29,15 @@ export interface AnalysisResources {
   classifier: DigitClassifier;
 }
 
-export class LabAnalysis {
+export class MnistAnalysis extends SeedAnalysis {
   private readonly stats = new Map<number, Promise<FeatureStats>>();
   private readonly success = new Map<number, Promise<SteeringSuccess>>();
 
   constructor(
-    readonly state: LabState,
+    state: LabState,
     private readonly resources: AnalysisResources,
-  ) {}
-
-  async pairMatrix(seedA: number, seedB: number): Promise<PairMatrix> {
-    const { weights } = this.state;
-    const ordered = await orderedPairMatrix(weights[this.seedIndex(seedA)], weights[this.seedIndex(seedB)]);
-    return { seedA, seedB, ...ordered };
+  ) {
+    super(state);
   }
 
   async inspect(seed: number, feature: number): Promise<FeatureDetails> {
@@ -105,47 +99,4 @@ export class LabAnalysis {
   private featureStats(index: number): Promise<FeatureStats> {
     return cached(this.stats, index, () => this.withSae(index, (sae) => computeFeatureStats(sae, this.resources.test)));
   }
-
-  private partners(index: number, feature: number): FeaturePartner[] {
-    const stability = this.state.alignment?.features[index];
-    if (!stability) return [];
-    return featurePartners(stability, feature).map((p) => ({
-      seed: this.state.seeds[p.otherIndex],
-      feature: p.feature,
-      cosine: p.cosine,
-      shared: p.shared,
-      decoder: decoderRow(this.state.weights[p.otherIndex], p.feature),
-    }));
-  }
-
-  private async withSae<T>(index: number, use: (sae: DeviceSae) => Promise<T>): Promise<T> {
-    const sae = new DeviceSae(this.state.weights[index], this.state.config.activation);
-    try {
-      return await use(sae);
-    } finally {
-      sae.dispose();
-    }
-  }
-
-  private seedIndex(seed: number): number {
-    const index = this.state.seeds.indexOf(seed);
-    if (index < 0) throw new Error(`seed ${seed} is not in this run (seeds ${this.state.seeds.join(', ')})`);
-    return index;
-  }
-
-  private checkFeature(feature: number): void {
-    const { d_sae } = this.state.weights[0];
-    if (!Number.isInteger(feature) || feature < 0 || feature >= d_sae) throw new Error(`feature ${feature} is not one of the ${d_sae}`);
-  }
-}
-
-/** The promise cached under `key`, computing it on first use; a failure is not cached. */
-function cached<T>(cache: Map<number, Promise<T>>, key: number, compute: () => Promise<T>): Promise<T> {
-  let promise = cache.get(key);
-  if (!promise) {
-    promise = compute();
-    cache.set(key, promise);
-    promise.catch(() => cache.delete(key));
-  }
-  return promise;
 }

@@ -1,0 +1,158 @@
+/**
+ * The language-model inspector, steering and export for one snapshot of a run on activation
+ * shards: a feature's top contexts, activation histogram and logit lens, its partners, steered
+ * against unsteered continuations, and the steering success rate (src/core/analysis/lm).
+ *
+ * The SAEs train on normalised activations (× scale). Whatever reads the model's own residual
+ * stream uses the SAE with the scale folded in: encode(scale·x) = (scale·W_enc)ᵀ(x − b_dec/scale) + b_enc,
+ * and decoding into the raw stream divides W_dec by the scale. Decoder directions are unchanged.
+ */
+import {
+  featureDashboard,
+  lmSteeringSuccess,
+  logitLens,
+  LM_STEERING_SUCCESS_DEFINITION,
+  NEUTRAL_PROMPTS,
+  sampleLiveFeatures,
+  steerPrompt,
+  tokenActivations,
+} from '../core/analysis/lm';
+import { decoderRow } from '../core/analysis';
+import { writeSaeLens, type SaeLensFiles } from '../core/formats/saelens';
+import type { SaeWeights } from '../core/sae/weights';
+import { cached } from './cached';
+import type { SteeringSuccess, TextContext, TextFeatureDetails, TextSteeringRequest, TextSteeringResult } from './lab-api';
+import type { LabState } from './lab-snapshot';
+import { SeedAnalysis } from './seed-analysis';
+import { hookOf, type LoadedModel, type TextData } from './text-data';
+
+/** Contexts shown per feature, and features steered per success measurement (× the three prompts). */
+const TOP_CONTEXTS = 10;
+export const LM_STEERING_FEATURES = 30;
+
+export class TextAnalysis extends SeedAnalysis {
+  private readonly success = new Map<number, Promise<SteeringSuccess>>();
+
+  constructor(
+    state: LabState,
+    private readonly data: TextData,
+    /** The model may be loaded after training: read it at each call. */
+    private readonly model: () => LoadedModel | null,
+  ) {
+    super(state);
+  }
+
+  async inspectText(seed: number, feature: number): Promise<TextFeatureDetails> {
+    const index = this.seedIndex(seed);
+    this.checkFeature(feature);
+    const dashboard = await this.withSae(index, (sae) => featureDashboard(sae, this.data.rows, feature, { top: TOP_CONTEXTS }));
+    const loaded = this.model();
+    const contexts = await Promise.all(dashboard.top.map(({ row, activation }) => this.context(index, feature, row, activation, loaded)));
+    const decoder = decoderRow(this.state.weights[index], feature);
+    const lens = loaded ? await logitLens(loaded.model, unit(decoder), 8) : null;
+    const text = (token: number) => (loaded ? loaded.tokenizer.decode([token]) : `#${token}`);
+    return {
+      seed,
+      feature,
+      decoder,
+      frequency: dashboard.frequency,
+      histogram: dashboard.histogram,
+      contexts,
+      logitLens: lens && {
+        promoted: lens.promoted.map(({ token, logit }) => ({ text: text(token), logit })),
+        suppressed: lens.suppressed.map(({ token, logit }) => ({ text: text(token), logit })),
+      },
+      partners: this.partners(index, feature),
+    };
+  }
+
+  async steerText(seed: number, feature: number, request: TextSteeringRequest): Promise<TextSteeringResult> {
+    const index = this.seedIndex(seed);
+    this.checkFeature(feature);
+    const { model, tokenizer } = this.requireModel('steering');
+    if (!Number.isFinite(request.alpha)) throw new Error(`the steering strength α must be a finite number (got ${request.alpha})`);
+    if (!Number.isSafeInteger(request.samplingSeed)) throw new Error(`the sampling seed must be a whole number (got ${request.samplingSeed})`);
+    const prompt = this.encodePrompt(request.prompt);
+    const result = await steerPrompt(model, {
+      prompt,
+      hook: hookOf(this.data),
+      direction: unit(decoderRow(this.state.weights[index], feature)),
+      alpha: request.alpha,
+      seed: request.samplingSeed,
+    });
+    return {
+      seed,
+      feature,
+      prompt: request.prompt,
+      alpha: request.alpha,
+      unsteered: tokenizer.decode(result.unsteered),
+      steered: tokenizer.decode(result.steered),
+      nextToken: result.nextToken.map(({ token, before, after }) => ({ text: tokenizer.decode([token]), before, after })),
+    };
+  }
+
+  steeringSuccess(seed: number): Promise<SteeringSuccess> {
+    const index = this.seedIndex(seed);
+    return cached(this.success, index, async () => {
+      const { model } = this.requireModel('the steering success rate');
+      const features = sampleLiveFeatures(this.state.firingFrequency[index], LM_STEERING_FEATURES, 0);
+      if (features.length === 0) throw new Error(`seed ${seed} has no live features to steer with`);
+      const prompts = NEUTRAL_PROMPTS.map((text) => this.encodePrompt(text));
+      const result = await this.withSae(index, (sae) => lmSteeringSuccess(model, sae, { hook: hookOf(this.data), features, prompts, seed: 0 }), this.rawWeights(index));
+      return { rate: result.rate, ci95: result.ci95, successes: result.successes, trials: result.trials, features: result.features, alpha: result.alpha, definition: LM_STEERING_SUCCESS_DEFINITION };
+    });
+  }
+
+  /** In SAELens layout for the model's raw residual stream (the normalising scale folded in). */
+  exportSaeLens(seed: number): SaeLensFiles {
+    const index = this.seedIndex(seed);
+    const { activation } = this.state.config;
+    return writeSaeLens(this.rawWeights(index), {
+      hookName: this.data.hook,
+      modelName: this.data.info.model,
+      architecture: activation.kind === 'topk' ? { kind: 'topk', k: activation.k } : { kind: 'relu' },
+      training: { ...this.state.config, seed },
+    });
+  }
+
+  private async context(index: number, feature: number, row: number, activation: number, loaded: LoadedModel | null): Promise<TextContext> {
+    const { contexts, tokens, contextWindow } = this.data;
+    const ids = [...contexts.subarray(row * contextWindow, (row + 1) * contextWindow), tokens[row]].filter((id) => id >= 0);
+    if (!loaded || ids.length === 0) return { activation, tokens: ids.map((id) => `#${id}`), tokenActivations: null };
+    // Re-read over the window alone, after a bos as in the shards: earlier tokens of the original
+    // context are not kept, so these activations approximate the stored row's.
+    const bos = loaded.tokenizer.bosTokenId;
+    const input = bos === null ? ids : [bos, ...ids];
+    const perToken = await this.withSae(index, (sae) => tokenActivations(loaded.model, sae, hookOf(this.data), input, feature), this.rawWeights(index));
+    return { activation, tokens: ids.map((id) => loaded.tokenizer.decode([id])), tokenActivations: [...perToken.subarray(input.length - ids.length)] };
+  }
+
+  private encodePrompt(text: string): number[] {
+    const { tokenizer } = this.requireModel('steering');
+    const ids = tokenizer.encode(text, { prependBos: tokenizer.bosTokenId !== null });
+    if (ids.length === 0) throw new Error('the prompt is empty');
+    return ids;
+  }
+
+  private requireModel(what: string): LoadedModel {
+    const loaded = this.model();
+    if (!loaded) throw new Error(`${what} needs the model: load a GPT-NeoX checkpoint first`);
+    return loaded;
+  }
+
+  private rawWeights(index: number): SaeWeights {
+    const w = this.state.weights[index];
+    const { scale } = this.data.info;
+    return {
+      ...w,
+      W_enc: w.W_enc.map((v) => v * scale),
+      b_dec: w.b_dec.map((v) => v / scale),
+      W_dec: w.W_dec.map((v) => v / scale),
+    };
+  }
+}
+
+function unit(vector: Float32Array): Float32Array {
+  const norm = Math.hypot(...vector);
+  return norm > 0 ? vector.map((v) => v / norm) : vector;
+}

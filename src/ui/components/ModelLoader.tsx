@@ -1,0 +1,67 @@
+import { useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { pickedFiles } from '../lib/picked-files';
+import { labController, useLab } from '../page';
+
+const FOLDER_PICKER = { webkitdirectory: '', directory: '' } as Record<string, string>;
+
+/**
+ * The GPT-NeoX checkpoint (Hugging Face layout: config.json, model.safetensors, tokenizer.json) that
+ * turns contexts into text, runs the logit lens and steers. Users bring their own copy of
+ * Pythia-70M-deduped; the synthetic sample's model ships with the app.
+ */
+export function ModelLoader() {
+  const { modelLoad, hasData } = useLab(useShallow((s) => ({ modelLoad: s.modelLoad, hasData: s.runtime[0].ready?.shards != null })));
+  const [url, setUrl] = useState('');
+  const busy = modelLoad.phase === 'loading';
+  const disabled = busy || !hasData;
+  return (
+    <div className="model-loader" data-testid="model-loader">
+      <h3>Model</h3>
+      <p className="caption">
+        Needed for the contexts' text, the logit lens and steering; training needs only the shards. Its hidden size must match the shards' d_model.
+      </p>
+      <div className="loader-buttons">
+        <button type="button" data-testid="load-sample-model" disabled={disabled} onClick={() => void labController.chooseModel({ kind: 'sample' })}>
+          Sample model
+        </button>
+        <label className="file-button">
+          Model folder…
+          <input
+            type="file"
+            data-testid="model-folder"
+            {...FOLDER_PICKER}
+            disabled={disabled}
+            onChange={(e) => {
+              const files = pickedFiles(e.target.files);
+              if (files.length > 0) void labController.chooseModel({ kind: 'files', files });
+            }}
+          />
+        </label>
+        <form
+          className="url-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (url.trim()) void labController.chooseModel({ kind: 'url', url: url.trim() });
+          }}
+        >
+          <input type="url" placeholder="https://…/pythia-70m-deduped/" aria-label="model folder URL" data-testid="model-url" value={url} onChange={(e) => setUrl(e.target.value)} />
+          <button type="submit" disabled={disabled || !url.trim()}>
+            Load
+          </button>
+        </form>
+      </div>
+      <p className={modelLoad.error ? 'error' : 'muted'} data-testid="model-status" role={modelLoad.error ? 'alert' : undefined}>
+        {busy
+          ? 'Loading the model…'
+          : modelLoad.error
+            ? `Could not load the model: ${modelLoad.error}${modelLoad.info ? ` (still using ${modelLoad.info.name})` : ''}`
+            : modelLoad.info
+              ? `Loaded ${modelLoad.info.name}: ${modelLoad.info.layers} layers, d_model ${modelLoad.info.d_model}, vocabulary ${modelLoad.info.vocab.toLocaleString('en')}`
+              : hasData
+                ? 'No model loaded.'
+                : 'Load shards first.'}
+      </p>
+    </div>
+  );
+}
