@@ -33,6 +33,19 @@ export class DeviceSae {
     return tf.tidy(() => activate(preActivations(this.params, x), this.activation));
   }
 
+  /**
+   * One feature's pre-activation z_j = (x − b_dec)·W_enc[:, j] + b_enc[j] for inputs x [n, d_in] → [n]:
+   * a single encoder column, cheap enough to rank every row by one feature before encoding a few fully.
+   */
+  featurePreActivation(x: tf.Tensor2D, feature: number): tf.Tensor1D {
+    if (!Number.isInteger(feature) || feature < 0 || feature >= this.d_sae) throw new Error(`DeviceSae: feature ${feature} is not in [0, ${this.d_sae})`);
+    return tf.tidy(() => {
+      const column = tf.slice(this.params.W_enc, [0, feature], [this.d_in, 1]);
+      const z = tf.add(tf.matMul(tf.sub(x, this.params.b_dec), column), tf.slice(this.params.b_enc, [feature], [1]));
+      return tf.reshape(z, [-1]) as tf.Tensor1D;
+    });
+  }
+
   /** decode(encode(x)) [n, d_in]. */
   reconstruct(x: tf.Tensor2D): tf.Tensor2D {
     return tf.tidy(() => decode(this.params, this.encode(x)));
