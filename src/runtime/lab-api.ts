@@ -169,6 +169,15 @@ export interface SteeringResult {
 export interface SteeringSuccess extends SteeringSuccessRate {
   /** One sentence the UI shows verbatim: how success is judged. */
   definition: string;
+  /** The same trials scored by an LLM judge, when one was asked for (language-model data only). */
+  judged?: { rate: number; ci95: [number, number]; successes: number; trials: number; definition: string } | null;
+}
+
+/** An OpenAI-compatible chat endpoint the person supplies; the key stays in the page's memory. */
+export interface JudgeSettings {
+  baseUrl: string;
+  model: string;
+  apiKey?: string;
 }
 
 /** A context from the shards where a feature fires strongly, its tokens highlighted by the feature's activation. */
@@ -237,8 +246,8 @@ export interface LabWorkerApi {
   pairMatrix(seedA: number, seedB: number): Promise<PairMatrix>;
   inspect(seed: number, feature: number): Promise<FeatureDetails>;
   steer(seed: number, feature: number, digitIndex: number, alphas: number[]): Promise<SteeringResult>;
-  /** Steering success rate of one seed's SAE over a sample of its live features. */
-  steeringSuccess(seed: number): Promise<SteeringSuccess>;
+  /** Steering success rate of one seed's SAE over a sample of its live features (with an LLM judge's too, if given). */
+  steeringSuccess(seed: number, judge?: JudgeSettings): Promise<SteeringSuccess>;
   /** One seed's SAE in SAELens layout. */
   exportSaeLens(seed: number): Promise<SaeLensFiles>;
 

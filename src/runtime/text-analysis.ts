@@ -16,22 +16,26 @@ import {
   sampleLiveFeatures,
   steerPrompt,
   tokenActivations,
+  type LmSteeringSuccess,
 } from '../core/analysis/lm';
-import { decoderRow } from '../core/analysis';
+import { decoderRow, wilsonInterval } from '../core/analysis';
+import { describeFeature, JUDGE_DEFINITION, judgeSteering } from '../core/judge';
 import { writeSaeLens, type SaeLensFiles } from '../core/formats/saelens';
 import type { SaeWeights } from '../core/sae/weights';
 import { cached } from './cached';
-import type { SteeringSuccess, TextContext, TextFeatureDetails, TextSteeringRequest, TextSteeringResult } from './lab-api';
+import type { JudgeSettings, SteeringSuccess, TextContext, TextFeatureDetails, TextSteeringRequest, TextSteeringResult } from './lab-api';
 import type { LabState } from './lab-snapshot';
 import { SeedAnalysis } from './seed-analysis';
 import { hookOf, type LoadedModel, type TextData } from './text-data';
 
 /** Contexts shown per feature, and features steered per success measurement (× the three prompts). */
 const TOP_CONTEXTS = 10;
+/** Rows behind a feature's frequency and histogram: at 16,384 latents a full encode costs ~4 ms a row on wasm. */
+const HISTOGRAM_ROWS = 1024;
 export const LM_STEERING_FEATURES = 30;
 
 export class TextAnalysis extends SeedAnalysis {
-  private readonly success = new Map<number, Promise<SteeringSuccess>>();
+  private readonly success = new Map<number, Promise<{ result: LmSteeringSuccess; prompts: number[][] }>>();
 
   constructor(
     state: LabState,
@@ -45,7 +49,7 @@ export class TextAnalysis extends SeedAnalysis {
   async inspectText(seed: number, feature: number): Promise<TextFeatureDetails> {
     const index = this.seedIndex(seed);
     this.checkFeature(feature);
-    const dashboard = await this.withSae(index, (sae) => featureDashboard(sae, this.data.rows, feature, { top: TOP_CONTEXTS }));
+    const dashboard = await this.withSae(index, (sae) => featureDashboard(sae, this.data.rows, feature, { top: TOP_CONTEXTS, histogramRows: HISTOGRAM_ROWS }));
     const loaded = this.model();
     const contexts = await Promise.all(dashboard.top.map(({ row, activation }) => this.context(index, feature, row, activation, loaded)));
     const decoder = decoderRow(this.state.weights[index], feature);
@@ -91,16 +95,50 @@ export class TextAnalysis extends SeedAnalysis {
     };
   }
 
-  steeringSuccess(seed: number): Promise<SteeringSuccess> {
+  /**
+   * The SAE-read success rate over LM_STEERING_FEATURES live features × the paper's three prompts,
+   * cached per seed; with a judge, the same continuations are also scored by it (not cached: the
+   * endpoint or model may change between calls).
+   */
+  async steeringSuccess(seed: number, judge?: JudgeSettings): Promise<SteeringSuccess> {
     const index = this.seedIndex(seed);
-    return cached(this.success, index, async () => {
+    const { result, prompts } = await cached(this.success, index, async () => {
       const { model } = this.requireModel('the steering success rate');
       const features = sampleLiveFeatures(this.state.firingFrequency[index], LM_STEERING_FEATURES, 0);
       if (features.length === 0) throw new Error(`seed ${seed} has no live features to steer with`);
       const prompts = NEUTRAL_PROMPTS.map((text) => this.encodePrompt(text));
       const result = await this.withSae(index, (sae) => lmSteeringSuccess(model, sae, { hook: hookOf(this.data), features, prompts, seed: 0 }), this.rawWeights(index));
-      return { rate: result.rate, ci95: result.ci95, successes: result.successes, trials: result.trials, features: result.features, alpha: result.alpha, definition: LM_STEERING_SUCCESS_DEFINITION };
+      return { result, prompts };
     });
+    const { rate, ci95, successes, trials, features, alpha } = result;
+    const judged = judge ? await this.judgeTrials(seed, result.perTrial, prompts, judge) : null;
+    return { rate, ci95, successes, trials, features, alpha, definition: LM_STEERING_SUCCESS_DEFINITION, judged };
+  }
+
+  /** Every trial's steered and unsteered texts scored by the judge, against a description of the feature from its contexts and logit lens. */
+  private async judgeTrials(seed: number, trials: LmSteeringSuccess['perTrial'], prompts: number[][], judge: JudgeSettings): Promise<SteeringSuccess['judged']> {
+    const { tokenizer } = this.requireModel('the judge');
+    const explanations = new Map<number, Promise<string>>();
+    const explain = (feature: number) =>
+      cached(explanations, feature, async () => {
+        const details = await this.inspectText(seed, feature);
+        return describeFeature({
+          promoted: details.logitLens?.promoted.map((t) => t.text) ?? [],
+          contexts: details.contexts.map((c) => c.tokens.join('')),
+        });
+      });
+    let successes = 0;
+    for (const trial of trials) {
+      const verdict = await judgeSteering(judge, {
+        explanation: await explain(trial.feature),
+        prompt: tokenizer.decode(prompts[trial.prompt].filter((id) => id !== tokenizer.bosTokenId)),
+        steered: tokenizer.decode(trial.steered),
+        unsteered: tokenizer.decode(trial.unsteered),
+      });
+      if (verdict.success) successes++;
+    }
+    const n = trials.length;
+    return { rate: n > 0 ? successes / n : 0, ci95: wilsonInterval(successes, n), successes, trials: n, definition: JUDGE_DEFINITION };
   }
 
   /** In SAELens layout for the model's raw residual stream (the normalising scale folded in). */

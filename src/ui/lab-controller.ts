@@ -4,7 +4,7 @@
  * details, a steering strip) as the selection changes or new weights arrive. Requests the workers
  * answer slower than the page asks are coalesced, so they never queue up.
  */
-import type { LabInitOptions, LabMetricsUpdate, LabSnapshot, ModelSource, RunSpec, ShardSource } from '../runtime/lab-api';
+import type { JudgeSettings, LabInitOptions, LabMetricsUpdate, LabSnapshot, ModelSource, RunSpec, ShardSource } from '../runtime/lab-api';
 import type { LabClient } from '../runtime/lab-client';
 import { debounce } from './lib/debounce';
 import { latestOnly, type LatestOnly } from './lib/latest-only';
@@ -200,6 +200,13 @@ export function createLabController(store: LabStore, startWorker: StartWorker, a
     }
   }
 
+  /** The judge's endpoint when the person turned it on (language-model data only). */
+  function judgeSettings(): JudgeSettings | undefined {
+    const { judge, experiment } = state();
+    if (!judge.enabled || experiment.dataset !== 'shards') return undefined;
+    return { baseUrl: judge.baseUrl.trim(), model: judge.model.trim(), ...(judge.apiKey ? { apiKey: judge.apiKey } : {}) };
+  }
+
   const locationOf = (choice: DataChoice) => (choice.kind === 'sample' ? SAMPLE : choice.kind === 'url' ? choice.url : PICKED_FILES);
 
   // Heatmap: the selected pair's matrix from the selected configuration's current weights.
@@ -347,7 +354,7 @@ export function createLabController(store: LabStore, startWorker: StartWorker, a
           if (!state().runtime[side].snapshot) return;
           state().patchRuntime(side, { measuringSteering: true, steeringSuccess: null });
           try {
-            const steeringSuccess = await worker.client.api.steeringSuccess(seed);
+            const steeringSuccess = await worker.client.api.steeringSuccess(seed, judgeSettings());
             state().patchRuntime(side, { steeringSuccess, measuringSteering: false });
           } catch (e) {
             state().patchRuntime(side, { measuringSteering: false, error: `steering success: ${message(e)}` });

@@ -193,7 +193,7 @@ describe('lab controller', () => {
     for (const w of started) w.onSnapshot(snapshot(1));
     store.getState().select({ seed: 2 });
     await controller.measureSteering();
-    for (const w of started) expect(w.api.steeringSuccess).toHaveBeenCalledWith(2);
+    for (const w of started) expect(w.api.steeringSuccess).toHaveBeenCalledWith(2, undefined);
     expect(store.getState().runtime.map((r) => r.steeringSuccess?.rate)).toEqual([0.5, 0.5]);
   });
 

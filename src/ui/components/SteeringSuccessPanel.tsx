@@ -1,16 +1,24 @@
 import { useShallow } from 'zustand/react/shallow';
+import { compareRates, type RateCount } from '../../core/stats';
 import { labController, useLab } from '../page';
 import { resultLabels } from '../selectors';
 import { SIDE_COLORS } from '../labels';
-import { compareRates } from '../../core/stats';
 import { activeSides } from '../store/experiment';
+import { JudgeSettings } from './JudgeSettings';
+
+interface Rate extends RateCount {
+  rate: number;
+  ci95: [number, number];
+}
 
 /**
- * The steering success rate of each configuration, on demand (it steers hundreds of digits), with
- * its 95% interval and the worker's own sentence on how success is judged.
+ * The steering success rate of each configuration, on demand (it steers hundreds of digits or
+ * generates hundreds of continuations), with its 95% interval, B against A with a significance
+ * test, and the worker's own sentence on how success is judged. On language-model data an optional
+ * LLM judge scores the same trials.
  */
 export function SteeringSuccessPanel() {
-  const { seed, compare, labelA, labelB, successA, successB, measuring, hasSnapshot } = useLab(
+  const { seed, compare, labelA, labelB, successA, successB, measuring, hasSnapshot, text } = useLab(
     useShallow((s) => {
       const sides = activeSides(s.experiment);
       const [labelA, labelB] = resultLabels(s);
@@ -23,43 +31,63 @@ export function SteeringSuccessPanel() {
         successB: s.runtime[1].steeringSuccess,
         measuring: sides.some((side) => s.runtime[side].measuringSteering),
         hasSnapshot: sides.every((side) => s.runtime[side].snapshot !== null),
+        text: s.experiment.dataset === 'shards',
       };
     }),
   );
   const labels = compare ? [labelA, labelB] : [labelA];
   const results = [successA, successB];
-  // Two small counts: the test is arithmetic, not work for a worker.
-  const comparison = compare && successA && successB && successA.trials > 0 && successB.trials > 0 ? compareRates(successB, successA) : null;
   const definition = results.find((r) => r !== null)?.definition;
+  const judged = [successA?.judged ?? null, successB?.judged ?? null];
   return (
     <div className="steering-success" data-testid="steering-success-panel">
       <h3>Steering success rate</h3>
       <button type="button" data-testid="measure-steering" disabled={!hasSnapshot || measuring} onClick={() => void labController.measureSteering()}>
         {measuring ? 'Measuring…' : `Measure steering success (seed ${seed})`}
       </button>
+      <RateLines testId="steering-success" labels={labels} rates={results} compare={compare} />
+      <p className="caption" data-testid="steering-success-definition">
+        {definition ?? 'Steers with many of the seed’s live features and counts how often the output moves toward what the feature stands for.'}
+      </p>
+      {judged.some((j) => j) && (
+        <>
+          <h4>Judged by the LLM</h4>
+          <RateLines testId="judge-success" labels={labels} rates={judged} compare={compare} />
+          <p className="caption">{judged.find((j) => j)?.definition}</p>
+        </>
+      )}
+      {text && <JudgeSettings />}
+    </div>
+  );
+}
+
+function RateLines({ testId, labels, rates, compare }: { testId: string; labels: string[]; rates: (Rate | null)[]; compare: boolean }) {
+  const [a, b] = rates;
+  // Two small counts: the test is arithmetic, not work for a worker.
+  const comparison = compare && a && b && a.trials > 0 && b.trials > 0 ? compareRates(b, a) : null;
+  return (
+    <>
       <ul className="success-list">
-        {labels.map((label, side) =>
-          results[side] ? (
-            <li key={side} data-testid={`steering-success-${'AB'[side]}`}>
-              <strong style={{ color: SIDE_COLORS[side] }}>{label}</strong>: {(results[side].rate * 100).toFixed(1)}% (95% interval{' '}
-              {(results[side].ci95[0] * 100).toFixed(1)}–{(results[side].ci95[1] * 100).toFixed(1)}%; {results[side].successes} of {results[side].trials} trials
-              over {results[side].features} features, α = {results[side].alpha})
+        {labels.map((label, side) => {
+          const r = rates[side];
+          return r ? (
+            <li key={side} data-testid={`${testId}-${'AB'[side]}`}>
+              <strong style={{ color: SIDE_COLORS[side] }}>{label}</strong>: {(r.rate * 100).toFixed(1)}% (95% interval {(r.ci95[0] * 100).toFixed(1)}–
+              {(r.ci95[1] * 100).toFixed(1)}%; {r.successes} of {r.trials} trials{'features' in r ? ` over ${String(r.features)} features` : ''}
+              {'alpha' in r ? `, α = ${String(r.alpha)}` : ''})
             </li>
-          ) : null,
-        )}
+          ) : null;
+        })}
       </ul>
       {comparison && (
-        <p data-testid="steering-success-comparison">
-          {labelB} − {labelA}: {comparison.difference >= 0 ? '+' : '−'}
+        <p data-testid={`${testId}-comparison`}>
+          {labels[1]} − {labels[0]}: {comparison.difference >= 0 ? '+' : '−'}
           {Math.abs(comparison.difference * 100).toFixed(1)} points · χ² = {comparison.chiSquare.statistic.toFixed(2)}, p = {formatP(comparison.chiSquare.pValue)} ·
           Fisher's exact p = {formatP(comparison.fisher.pValue)}
-          {comparison.fisher.pValue >= 0.05 ? ' (not significant at 5%: more features would tell)' : ' (significant at 5%)'}
+          {comparison.fisher.pValue >= 0.05 ? ' (not significant at 5%: more trials would tell)' : ' (significant at 5%)'}
         </p>
       )}
-      <p className="caption" data-testid="steering-success-definition">
-        {definition ?? 'Steers many digits with many of the seed’s live features and counts how often the classifier then reads the feature’s preferred class.'}
-      </p>
-    </div>
+    </>
   );
 }
 

@@ -37,6 +37,17 @@ export interface ModelLoad {
   error: string | null;
 }
 
+/**
+ * The optional LLM judge of steering: off by default. Held in the page's memory only — never in the
+ * URL or storage — so the key goes nowhere but to the endpoint it was given for.
+ */
+export interface JudgeForm {
+  enabled: boolean;
+  baseUrl: string;
+  model: string;
+  apiKey: string;
+}
+
 /** The steering playground's settings (language-model data). */
 export interface TextSteerSettings {
   prompt: string;
@@ -54,6 +65,7 @@ export interface LabState {
   dataLoad: DataLoad;
   modelLoad: ModelLoad;
   textSteer: TextSteerSettings;
+  judge: JudgeForm;
 
   // The experiment.
   setExperiment(patch: Partial<Experiment>): void;
@@ -68,6 +80,7 @@ export interface LabState {
   patchDataLoad(patch: Partial<DataLoad>): void;
   patchModelLoad(patch: Partial<ModelLoad>): void;
   setTextSteer(patch: Partial<TextSteerSettings>): void;
+  setJudge(patch: Partial<JudgeForm>): void;
   dismissUrlNotes(): void;
 
   // Runtime, fed by the controller.
@@ -111,6 +124,7 @@ export function createLabStore(initial: UrlState = defaultUrlState(), urlNotes: 
       dataLoad: { phase: 'idle', progress: null, error: null },
       modelLoad: { phase: 'none', info: null, error: null },
       textSteer: DEFAULT_TEXT_STEER,
+      judge: { enabled: false, baseUrl: '', model: '', apiKey: '' },
 
       setExperiment: (patch) => setExperimentAndClamp({ ...get().experiment, ...patch }),
 
@@ -150,6 +164,7 @@ export function createLabStore(initial: UrlState = defaultUrlState(), urlNotes: 
       patchDataLoad: (patch) => set((s) => ({ dataLoad: { ...s.dataLoad, ...patch } })),
       patchModelLoad: (patch) => set((s) => ({ modelLoad: { ...s.modelLoad, ...patch } })),
       setTextSteer: (patch) => set((s) => ({ textSteer: { ...s.textSteer, ...patch } })),
+      setJudge: (patch) => set((s) => ({ judge: { ...s.judge, ...patch } })),
 
       patchRuntime: (side, patch) => updateRuntime(side, (r) => ({ ...r, ...patch })),
 

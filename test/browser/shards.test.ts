@@ -1,0 +1,88 @@
+/**
+ * The language-model track in real Chromium, offline, on the synthetic sample that ships with the
+ * app: load the sample shards and model, train TopK seeds with and without L2, inspect a feature's
+ * contexts and logit lens, steer, and measure steering success; then feed bad files through the
+ * picker and read the message while the data loaded before stays in use.
+ */
+import { describe, expect, test } from 'vitest';
+import { useLabServer, withLab } from './support/lab-server';
+
+const server = useLabServer();
+
+/** The sample's default preset, shortened so the run finishes in seconds on wasm. */
+const SAMPLE_RUN = 'data=shards&shards=sample&model=sample&backend=wasm&auto=0&steps=60&every=5';
+
+describe('language-model track', () => {
+  test('sample shards and model load, three TopK seeds train with and without L2, and a feature is inspected and steered', async () => {
+    await withLab(server, 'shards-sample', SAMPLE_RUN, async (lab) => {
+      const page = lab.page;
+      await lab.ready(90_000);
+      expect(await lab.text('synthetic-label')).toMatch(/synthetic/i);
+      expect(await lab.text('synthetic-label')).toMatch(/not Pythia/);
+      expect(await lab.text('shard-hook')).toBe('blocks.3.hook_resid_post');
+      expect(await lab.text('data-name')).toMatch(/activation rows of width \d+/);
+      await expect.poll(() => lab.text('model-status'), { timeout: 60_000 }).toMatch(/^Loaded /);
+      await lab.screenshot('view-data-shards', 'data-panel');
+
+      await page.getByTestId('start').click();
+      await lab.phase(/^done$/, 120_000);
+      // The paper's headline for Pythia: the fraction of features shared across all three seeds, per configuration.
+      for (const run of [0, 1]) expect(await lab.text(`headline-frac-${run}`)).toMatch(/\d/);
+
+      const firstRow = page.getByTestId('feature-row').first();
+      await firstRow.click();
+      const inspector = page.getByTestId('text-feature-inspector');
+      await inspector.waitFor({ timeout: 30_000 });
+      await lab.screenshot('view-text-inspector', 'inspector-panel');
+      const contexts = page.getByTestId('top-contexts').locator('li');
+      expect(await contexts.count()).toBeGreaterThan(0);
+      // Tokens are the sample tokenizer's text, not ids.
+      expect(await contexts.first().innerText()).not.toMatch(/#\d+/);
+      expect(await page.getByTestId('logit-lens').locator('li').count()).toBeGreaterThan(0);
+
+      await page.getByTestId('steer-prompt').fill('the cat');
+      await page.getByTestId('steer-text-alpha').fill('40');
+      await page.getByTestId('steer-text-alpha').press('Enter');
+      await page.getByTestId('steer-generate').click();
+      await page.getByTestId('text-steering-result').waitFor({ timeout: 60_000 });
+      const steered = await lab.text('steered-text');
+      const unsteered = await lab.text('unsteered-text');
+      expect(steered.startsWith('the cat')).toBe(true);
+      // A strong push changes the continuation sampled with the same seed.
+      expect(steered).not.toBe(unsteered);
+      expect(await page.getByTestId('next-token-changes').locator('tbody tr').count()).toBeGreaterThan(0);
+      await lab.screenshot('view-text-steering', 'steering-panel');
+
+      await page.getByTestId('measure-steering').click();
+      await expect.poll(() => page.getByTestId('steering-success-B').count(), { timeout: 180_000 }).toBe(1);
+      expect(await lab.text('steering-success-A')).toMatch(/\d+\.\d% \(95% interval/);
+      expect(await lab.text('steering-success-comparison')).toMatch(/Fisher's exact p = /);
+      expect(await lab.text('steering-success-definition')).toMatch(/clean pass of the model/);
+    });
+  });
+
+  test('bad shard files are refused with a message naming the file, and the loaded data stays', async () => {
+    await withLab(server, 'shards-bad-input', SAMPLE_RUN, async (lab) => {
+      const page = lab.page;
+      await lab.ready(90_000);
+      const rowsBefore = await lab.text('shard-rows');
+      const picker = page.getByTestId('shard-files');
+
+      await picker.setInputFiles({ name: 'notes.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from('this is not a safetensors file at all') });
+      await expect.poll(() => page.getByTestId('shard-error').count(), { timeout: 30_000 }).toBe(1);
+      expect(await lab.text('shard-error')).toMatch(/notes\.safetensors/);
+      expect(await lab.text('shard-error')).toMatch(/still in use/);
+      expect(await lab.text('shard-rows')).toBe(rowsBefore);
+
+      const manifest = JSON.stringify({ format: 'sae-lab-activations', version: 1, model: 'm', hook: 'blocks.3.hook_resid_post', d_model: -3, dtype: 'F16', context: 64, total_tokens: 1, shards: [] });
+      await picker.setInputFiles({ name: 'manifest.json', mimeType: 'application/json', buffer: Buffer.from(manifest) });
+      await expect.poll(() => lab.text('shard-error'), { timeout: 30_000 }).toMatch(/manifest\.json.*d_model/);
+      expect(await lab.text('shard-rows')).toBe(rowsBefore);
+      await lab.screenshot('view-shard-error', 'data-panel');
+
+      // The page still trains on what it had.
+      await page.getByTestId('start').click();
+      await lab.phase(/^done$/, 120_000);
+    });
+  });
+});
