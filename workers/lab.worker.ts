@@ -96,7 +96,7 @@ const api: LabWorkerApi = {
   pairMatrix: async (seedA, seedB) => transferred(await (await requireLab().session.latest()).pairMatrix(seedA, seedB)),
   inspect: async (seed, feature) => transferred(await (await mnistAnalysis()).inspect(seed, feature)),
   steer: async (seed, feature, digitIndex, alphas) => transferred(await (await mnistAnalysis()).steer(seed, feature, digitIndex, alphas)),
-  steeringSuccess: async (seed, judge) => (await requireLab().session.latest()).steeringSuccess(seed, judge),
+  steeringSuccess: async (seed, request) => (await requireLab().session.latest()).steeringSuccess(seed, request),
   exportSaeLens: async (seed) => transferred((await requireLab().session.latest()).exportSaeLens(seed)),
 
   async loadModel(source) {

@@ -2,10 +2,11 @@ import { execFile } from 'node:child_process';
 import os from 'node:os';
 import { promisify } from 'node:util';
 import { tf } from '../core/tf';
-import { mnistPaperConfig } from '../core/presets';
+import { mnistPaperConfig, pythiaPaperConfig } from '../core/presets';
 import { tensorSource } from '../core/train/source';
 import { SaeTrainer } from '../core/train/trainer';
 import type { TrainConfig } from '../core/train/config';
+import { benchAssignment } from './benchAssignment';
 import { initNodeBackend, type NodeBackend } from './nodeBackend';
 
 export interface StepTiming {
@@ -16,14 +17,40 @@ export interface StepTiming {
   gflops: number;
 }
 
-/** Multiply-adds of one dense ReLU SAE step: forward (2 products) and backward (4), 2 FLOPs each. */
-export function stepFlops(c: TrainConfig): number {
-  return 6 * 2 * c.batchSize * c.d_in * c.d_sae;
+/** The parts of `npm run bench`; all of them when none is named. */
+export const BENCH_PARTS = ['mnist', 'pythia', 'assignment'] as const;
+export type BenchPart = (typeof BENCH_PARTS)[number];
+
+/**
+ * `npm run bench [-- --full] [--only mnist,pythia,assignment]`. The assignment runs first: its peak
+ * RSS is the process's, and the training steps before it would have grown the wasm heap (which never
+ * shrinks) and so inflated that figure.
+ */
+export async function runBenchCommand(options: { full?: boolean; only?: string }): Promise<void> {
+  const parts = options.only === undefined ? [...BENCH_PARTS] : options.only.split(',').map((s) => s.trim());
+  const unknown = parts.filter((p) => !(BENCH_PARTS as readonly string[]).includes(p));
+  if (unknown.length > 0) throw new Error(`--only takes ${BENCH_PARTS.join(', ')} (got ${unknown.join(', ')})`);
+  console.log(`machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.version}, tfjs ${tf.version_core}`);
+  // 16,384 features takes minutes and about 1.2 GB: only with --full.
+  if (parts.includes('assignment')) await benchAssignment(options.full ? [1568, 4096, 16384] : [1568, 4096]);
+  if (parts.includes('mnist')) await runBench(['wasm', 'cpu'], 7);
+  if (parts.includes('pythia')) await runPythiaBench(3);
 }
 
-/** Median time of a training step at `config`'s shape, after warm-up, on random data. */
+/**
+ * FLOPs of one step counted as dense products, 2 per multiply-add: forward 2 and backward 4
+ * [batch, d_in] × [d_in, d_sae]-sized products, plus 3 more for AuxK's decoding (forward, and the
+ * backward to its activations and to W_dec). The sparse TopK path does fewer; this count is the
+ * work a dense implementation does, so "effective" GFLOP/s compare like with like.
+ */
+export function stepFlops(c: TrainConfig): number {
+  const products = c.activation.kind === 'topk' && c.activation.auxkCoeff > 0 ? 9 : 6;
+  return products * 2 * c.batchSize * c.d_in * c.d_sae;
+}
+
+/** Median time of a training step at `config`'s shape, after warm-up, on fixed pseudo-random data. */
 export async function timeTrainingStep(config: TrainConfig, steps: number): Promise<number> {
-  const data = new Float32Array(config.batchSize * 4 * config.d_in).map((_, i) => (i * 2654435761) % 997 / 997);
+  const data = new Float32Array(config.batchSize * 4 * config.d_in).map((_, i) => ((i * 2654435761) % 997) / 997);
   const source = tensorSource(data, config.d_in);
   // Metrics every step: awaiting their small read-back forces the step to finish on asynchronous
   // backends without copying the weights out, as a snapshot would.
@@ -44,8 +71,9 @@ export async function timeTrainingStep(config: TrainConfig, steps: number): Prom
 /** The same step in NumPy (scripts/bench_numpy.py), or why it was skipped when python3/NumPy is missing. */
 async function numpyStepMs(config: TrainConfig, steps: number): Promise<{ ms: number; version: string } | { missing: string }> {
   try {
-    const shape = `${config.batchSize},${config.d_in},${config.d_sae}`;
-    const { stdout } = await promisify(execFile)('python3', ['scripts/bench_numpy.py', '--steps', String(steps), '--shape', shape]);
+    const args = ['scripts/bench_numpy.py', '--steps', String(steps), '--shape', `${config.batchSize},${config.d_in},${config.d_sae}`];
+    if (config.activation.kind === 'topk') args.push('--topk', String(config.activation.k), '--aux-k', String(config.activation.kAux));
+    const { stdout } = await promisify(execFile)('python3', args);
     const result = JSON.parse(stdout) as { step_ms: number; numpy: string };
     return { ms: result.step_ms, version: result.numpy };
   } catch (e) {
@@ -53,23 +81,39 @@ async function numpyStepMs(config: TrainConfig, steps: number): Promise<{ ms: nu
   }
 }
 
-export async function runBench(backends: NodeBackend[], steps: number): Promise<StepTiming[]> {
-  const config = mnistPaperConfig();
-  console.log(`machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.version}, tfjs ${tf.version_core}`);
-  const reference = await numpyStepMs(config, steps);
+function describe(c: TrainConfig): string {
+  const activation = c.activation.kind === 'relu' ? 'ReLU' : `TopK ${c.activation.k}`;
+  return `batch ${c.batchSize}, ${c.d_in}→${c.d_sae} ${activation}`;
+}
+
+async function timeShape(name: string, config: TrainConfig, backends: NodeBackend[], steps: (backend: NodeBackend) => number): Promise<StepTiming[]> {
+  const reference = await numpyStepMs(config, steps('wasm'));
+  console.log(`\n${name} (${describe(config)}), ${(stepFlops(config) / 1e9).toFixed(1)} GFLOP per dense step`);
   console.log('ms' in reference ? `NumPy ${reference.version}: ${reference.ms.toFixed(0)} ms/step (the reference for the ratios)` : reference.missing);
   const results: StepTiming[] = [];
   for (const backend of backends) {
     await initNodeBackend(backend);
-    const ms = await timeTrainingStep(config, backend === 'cpu' ? Math.min(steps, 3) : steps);
-    results.push({ backend, shape: `MNIST paper: batch ${config.batchSize}, ${config.d_in}→${config.d_sae} ReLU`, msPerStep: ms, stepsPerSecond: 1000 / ms, gflops: stepFlops(config) / ms / 1e6 });
+    const ms = await timeTrainingStep(config, steps(backend));
+    results.push({ backend, shape: describe(config), msPerStep: ms, stepsPerSecond: 1000 / ms, gflops: stepFlops(config) / ms / 1e6 });
   }
   const ratio = (ms: number) => ('ms' in reference ? `${(ms / reference.ms).toFixed(1)}×` : '–');
   console.log(
     [
-      'backend  shape                                   ms/step  steps/s  GFLOP/s  vs NumPy',
-      ...results.map((r) => `${r.backend.padEnd(8)} ${r.shape.padEnd(39)} ${r.msPerStep.toFixed(0).padStart(7)}  ${r.stepsPerSecond.toFixed(2).padStart(7)}  ${r.gflops.toFixed(1).padStart(7)}  ${ratio(r.msPerStep).padStart(8)}`),
+      'backend  ms/step  steps/s  GFLOP/s  vs NumPy',
+      ...results.map((r) => `${r.backend.padEnd(8)} ${r.msPerStep.toFixed(0).padStart(7)}  ${r.stepsPerSecond.toFixed(2).padStart(7)}  ${r.gflops.toFixed(1).padStart(7)}  ${ratio(r.msPerStep).padStart(8)}`),
     ].join('\n'),
   );
+  return results;
+}
+
+/** The MNIST paper's step (batch 512, 784 → 1568, ReLU + L1) on each backend. */
+export async function runBench(backends: NodeBackend[], steps: number): Promise<StepTiming[]> {
+  return timeShape('MNIST paper step', mnistPaperConfig(), backends, (backend) => (backend === 'cpu' ? Math.min(steps, 3) : steps));
+}
+
+/** The Pythia paper's step (batch 2048, 512 → 16,384, TopK 40, AuxK 1/32 with k_aux 256, clipping 1) on wasm. */
+export async function runPythiaBench(steps: number): Promise<StepTiming[]> {
+  const results = await timeShape('Pythia paper step', pythiaPaperConfig(), ['wasm'], () => steps);
+  console.log("cpu      not run: tfjs's plain-JavaScript backend does dense products at about 0.5 GFLOP/s (see the MNIST table), minutes per step at this shape");
   return results;
 }

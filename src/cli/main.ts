@@ -8,19 +8,28 @@ import { MNIST_PIXELS } from '../core/data/mnist';
 import { loadMnistNode } from '../io/mnist-node';
 import { initNodeBackend, type NodeBackend } from './nodeBackend';
 import { alignmentTable } from './report';
-import { runBench } from './bench';
-import { benchAssignment } from './benchAssignment';
+import { runBenchCommand } from './bench';
 import { trainSeeds, type TrainedEntry } from './trainSeeds';
+import { runExportActivations } from './exportActivations';
+import { makeSample } from './makeSample';
 
 const USAGE = `Usage:
   npm run lab -- train --config run.json --out DIR [--backend wasm|cpu|webgpu]
   npm run lab -- sweep --preset mnist-quick|mnist-paper --out DIR [--epochs E] [--seeds S] [--width W] [--backend wasm|cpu|webgpu]
 
 Both take --images N to train on the first N MNIST training images only.
-  npm run bench [-- --full]      (--full adds the 16,384-feature assignment)
+  npm run bench [-- --full] [--only mnist,pythia,assignment]      (--full adds the 16,384-feature assignment)
 
 run.json holds a (partial) training configuration, the same JSON the lab's URL encodes, on top of
-the paper's MNIST defaults, plus optional "name" and "seeds" (default [0, 1, 2]).`;
+the paper's MNIST defaults, plus optional "name" and "seeds" (default [0, 1, 2]).
+
+  npm run lab -- export-activations --model DIR --text FILE... --tokens N --out DIR [--hook blocks.3.hook_resid_post]
+      [--context 128] [--dtype f16|f32] [--shard-tokens 65536] [--backend wasm|cpu]
+  npm run lab -- make-sample --out public/samples/synthetic
+
+export-activations runs a Hugging Face GPT-NeoX folder (config.json, model.safetensors, tokenizer.json) over
+the text files (a .jsonl file: one document per line's "text"; any other file: one document) and writes
+activation shards plus manifest.json. make-sample writes the synthetic sample the app ships.`;
 
 const MNIST_HOOK = 'mnist.pixels';
 
@@ -39,13 +48,26 @@ async function main(argv: string[]): Promise<void> {
       backend: { type: 'string', default: 'wasm' },
       help: { type: 'boolean', short: 'h' },
       full: { type: 'boolean' },
+      only: { type: 'string' },
+      model: { type: 'string' },
+      text: { type: 'string', multiple: true },
+      hook: { type: 'string' },
+      context: { type: 'string' },
+      tokens: { type: 'string' },
+      dtype: { type: 'string' },
+      'shard-tokens': { type: 'string' },
     },
   });
   if (values.help || !command) return console.log(USAGE);
-  if (command === 'bench') {
-    await runBench(['wasm', 'cpu'], 7);
-    // 16,384 features takes minutes and about 1 GB: only with --full.
-    return benchAssignment(values.full ? [1568, 4096, 16384] : [1568, 4096]);
+  if (command === 'bench') return runBenchCommand({ full: values.full, only: values.only });
+  if (command === 'export-activations') return runExportActivations(values, (message) => new UsageError(message));
+  if (command === 'make-sample') {
+    if (!values.out) throw new UsageError('--out DIR is required');
+    // Always cpu: plain JavaScript arithmetic gives the same bytes on every machine (the wasm backend's kernels
+    // vary with SIMD support), so test/core/shards/sample.test.ts can check the shipped files against a fresh build.
+    console.log(`backend: ${await initNodeBackend('cpu')}`);
+    const files = await makeSample(values.out);
+    return console.log(`Wrote ${[...files.keys()].join(', ')} to ${values.out}`);
   }
   if (command !== 'train' && command !== 'sweep') throw new UsageError(`unknown command '${command}'`);
   if (!values.out) throw new UsageError('--out DIR is required');

@@ -173,6 +173,13 @@ export interface SteeringSuccess extends SteeringSuccessRate {
   judged?: { rate: number; ci95: [number, number]; successes: number; trials: number; definition: string } | null;
 }
 
+/** How a steering success rate is measured: language-model data take a strength and an optional judge. */
+export interface SteeringSuccessRequest {
+  /** Multiple of the unit decoder direction (default: the paper's 5); MNIST uses its own. */
+  alpha?: number;
+  judge?: JudgeSettings;
+}
+
 /** An OpenAI-compatible chat endpoint the person supplies; the key stays in the page's memory. */
 export interface JudgeSettings {
   baseUrl: string;
@@ -247,7 +254,7 @@ export interface LabWorkerApi {
   inspect(seed: number, feature: number): Promise<FeatureDetails>;
   steer(seed: number, feature: number, digitIndex: number, alphas: number[]): Promise<SteeringResult>;
   /** Steering success rate of one seed's SAE over a sample of its live features (with an LLM judge's too, if given). */
-  steeringSuccess(seed: number, judge?: JudgeSettings): Promise<SteeringSuccess>;
+  steeringSuccess(seed: number, request?: SteeringSuccessRequest): Promise<SteeringSuccess>;
   /** One seed's SAE in SAELens layout. */
   exportSaeLens(seed: number): Promise<SaeLensFiles>;
 

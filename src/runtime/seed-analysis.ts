@@ -7,13 +7,13 @@
 import { DeviceSae, decoderRow, featurePartners, orderedPairMatrix } from '../core/analysis';
 import type { SaeLensFiles } from '../core/formats/saelens';
 import type { SaeWeights } from '../core/sae/weights';
-import type { FeaturePartner, JudgeSettings, PairMatrix, SteeringSuccess } from './lab-api';
+import type { FeaturePartner, PairMatrix, SteeringSuccess, SteeringSuccessRequest } from './lab-api';
 import type { LabState } from './lab-snapshot';
 
 export abstract class SeedAnalysis {
   constructor(readonly state: LabState) {}
 
-  abstract steeringSuccess(seed: number, judge?: JudgeSettings): Promise<SteeringSuccess>;
+  abstract steeringSuccess(seed: number, request?: SteeringSuccessRequest): Promise<SteeringSuccess>;
   abstract exportSaeLens(seed: number): SaeLensFiles;
 
   async pairMatrix(seedA: number, seedB: number): Promise<PairMatrix> {

@@ -9,6 +9,7 @@
  */
 import {
   featureDashboard,
+  LM_STEERING_DEFAULTS,
   lmSteeringSuccess,
   logitLens,
   LM_STEERING_SUCCESS_DEFINITION,
@@ -23,7 +24,7 @@ import { describeFeature, JUDGE_DEFINITION, judgeSteering } from '../core/judge'
 import { writeSaeLens, type SaeLensFiles } from '../core/formats/saelens';
 import type { SaeWeights } from '../core/sae/weights';
 import { cached } from './cached';
-import type { JudgeSettings, SteeringSuccess, TextContext, TextFeatureDetails, TextSteeringRequest, TextSteeringResult } from './lab-api';
+import type { JudgeSettings, SteeringSuccess, SteeringSuccessRequest, TextContext, TextFeatureDetails, TextSteeringRequest, TextSteeringResult } from './lab-api';
 import type { LabState } from './lab-snapshot';
 import { SeedAnalysis } from './seed-analysis';
 import { hookOf, type LoadedModel, type TextData } from './text-data';
@@ -35,7 +36,8 @@ const HISTOGRAM_ROWS = 1024;
 export const LM_STEERING_FEATURES = 30;
 
 export class TextAnalysis extends SeedAnalysis {
-  private readonly success = new Map<number, Promise<{ result: LmSteeringSuccess; prompts: number[][] }>>();
+  /** Keyed by seed index and α. */
+  private readonly success = new Map<string, Promise<{ result: LmSteeringSuccess; prompts: number[][] }>>();
 
   constructor(
     state: LabState,
@@ -97,20 +99,21 @@ export class TextAnalysis extends SeedAnalysis {
 
   /**
    * The SAE-read success rate over LM_STEERING_FEATURES live features × the paper's three prompts,
-   * cached per seed; with a judge, the same continuations are also scored by it (not cached: the
-   * endpoint or model may change between calls).
+   * cached per seed and α; with a judge, the same continuations are also scored by it (not cached:
+   * the endpoint or model may change between calls).
    */
-  async steeringSuccess(seed: number, judge?: JudgeSettings): Promise<SteeringSuccess> {
+  async steeringSuccess(seed: number, { alpha = LM_STEERING_DEFAULTS.alpha, judge }: SteeringSuccessRequest = {}): Promise<SteeringSuccess> {
     const index = this.seedIndex(seed);
-    const { result, prompts } = await cached(this.success, index, async () => {
+    if (!Number.isFinite(alpha)) throw new Error(`the steering strength α must be a finite number (got ${alpha})`);
+    const { result, prompts } = await cached(this.success, `${index}:${alpha}`, async () => {
       const { model } = this.requireModel('the steering success rate');
       const features = sampleLiveFeatures(this.state.firingFrequency[index], LM_STEERING_FEATURES, 0);
       if (features.length === 0) throw new Error(`seed ${seed} has no live features to steer with`);
       const prompts = NEUTRAL_PROMPTS.map((text) => this.encodePrompt(text));
-      const result = await this.withSae(index, (sae) => lmSteeringSuccess(model, sae, { hook: hookOf(this.data), features, prompts, seed: 0 }), this.rawWeights(index));
+      const result = await this.withSae(index, (sae) => lmSteeringSuccess(model, sae, { hook: hookOf(this.data), features, prompts, alpha, seed: 0 }), this.rawWeights(index));
       return { result, prompts };
     });
-    const { rate, ci95, successes, trials, features, alpha } = result;
+    const { rate, ci95, successes, trials, features } = result;
     const judged = judge ? await this.judgeTrials(seed, result.perTrial, prompts, judge) : null;
     return { rate, ci95, successes, trials, features, alpha, definition: LM_STEERING_SUCCESS_DEFINITION, judged };
   }

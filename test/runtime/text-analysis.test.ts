@@ -149,8 +149,10 @@ describe('TextAnalysis', () => {
       expect(plain.trials).toBe(Math.min(30, live) * 3);
       expect(plain.definition).toMatch(/clean pass of the model/);
       expect(plain.judged).toBeNull();
+      // No push, no extra firings: α = 0 never succeeds.
+      expect((await analysis.steeringSuccess(0, { alpha: 0 })).successes).toBe(0);
       const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
-      const judged = await analysis.steeringSuccess(0, { baseUrl, model: 'stand-in' });
+      const judged = await analysis.steeringSuccess(0, { judge: { baseUrl, model: 'stand-in' } });
       expect(received).toHaveLength(plain.trials);
       expect(judged.judged).toMatchObject({ trials: plain.trials, successes: Math.floor(plain.trials / 2) });
       // The judge is shown the feature's evidence and both texts.

@@ -13,6 +13,14 @@ export interface SimilarityMatrix {
   cols: number;
 }
 
+/** How the similarity matrix is built: in blocks of `blockRows` rows of A (default: about 16 MiB each). */
+export interface CosineOptions {
+  blockRows?: number;
+}
+
+/** Values per block when no block size is given: 2^22 float32 values, 16 MiB. */
+const BLOCK_VALUES = 1 << 22;
+
 /**
  * |cos| between every row of `a` ([nA, dim]) and every row of `b` ([nB, dim]). A zero vector has
  * cosine 0 with everything.
@@ -23,6 +31,7 @@ export async function absCosineMatrix(
   b: Float32Array,
   nB: number,
   dim: number,
+  options: CosineOptions = {},
 ): Promise<SimilarityMatrix> {
   if (a.length !== nA * dim || b.length !== nB * dim) {
     throw new Error(`cosine inputs have ${a.length} and ${b.length} values, expected [${nA}, ${dim}] and [${nB}, ${dim}]`);
@@ -30,27 +39,48 @@ export async function absCosineMatrix(
   return absCosineOfRows(
     () => tf.tensor2d(a, [nA, dim]),
     () => tf.tensor2d(b, [nB, dim]),
+    options,
   );
 }
 
-/** Builds the row tensors inside one tidy scope so every intermediate is freed. */
+/**
+ * Builds the [nA, nB] matrix in row blocks written straight into one JavaScript array: each block is
+ * a small product on the backend, read back and freed before the next. Building it as one tensor
+ * instead held several n×n intermediates at once (product, |·|, clamp) and, on wasm, grew the heap
+ * to hold them for good (a 16,384² matrix peaked at 3.5 GB). Now the peak is the result plus one block.
+ * Every entry is still one row of A's unit vectors times one column of B's, so blocking does not
+ * change the numbers.
+ */
 async function absCosineOfRows(
   makeA: () => tf.Tensor2D,
   makeB: () => tf.Tensor2D,
+  options: CosineOptions,
 ): Promise<SimilarityMatrix> {
-  const similarity = tf.tidy(() => {
-    // An explicit transpose, not matMul's transposeB flag: tfjs-wasm and -cpu run flagged products
-    // about 20× slower (see src/core/ops.ts).
-    const product = tf.matMul(unitRows(makeA()), tf.transpose(unitRows(makeB())));
-    // Rounding can push |cos| of (near-)parallel vectors a hair above 1.
-    return tf.minimum(tf.abs(product), 1);
-  });
+  // An explicit transpose, not matMul's transposeB flag: tfjs-wasm and -cpu run flagged products
+  // about 20× slower (see src/core/ops.ts).
+  const [unitA, unitBT] = tf.tidy(() => [unitRows(makeA()), tf.transpose(unitRows(makeB()))]) as [tf.Tensor2D, tf.Tensor2D];
+  const [rows, dim] = unitA.shape;
+  const cols = unitBT.shape[1];
+  const blockRows = Math.max(1, Math.floor(options.blockRows ?? BLOCK_VALUES / Math.max(cols, 1)));
+  const values = new Float32Array(rows * cols);
   try {
-    const [rows, cols] = similarity.shape;
-    return { values: (await similarity.data()) as Float32Array, rows, cols };
+    for (let start = 0; start < rows; start += blockRows) {
+      const count = Math.min(blockRows, rows - start);
+      const block = tf.tidy(() => {
+        const product = tf.matMul(tf.slice(unitA, [start, 0], [count, dim]), unitBT);
+        // Rounding can push |cos| of (near-)parallel vectors a hair above 1.
+        return tf.minimum(tf.abs(product), 1);
+      });
+      try {
+        values.set((await block.data()) as Float32Array, start * cols);
+      } finally {
+        block.dispose();
+      }
+    }
   } finally {
-    similarity.dispose();
+    tf.dispose([unitA, unitBT]);
   }
+  return { values, rows, cols };
 }
 
 /**
@@ -68,19 +98,20 @@ function unitRows(x: tf.Tensor2D): tf.Tensor2D {
 }
 
 /** |cos| between the decoder directions (rows of W_dec) of two SAEs: [a.d_sae, b.d_sae]. */
-export async function decoderCosine(a: SaeWeights, b: SaeWeights): Promise<SimilarityMatrix> {
+export async function decoderCosine(a: SaeWeights, b: SaeWeights, options: CosineOptions = {}): Promise<SimilarityMatrix> {
   checkSameInput(a, b);
-  return absCosineMatrix(a.W_dec, a.d_sae, b.W_dec, b.d_sae, a.d_in);
+  return absCosineMatrix(a.W_dec, a.d_sae, b.W_dec, b.d_sae, a.d_in, options);
 }
 
 /** |cos| between the encoder vectors (columns of W_enc) of two SAEs: [a.d_sae, b.d_sae]. */
-export async function encoderCosine(a: SaeWeights, b: SaeWeights): Promise<SimilarityMatrix> {
+export async function encoderCosine(a: SaeWeights, b: SaeWeights, options: CosineOptions = {}): Promise<SimilarityMatrix> {
   checkSameInput(a, b);
   // W_enc is [d_in, d_sae]; the cosine wants one feature per row, i.e. W_encᵀ.
   const encoderRows = (w: SaeWeights) => tf.transpose(tf.tensor2d(w.W_enc, [w.d_in, w.d_sae]));
   return absCosineOfRows(
     () => encoderRows(a),
     () => encoderRows(b),
+    options,
   );
 }
 

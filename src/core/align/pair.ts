@@ -47,44 +47,53 @@ export interface PairOptions {
 export async function alignPair(a: SaeWeights, b: SaeWeights, options: PairOptions = {}): Promise<PairAlignment> {
   const tau = options.tau ?? DEFAULT_TAU;
 
-  const decoderSimilarity = await decoderCosine(a, b);
-  const decoder = maximumAssignment(decoderSimilarity);
-  const decoderMatched = matchedSimilarities(decoderSimilarity, decoder.rowToCol);
-  const mmcs = meanMaxCosine(decoderSimilarity);
-  const meanMatched = meanMatchedSimilarity(decoderSimilarity, decoder);
-  const fracAboveTau = fractionBestAtLeast(decoderSimilarity, tau);
-
-  const encoderSimilarity = await encoderCosine(a, b);
-  const encoder = maximumAssignment(encoderSimilarity);
-  const encoderMatched = matchedSimilarities(encoderSimilarity, encoder.rowToCol);
-  const encoderMmcs = meanMaxCosine(encoderSimilarity);
-  const encoderMeanMatched = meanMatchedSimilarity(encoderSimilarity, encoder);
+  // Each matrix goes straight into `reduce` and is referenced nowhere else, so the decoder's
+  // [d_sae, d_sae] matrix can be collected before the encoder's is built (at 16,384 features each
+  // is 1 GiB).
+  const decoder = reduce(await decoderCosine(a, b), tau);
+  const encoder = reduce(await encoderCosine(a, b), tau);
 
   const sharedPartner = sharedPartners(
-    { rowToCol: decoder.rowToCol, matched: decoderMatched },
-    { rowToCol: encoder.rowToCol, matched: encoderMatched },
+    { rowToCol: decoder.assignment.rowToCol, matched: decoder.matched },
+    { rowToCol: encoder.assignment.rowToCol, matched: encoder.matched },
     tau,
   );
   const sharedCount = sharedPartner.reduce((n, j) => (j >= 0 ? n + 1 : n), 0);
 
   return {
     metrics: {
-      mmcs,
-      meanMatched,
-      fracAboveTau,
+      mmcs: decoder.mmcs,
+      meanMatched: decoder.meanMatched,
+      fracAboveTau: decoder.fracAboveTau,
       sharedCount,
       sharedFrac: a.d_sae === 0 ? 0 : sharedCount / a.d_sae,
-      encoderMmcs,
-      encoderMeanMatched,
+      encoderMmcs: encoder.mmcs,
+      encoderMeanMatched: encoder.meanMatched,
     },
-    decoder,
-    decoderMatched,
+    decoder: decoder.assignment,
+    decoderMatched: decoder.matched,
     sharedPartner,
   };
 }
 
-function maximumAssignment(s: SimilarityMatrix): Assignment {
-  return linearSumAssignment(s.values, s.rows, s.cols, { maximize: true });
+/** Everything alignPair needs from one similarity matrix, so the matrix itself can be dropped. */
+interface Reduced {
+  assignment: Assignment;
+  matched: Float32Array;
+  mmcs: number;
+  meanMatched: number;
+  fracAboveTau: number;
+}
+
+function reduce(s: SimilarityMatrix, tau: number): Reduced {
+  const assignment = linearSumAssignment(s.values, s.rows, s.cols, { maximize: true });
+  return {
+    assignment,
+    matched: matchedSimilarities(s, assignment.rowToCol),
+    mmcs: meanMaxCosine(s),
+    meanMatched: meanMatchedSimilarity(s, assignment),
+    fracAboveTau: fractionBestAtLeast(s, tau),
+  };
 }
 
 /** One similarity's matching seen from A: partner per feature and |cos| with it. */

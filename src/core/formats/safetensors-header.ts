@@ -65,11 +65,22 @@ export function parseSafetensorsHeader(bytes: Uint8Array, fileName: string): Saf
     fail(`header length ${claimed} is past the end of the file (${available} bytes follow the length)`);
   }
   const dataStart = LENGTH_PREFIX_BYTES + lengthLow;
-  const dataLength = bytes.length - dataStart;
+  const parsed = parseSafetensorsHeaderJson(bytes.subarray(LENGTH_PREFIX_BYTES, dataStart), bytes.length - dataStart, fileName);
+  return { ...parsed, dataStart };
+}
 
+/**
+ * Parses and validates the JSON part of a header (the N bytes after the length). `dataLength` is the size
+ * of the data section that follows, or Infinity when it is not known yet (a stream whose total size is
+ * unknown: the caller must then check that every tensor's bytes actually arrive).
+ */
+export function parseSafetensorsHeaderJson(jsonBytes: Uint8Array, dataLength: number, fileName: string): Omit<SafetensorsHeader, 'dataStart'> {
+  const fail = (problem: string): never => {
+    throw new Error(`${fileName}: ${problem}`);
+  };
   let json: unknown;
   try {
-    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(LENGTH_PREFIX_BYTES, dataStart));
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(jsonBytes);
     json = JSON.parse(text);
   } catch (error) {
     fail(`header is not valid UTF-8 JSON (${(error as Error).message})`);
@@ -91,7 +102,7 @@ export function parseSafetensorsHeader(bytes: Uint8Array, fileName: string): Saf
     entries.set(name, parseEntry(name, raw, dataLength, (problem) => fail(`tensor "${name}": ${problem}`)));
   }
   checkNoOverlap([...entries.values()], fail);
-  return { metadata, entries, dataStart };
+  return { metadata, entries };
 }
 
 function parseEntry(name: string, raw: unknown, dataLength: number, fail: (problem: string) => never): TensorEntry {

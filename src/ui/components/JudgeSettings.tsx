@@ -1,5 +1,5 @@
 import { useShallow } from 'zustand/react/shallow';
-import { JUDGE_DEFINITION } from '../../core/judge';
+import { JUDGE_DEFINITION } from '../../core/judge/prompt';
 import { labStore, useLab } from '../page';
 
 /**

@@ -74,7 +74,7 @@ export function ShardLoader() {
       )}
       {dataLoad.error && (
         <p className="error" role="alert" data-testid="shard-error">
-          Could not load the shards: {dataLoad.error}
+          Could not load the shards: {sentence(dataLoad.error)}
           {info ? ' The data loaded before is still in use.' : ''}
         </p>
       )}
@@ -107,4 +107,9 @@ export function ShardLoader() {
       )}
     </div>
   );
+}
+
+/** A message as a sentence, ending with a full stop, so that another can follow it. */
+function sentence(text: string): string {
+  return /[.!?…]$/.test(text) ? text : `${text}.`;
 }

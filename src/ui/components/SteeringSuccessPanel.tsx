@@ -18,7 +18,7 @@ interface Rate extends RateCount {
  * LLM judge scores the same trials.
  */
 export function SteeringSuccessPanel() {
-  const { seed, compare, labelA, labelB, successA, successB, measuring, hasSnapshot, text } = useLab(
+  const { seed, compare, labelA, labelB, successA, successB, measuring, hasSnapshot, text, alpha } = useLab(
     useShallow((s) => {
       const sides = activeSides(s.experiment);
       const [labelA, labelB] = resultLabels(s);
@@ -32,6 +32,7 @@ export function SteeringSuccessPanel() {
         measuring: sides.some((side) => s.runtime[side].measuringSteering),
         hasSnapshot: sides.every((side) => s.runtime[side].snapshot !== null),
         text: s.experiment.dataset === 'shards',
+        alpha: s.textSteer.alpha,
       };
     }),
   );
@@ -43,7 +44,7 @@ export function SteeringSuccessPanel() {
     <div className="steering-success" data-testid="steering-success-panel">
       <h3>Steering success rate</h3>
       <button type="button" data-testid="measure-steering" disabled={!hasSnapshot || measuring} onClick={() => void labController.measureSteering()}>
-        {measuring ? 'Measuring…' : `Measure steering success (seed ${seed})`}
+        {measuring ? 'Measuring…' : `Measure steering success (seed ${seed}${text ? `, α = ${alpha}` : ''})`}
       </button>
       <RateLines testId="steering-success" labels={labels} rates={results} compare={compare} />
       <p className="caption" data-testid="steering-success-definition">

@@ -1,5 +1,5 @@
 import { useShallow } from 'zustand/react/shallow';
-import { LM_STEERING_DEFAULTS } from '../../core/analysis/lm';
+import { LM_STEERING_DEFAULTS } from '../../core/analysis/lm/settings';
 import { labController, labStore, useLab } from '../page';
 import { NumberInput } from './NumberInput';
 import { SteeringSuccessPanel } from './SteeringSuccessPanel';

@@ -63,6 +63,31 @@ describe('absolute cosine similarity', () => {
     }
   });
 
+  it('builds the same matrix in row blocks as in one piece, with a block size that does not divide n', async () => {
+    const random = seededRandom(15);
+    const [nA, nB, dim] = [23, 17, 9];
+    const a = Float32Array.from({ length: nA * dim }, () => gaussian(random));
+    const b = Float32Array.from({ length: nB * dim }, () => gaussian(random));
+    a.fill(0, 5 * dim, 6 * dim); // a zero row inside a block
+    const whole = await absCosineMatrix(a, nA, b, nB, dim, { blockRows: nA });
+    for (const blockRows of [1, 5, 7]) {
+      const blocked = await absCosineMatrix(a, nA, b, nB, dim, { blockRows });
+      expect([blocked.rows, blocked.cols]).toEqual([nA, nB]);
+      expect(blocked.values).toEqual(whole.values);
+    }
+    // And the whole matrix itself against the double-precision loop, so both are right, not just equal.
+    for (let i = 0; i < nA; i++) {
+      for (let j = 0; j < nB; j++) {
+        const expected = referenceAbsCosine(a.subarray(i * dim, (i + 1) * dim), b.subarray(j * dim, (j + 1) * dim));
+        expect(Math.abs(whole.values[i * nB + j] - expected)).toBeLessThan(1e-5);
+      }
+    }
+    const sa = randomSae(6, 11, random);
+    const sb = randomSae(6, 8, random);
+    expect((await encoderCosine(sa, sb, { blockRows: 4 })).values).toEqual((await encoderCosine(sa, sb, { blockRows: 11 })).values);
+    expect((await decoderCosine(sa, sb, { blockRows: 3 })).values).toEqual((await decoderCosine(sa, sb, { blockRows: 11 })).values);
+  });
+
   it('refuses SAEs with different input sizes', async () => {
     const random = seededRandom(14);
     await expect(decoderCosine(randomSae(8, 4, random), randomSae(6, 4, random))).rejects.toThrow(/d_in/);

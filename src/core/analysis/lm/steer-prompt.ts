@@ -10,8 +10,9 @@
  */
 import { generate, softmax, type GptNeox, type HookAddition, type HookName } from '../../model';
 
-/** The paper's generation settings: 30 new tokens at temperature 0.7, top-p 0.9, strength 5. */
-export const LM_STEERING_DEFAULTS = { alpha: 5, maxNewTokens: 30, temperature: 0.7, topP: 0.9 } as const;
+import { LM_STEERING_DEFAULTS } from './settings';
+
+export { LM_STEERING_DEFAULTS };
 
 export interface SteerPromptOptions {
   prompt: readonly number[];

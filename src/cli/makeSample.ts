@@ -1,0 +1,79 @@
+/**
+ * `npm run lab -- make-sample --out public/samples/synthetic`: the sample the app ships, a random-weight
+ * GPT-NeoX (model/) and its activation shards on generated sentences. Deterministic: every run writes the
+ * same bytes, provided it runs on the cpu backend (plain JavaScript arithmetic; the wasm backend's kernels
+ * vary with the machine's SIMD support). test/core/shards/sample.test.ts checks the shipped files against
+ * a fresh build, so a change to the model code or the exporter shows up there: regenerate the sample then.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { CHECKPOINT_FILES, loadGptNeoxCheckpoint } from '../core/model';
+import { buildSyntheticCheckpoint, syntheticCorpus } from '../core/model/synthetic';
+import { exportActivations } from '../core/shards';
+
+export const SAMPLE = {
+  seed: 0,
+  hook: 'blocks.3.hook_resid_post',
+  tokens: 16384,
+  context: 64,
+  shardTokens: 4096,
+  sentencesPerDocument: 8,
+  /** About 11 tokens a sentence: enough sentences for `tokens`. */
+  sentences: 2400,
+  note: 'Synthetic sample: a random-weight 4-layer GPT-NeoX on generated sentences, not Pythia',
+} as const;
+
+/** Folder of the model files inside the sample. */
+export const SAMPLE_MODEL_DIR = 'model';
+
+/** Every file of the sample by its path relative to the sample folder. Needs the cpu backend active. */
+export async function buildSyntheticSample(): Promise<Map<string, Uint8Array>> {
+  const checkpoint = buildSyntheticCheckpoint({ seed: SAMPLE.seed });
+  const files = new Map<string, Uint8Array>();
+  const inModel = (file: string) => `${SAMPLE_MODEL_DIR}/${file}`;
+  files.set(inModel(CHECKPOINT_FILES.config), jsonBytes(checkpoint.config));
+  files.set(inModel(CHECKPOINT_FILES.weights), checkpoint.weights);
+  files.set(inModel(CHECKPOINT_FILES.tokenizer), jsonBytes(checkpoint.tokenizer));
+  files.set(inModel(CHECKPOINT_FILES.tokenizerConfig), jsonBytes(checkpoint.tokenizerConfig));
+
+  const { model, tokenizer } = loadGptNeoxCheckpoint(checkpoint, SAMPLE_MODEL_DIR);
+  try {
+    await exportActivations(
+      {
+        model,
+        tokenizer,
+        texts: documents(syntheticCorpus(SAMPLE.seed, SAMPLE.sentences)),
+        hook: SAMPLE.hook,
+        context: SAMPLE.context,
+        maxTokens: SAMPLE.tokens,
+        dtype: 'F16',
+        shardTokens: SAMPLE.shardTokens,
+        batchSize: 16,
+        modelName: String(checkpoint.config._name_or_path),
+        synthetic: true,
+        note: SAMPLE.note,
+      },
+      async (file, bytes) => void files.set(file, bytes),
+    );
+  } finally {
+    model.dispose();
+  }
+  return files;
+}
+
+export async function makeSample(outDir: string): Promise<Map<string, Uint8Array>> {
+  const files = await buildSyntheticSample();
+  for (const [path, bytes] of files) {
+    await mkdir(dirname(join(outDir, path)), { recursive: true });
+    await writeFile(join(outDir, path), bytes);
+  }
+  return files;
+}
+
+function* documents(sentences: string[]): Generator<string> {
+  for (let i = 0; i < sentences.length; i += SAMPLE.sentencesPerDocument) yield sentences.slice(i, i + SAMPLE.sentencesPerDocument).join(' ');
+}
+
+function jsonBytes(value: unknown): Uint8Array {
+  return new TextEncoder().encode(`${JSON.stringify(value, null, 2)}\n`);
+}

@@ -1,0 +1,40 @@
+/** Writing one shard: a safetensors file the loader reads back. */
+import { writeSafetensors } from '../formats/safetensors';
+import type { ShardDtype } from './manifest';
+import { SHARD_TENSORS } from './shard-file';
+
+export interface ShardContents {
+  /** [n · d_model] row-major. */
+  activations: Float32Array;
+  d_model: number;
+  /** [n] token ids. */
+  tokens: Int32Array;
+  /** [n] position of each token in its context. */
+  positions: Int32Array;
+  dtype: ShardDtype;
+  /** e.g. { hook, model }. */
+  metadata?: Record<string, string>;
+}
+
+/** `tokens` and `positions` come first in the data section: a reader streaming the file then knows every
+ *  row's token before the row arrives (the lab's loader accepts any order all the same). */
+export function encodeShard({ activations, d_model: dModel, tokens, positions, dtype, metadata }: ShardContents): Uint8Array {
+  const rows = tokens.length;
+  if (!Number.isSafeInteger(dModel) || dModel < 1) throw new Error(`encodeShard: d_model must be a positive integer (got ${dModel})`);
+  if (positions.length !== rows || activations.length !== rows * dModel) {
+    throw new Error(`encodeShard: ${rows} tokens need ${rows} positions and ${rows}·${dModel} activations (got ${positions.length} and ${activations.length})`);
+  }
+  return writeSafetensors(
+    {
+      [SHARD_TENSORS.tokens]: { dtype: 'I32', shape: [rows], data: tokens },
+      [SHARD_TENSORS.positions]: { dtype: 'I32', shape: [rows], data: positions },
+      [SHARD_TENSORS.activations]: { dtype, shape: [rows, dModel], data: activations },
+    },
+    { metadata },
+  );
+}
+
+/** shard-00000.safetensors, shard-00001.safetensors, …: names sort in stream order. */
+export function shardFileName(index: number): string {
+  return `shard-${String(index).padStart(5, '0')}.safetensors`;
+}

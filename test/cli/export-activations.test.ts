@@ -1,0 +1,80 @@
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { loadGptNeoxCheckpoint, residPost } from '../../src/core/model';
+import { loadShardFolder } from '../../src/io/shards-node';
+import { buildTinyNeox } from '../helpers/tinyNeox';
+
+const run = promisify(execFile);
+
+async function lab(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run('node', ['scripts/run-cli.mjs', ...args], { maxBuffer: 16 << 20 });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+const DOCUMENTS = ['the cat sat on the mat, and the rat ran.', 'a bird in the water!', 'there is the tiny tern at the inn.', 'in the rain the train ran on.'];
+
+describe('npm run lab -- export-activations', () => {
+  it('exports a checkpoint folder over text and .jsonl files into shards the loader reads back', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lab-export-'));
+    const modelDir = join(dir, 'tiny-model');
+    const neox = buildTinyNeox({ seed: 5, dtype: 'F16' });
+    await mkdir(modelDir);
+    await writeFile(join(modelDir, 'config.json'), JSON.stringify(neox.config));
+    await writeFile(join(modelDir, 'model.safetensors'), neox.safetensors);
+    await writeFile(join(modelDir, 'tokenizer.json'), JSON.stringify(neox.tokenizerJson));
+    await writeFile(join(modelDir, 'tokenizer_config.json'), JSON.stringify(neox.tokenizerConfig));
+    await writeFile(join(dir, 'one.txt'), DOCUMENTS[0]);
+    await writeFile(join(dir, 'more.jsonl'), `${DOCUMENTS.slice(1).map((text) => JSON.stringify({ text, meta: {} })).join('\n')}\n`);
+    const out = join(dir, 'acts');
+
+    const r = await lab('export-activations', '--model', modelDir, '--text', join(dir, 'one.txt'), '--text', join(dir, 'more.jsonl'), '--hook', 'blocks.1.hook_resid_post', '--context', '12', '--tokens', '70', '--shard-tokens', '32', '--out', out, '--backend', 'cpu');
+    expect(r.stderr).not.toMatch(/error:/);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Wrote 70 tokens in 3 shards and manifest\.json/);
+    expect((await readdir(out)).sort()).toEqual(['manifest.json', 'shard-00000.safetensors', 'shard-00001.safetensors', 'shard-00002.safetensors']);
+
+    const loaded = await loadShardFolder(out);
+    expect(loaded).toMatchObject({ count: 70, d_model: 32, dtype: 'F16', hook: 'blocks.1.hook_resid_post', model: 'tiny-model' });
+
+    // The same contexts through the model here: documents joined by eos, 11 tokens behind each bos.
+    const { model, tokenizer } = loadGptNeoxCheckpoint({ config: neox.config, weights: neox.safetensors, tokenizer: neox.tokenizerJson, tokenizerConfig: neox.tokenizerConfig });
+    const stream = DOCUMENTS.flatMap((text, i) => [...(i > 0 ? [0] : []), ...tokenizer.encode(text)]).slice(0, 70);
+    expect([...loaded.tokens]).toEqual(stream);
+    for (let start = 0; start < 70; start += 11) {
+      const context = [0, ...stream.slice(start, start + 11)];
+      const { activations } = model.forward([context], { capture: [residPost(1)], stopAt: residPost(1) });
+      const values = (await activations[residPost(1)]!.data()) as Float32Array;
+      activations[residPost(1)]!.dispose();
+      for (let p = 1; p < context.length; p++) {
+        for (let i = 0; i < 32; i++) {
+          const expected = values[p * 32 + i];
+          // float16 storage, and the cpu backend on both sides: within a float16 step.
+          expect(Math.abs(loaded.rows[(start + p - 1) * 32 + i] - expected)).toBeLessThanOrEqual(Math.max(Math.abs(expected), 2 ** -14) * 2 ** -10);
+        }
+      }
+    }
+    model.dispose();
+  });
+
+  it('refuses missing and bad options with the usage text', async () => {
+    const missing = await lab('export-activations', '--text', 'a.txt', '--out', 'x', '--tokens', '5');
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toMatch(/export-activations needs --model DIR/);
+    expect(missing.stderr).toMatch(/Usage:/);
+    const dtype = await lab('export-activations', '--model', 'm', '--text', 'a.txt', '--out', 'x', '--tokens', '5', '--dtype', 'f64');
+    expect(dtype.stderr).toMatch(/--dtype must be f16 or f32 \(got 'f64'\)/);
+    const tokens = await lab('export-activations', '--model', 'm', '--text', 'a.txt', '--out', 'x');
+    expect(tokens.stderr).toMatch(/--tokens N is required/);
+    const folder = await lab('export-activations', '--model', join(tmpdir(), 'no-such-model'), '--text', 'a.txt', '--out', join(tmpdir(), 'no-out'), '--tokens', '5', '--backend', 'cpu');
+    expect(folder.stderr).toMatch(/no-such-model\/config\.json: missing/);
+  });
+});
