@@ -1,6 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { mnistPaperConfig, type ConfigOverrides } from '../core/presets';
+import { mnistPaperConfig, pythiaPaperConfig, type ConfigOverrides } from '../core/presets';
+import { normaliseRows, rowBudget } from '../core/shards';
+import { loadShardFolder } from '../io/shards-node';
+import { ProgressBar } from './progress';
 import { sweepPreset, type SweepEntry } from '../core/sweeps';
 import { tensorSource, type BatchSource } from '../core/train/source';
 import { validateTrainConfig } from '../core/train/validate';
@@ -9,19 +12,22 @@ import { loadMnistNode } from '../io/mnist-node';
 import { initNodeBackend, type NodeBackend } from './nodeBackend';
 import { alignmentTable } from './report';
 import { runBenchCommand } from './bench';
-import { trainSeeds, type TrainedEntry } from './trainSeeds';
+import { trainSeeds, type TrainedEntry, type TrainedOn } from './trainSeeds';
 import { runExportActivations } from './exportActivations';
 import { makeSample } from './makeSample';
 
 const USAGE = `Usage:
-  npm run lab -- train --config run.json --out DIR [--backend wasm|cpu|webgpu]
-  npm run lab -- sweep --preset mnist-quick|mnist-paper --out DIR [--epochs E] [--seeds S] [--width W] [--backend wasm|cpu|webgpu]
+  npm run lab -- train --config run.json --out DIR [--backend wasm|cpu|webgpu] [--shards DIR]
+  npm run lab -- sweep --preset NAME --out DIR [--epochs E] [--seeds S] [--width W] [--backend wasm|cpu|webgpu] [--shards DIR]
 
-Both take --images N to train on the first N MNIST training images only.
+Sweep presets: mnist-quick, mnist-paper (MNIST); pythia-laptop, pythia-paper, synthetic-sample (need --shards DIR).
+Both take --images N to train on the first N MNIST training images only, or --shards DIR to train on the
+activation shards in DIR (manifest.json + shards, or .npy files), keeping at most --max-mb MB (default 1024)
+of them in memory (a uniform sample when they hold more).
   npm run bench [-- --full] [--only mnist,pythia,assignment]      (--full adds the 16,384-feature assignment)
 
 run.json holds a (partial) training configuration, the same JSON the lab's URL encodes, on top of
-the paper's MNIST defaults, plus optional "name" and "seeds" (default [0, 1, 2]).
+the paper's MNIST defaults (the paper's Pythia defaults with --shards), plus optional "name" and "seeds" (default [0, 1, 2]).
 
   npm run lab -- export-activations --model DIR --text FILE... --tokens N --out DIR [--hook blocks.3.hook_resid_post]
       [--context 128] [--dtype f16|f32] [--shard-tokens 65536] [--backend wasm|cpu]
@@ -56,6 +62,8 @@ async function main(argv: string[]): Promise<void> {
       tokens: { type: 'string' },
       dtype: { type: 'string' },
       'shard-tokens': { type: 'string' },
+      shards: { type: 'string' },
+      'max-mb': { type: 'string' },
     },
   });
   if (values.help || !command) return console.log(USAGE);
@@ -73,17 +81,38 @@ async function main(argv: string[]): Promise<void> {
   if (!values.out) throw new UsageError('--out DIR is required');
   if (!['wasm', 'cpu', 'webgpu'].includes(values.backend!)) throw new UsageError(`--backend must be wasm, cpu or webgpu (got '${values.backend}')`);
 
-  const { entries, seeds } = command === 'train' ? await runFile(values.config) : presetRun(values.preset, values);
-  for (const e of entries) validateTrainConfig(e.config);
+  if (values.shards && values.images) throw new UsageError('--images is for MNIST; with --shards the shards are the data');
+  const dataset = values.shards ? 'shards' : 'mnist';
+  const run = command === 'train' ? await runFile(values.config, dataset) : presetRun(values.preset, values);
+  if (run.dataset !== dataset) throw new UsageError(run.dataset === 'shards' ? `preset ${values.preset} trains on activation shards: give --shards DIR` : `preset ${values.preset} trains on MNIST; leave out --shards`);
   console.log(`backend: ${await initNodeBackend(values.backend as NodeBackend)}`);
-  console.log(`seeds: ${seeds.join(', ')}`);
+  const { source, on } = values.shards ? await shardSource(values.shards, positiveOption(values['max-mb'], '--max-mb') ?? 1024) : { source: await mnistSource(positiveOption(values.images, '--images')), on: { hookName: MNIST_HOOK } };
+  // The data's width is the SAE's input width.
+  const entries = run.entries.map((e) => ({ ...e, config: { ...e.config, d_in: source.d_in } }));
+  for (const e of entries) validateTrainConfig(e.config, source);
+  console.log(`seeds: ${run.seeds.join(', ')}`);
   for (const e of entries) console.log(`${e.name}: ${JSON.stringify(e.config)}`);
 
-  const source = await mnistSource(positiveOption(values.images, '--images'));
   const results: TrainedEntry[] = [];
-  for (const entry of entries) results.push(await trainSeeds(entry, seeds, source, values.out, MNIST_HOOK));
+  for (const entry of entries) results.push(await trainSeeds(entry, run.seeds, source, values.out, on));
   source.dispose();
   console.log(`\n${alignmentTable(results)}\nWritten to ${values.out}`);
+}
+
+/** Activation shards streamed from `folder` into at most `maxMb` MB, normalised as the paper does. */
+async function shardSource(folder: string, maxMb: number): Promise<{ source: BatchSource; on: TrainedOn }> {
+  const maxBytes = maxMb * 2 ** 20;
+  const bar = new ProgressBar(`shards ${folder}`, 1);
+  const loaded = await loadShardFolder(folder, {
+    maxBytes,
+    onProgress: (p) => bar.update((p.fileIndex + (p.bytesTotal ? p.bytesDone / p.bytesTotal : 0)) / p.files, `${p.file} · ${p.rowsSeen} rows read, ${p.rowsKept} kept`),
+  });
+  const scale = normaliseRows(loaded.rows, loaded.d_model);
+  console.log(
+    `data: ${loaded.count} of ${loaded.totalTokens} activation rows of ${loaded.model ?? folder} at ${loaded.hook ?? 'an unnamed hook'}, d_model ${loaded.d_model}` +
+      `${loaded.sampled ? ` (a uniform sample: at most ${rowBudget(loaded.d_model, maxBytes)} rows fit in ${maxMb} MB)` : ''}; scaled × ${scale.toPrecision(4)} to mean squared norm d_model`,
+  );
+  return { source: tensorSource(loaded.rows, loaded.d_model), on: { hookName: loaded.hook ?? 'unknown', ...(loaded.model ? { modelName: loaded.model } : {}), inputScale: scale } };
 }
 
 /** The MNIST training images, or only the first `limit` of them (quick trials, tests). */
@@ -101,7 +130,7 @@ function positiveOption(value: string | undefined, name: string): number | undef
   return n;
 }
 
-async function runFile(path: string | undefined): Promise<{ entries: SweepEntry[]; seeds: number[] }> {
+async function runFile(path: string | undefined, dataset: 'mnist' | 'shards'): Promise<{ entries: SweepEntry[]; seeds: number[]; dataset: 'mnist' | 'shards' }> {
   if (!path) throw new UsageError('train needs --config run.json');
   let parsed: { name?: string; seeds?: number[] } & ConfigOverrides;
   try {
@@ -110,18 +139,19 @@ async function runFile(path: string | undefined): Promise<{ entries: SweepEntry[
     throw new Error(`${path}: not a readable JSON file (${(e as Error).message})`);
   }
   const { name = 'run', seeds = [0, 1, 2], ...overrides } = parsed;
-  const known = new Set(Object.keys(mnistPaperConfig()));
+  const defaults = dataset === 'shards' ? pythiaPaperConfig : mnistPaperConfig;
+  const known = new Set(Object.keys(defaults()));
   const unknown = Object.keys(overrides).filter((k) => !known.has(k));
   if (unknown.length > 0) throw new Error(`${path}: unknown field(s) ${unknown.join(', ')}; known: name, seeds, ${[...known].join(', ')}`);
   if (!Array.isArray(seeds) || seeds.length === 0 || !seeds.every((s) => Number.isInteger(s) && s >= 0)) throw new Error(`${path}: "seeds" must be a non-empty list of whole numbers`);
-  return { entries: [{ name, config: mnistPaperConfig(overrides) }], seeds };
+  return { entries: [{ name, config: defaults(overrides) }], seeds, dataset };
 }
 
 function presetRun(name: string | undefined, v: { epochs?: string; seeds?: string; width?: string }) {
   if (!name) throw new UsageError('sweep needs --preset NAME');
   const preset = sweepPreset(name, { epochs: positiveOption(v.epochs, '--epochs'), seeds: positiveOption(v.seeds, '--seeds'), width: positiveOption(v.width, '--width') });
   console.log(`${preset.name}: ${preset.description}`);
-  return { entries: preset.entries, seeds: preset.seeds };
+  return { entries: preset.entries, seeds: preset.seeds, dataset: preset.dataset };
 }
 
 class UsageError extends Error {}

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { alignSeeds, type AlignmentSummary } from '../core/align';
 import { writeSaeLens } from '../core/formats/saelens';
 import type { SaeWeights } from '../core/sae/weights';
+import { foldInputScale } from '../core/shards/normalise';
 import type { BatchSource } from '../core/train/source';
 import { SaeTrainer } from '../core/train/trainer';
 import type { SweepEntry } from '../core/sweeps';
@@ -19,7 +20,14 @@ export interface TrainedEntry {
  * per-step metrics (JSONL), then the cross-seed alignment report: `DIR/<name>/seed-<s>/…` and
  * `DIR/<name>/alignment.json`.
  */
-export async function trainSeeds(entry: SweepEntry, seeds: number[], source: BatchSource, outDir: string, hookName: string): Promise<TrainedEntry> {
+/** What the SAEs read, for their cfg.json: the hook and, for activations scaled before training, the scale to fold back in. */
+export interface TrainedOn {
+  hookName: string;
+  modelName?: string;
+  inputScale?: number;
+}
+
+export async function trainSeeds(entry: SweepEntry, seeds: number[], source: BatchSource, outDir: string, on: TrainedOn): Promise<TrainedEntry> {
   const entryDir = join(outDir, entry.name);
   const trained: SaeWeights[] = [];
   let steps = 0;
@@ -48,8 +56,10 @@ export async function trainSeeds(entry: SweepEntry, seeds: number[], source: Bat
     const weights = await trainer.snapshot();
     trainer.dispose();
     trained.push(weights);
-    const files = writeSaeLens(weights, {
-      hookName,
+    // Alignment is scale-free; the files read the model's raw stream.
+    const files = writeSaeLens(on.inputScale === undefined ? weights : foldInputScale(weights, on.inputScale), {
+      hookName: on.hookName,
+      ...(on.modelName ? { modelName: on.modelName } : {}),
       architecture: config.activation.kind === 'topk' ? { kind: 'topk', k: config.activation.k } : { kind: 'relu' },
       training: config,
     });

@@ -1,4 +1,4 @@
-import { mnistPaperConfig, UNCONSTRAINED, type ConfigOverrides } from './presets';
+import { mnistPaperConfig, pythiaLaptopConfig, pythiaPaperConfig, syntheticSampleConfig, UNCONSTRAINED, type ConfigOverrides } from './presets';
 import type { PenaltyConfig, TrainConfig } from './train/config';
 
 /** One configuration of a sweep, trained once per seed. */
@@ -11,7 +11,8 @@ export interface SweepEntry {
 export interface SweepPreset {
   name: string;
   description: string;
-  dataset: 'mnist';
+  /** MNIST, or activation shards (the runner's --shards DIR), whose width sets d_in. */
+  dataset: 'mnist' | 'shards';
   seeds: number[];
   entries: SweepEntry[];
 }
@@ -63,9 +64,27 @@ function mnistQuick(): SweepPreset {
   };
 }
 
+/** The paper's Pythia comparison: TopK SAEs without and with squared L2 1e-4 on both matrices, seeds 0–2. */
+function pythiaOffVersusOn(name: string, description: string, base: TrainConfig): SweepPreset {
+  return {
+    name,
+    description,
+    dataset: 'shards',
+    seeds: [0, 1, 2],
+    entries: [
+      { name: 'l2-off', config: { ...base, penalty: { kind: 'none', coeff: 0, on: 'both' } } },
+      { name: 'l2-on', config: { ...base, penalty: { kind: 'l2', coeff: 1e-4, on: 'both' } } },
+    ],
+  };
+}
+
 export const SWEEP_PRESETS: Record<string, () => SweepPreset> = {
   'mnist-paper': mnistPaper,
   'mnist-quick': mnistQuick,
+  'pythia-paper': () =>
+    pythiaOffVersusOn('pythia-paper', "The paper's Pythia-70M runs: TopK k=40, 16,384 latents, one epoch of the shards, 3 seeds, squared L2 1e-4 off vs on", pythiaPaperConfig()),
+  'pythia-laptop': () => pythiaOffVersusOn('pythia-laptop', 'Laptop-sized Pythia: TopK k=40, 4096 latents, 3000 steps of 1024, 3 seeds, squared L2 1e-4 off vs on', pythiaLaptopConfig()),
+  'synthetic-sample': () => pythiaOffVersusOn('synthetic-sample', 'The synthetic sample shards: TopK k=8, 256 latents, 300 steps, 3 seeds, squared L2 1e-4 off vs on', syntheticSampleConfig()),
 };
 
 export function sweepPreset(name: string, scaling: SweepScaling = {}): SweepPreset {

@@ -22,6 +22,7 @@ import {
 import { decoderRow, wilsonInterval } from '../core/analysis';
 import { describeFeature, JUDGE_DEFINITION, judgeSteering } from '../core/judge';
 import { writeSaeLens, type SaeLensFiles } from '../core/formats/saelens';
+import { foldInputScale } from '../core/shards/normalise';
 import type { SaeWeights } from '../core/sae/weights';
 import { cached } from './cached';
 import type { JudgeSettings, SteeringSuccess, SteeringSuccessRequest, TextContext, TextFeatureDetails, TextSteeringRequest, TextSteeringResult } from './lab-api';
@@ -182,15 +183,9 @@ export class TextAnalysis extends SeedAnalysis {
   }
 
   private rawWeights(index: number): SaeWeights {
-    const w = this.state.weights[index];
-    const { scale } = this.data.info;
-    return {
-      ...w,
-      W_enc: w.W_enc.map((v) => v * scale),
-      b_dec: w.b_dec.map((v) => v / scale),
-      W_dec: w.W_dec.map((v) => v / scale),
-    };
+    return foldInputScale(this.state.weights[index], this.data.info.scale);
   }
+
 }
 
 function unit(vector: Float32Array): Float32Array {

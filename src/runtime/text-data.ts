@@ -1,6 +1,6 @@
 /**
  * A worker's language-model data: activation shards streamed from a URL or from picked files into a
- * bounded sample of rows, normalised as the paper does, and the optional GPT-NeoX checkpoint that
+ * bounded sample of rows, normalised as the paper does (src/core/shards/normalise.ts), and the optional GPT-NeoX checkpoint that
  * shows contexts, the logit lens and steering. Fetching and file reading only; the science is in
  * src/core/shards and src/core/model.
  */
@@ -11,9 +11,9 @@ import {
   CONTEXT_WINDOW,
   DEFAULT_MAX_BYTES,
   loadActivationShards,
+  normaliseRows,
   parseManifest,
   urlShardInput,
-  type LoadedActivations,
   type ShardInput,
   type ShardManifest,
 } from '../core/shards';
@@ -42,7 +42,7 @@ const SHARD_EXTENSIONS = ['.safetensors', '.npy'];
 export async function loadTextData(source: ShardSource, maxBytes = DEFAULT_MAX_BYTES, onProgress?: (progress: ShardProgress) => void): Promise<TextData> {
   const { manifest, inputs, label } = source.kind === 'url' ? await urlInputs(source.manifestUrl) : await fileInputs(source.files);
   const loaded = await loadActivationShards({ manifest: manifest ?? undefined, inputs }, { maxBytes, onProgress: onProgress && ((p) => onProgress({ ...p, bytesTotal: p.bytesTotal ?? null })) });
-  const scale = normalise(loaded);
+  const scale = normaliseRows(loaded.rows, loaded.d_model);
   return {
     rows: loaded.rows,
     tokens: loaded.tokens,
@@ -64,22 +64,6 @@ export async function loadTextData(source: ShardSource, maxBytes = DEFAULT_MAX_B
       files: loaded.files,
     },
   };
-}
-
-/**
- * Scales the rows in place so that their mean squared norm is d_model, as the paper normalises
- * Pythia's activations ("expected average only in" in SAELens): the paper's learning rate and
- * penalty strength then mean the same on any model. Returns the factor.
- */
-function normalise(loaded: LoadedActivations): number {
-  const { rows, count, d_model } = loaded;
-  let sum = 0;
-  for (let i = 0; i < rows.length; i++) sum += rows[i] * rows[i];
-  const meanSquaredNorm = count > 0 ? sum / count : 0;
-  if (!(meanSquaredNorm > 0)) throw new Error('the activation shards hold only zero rows: nothing to train on');
-  const scale = Math.sqrt(d_model / meanSquaredNorm);
-  for (let i = 0; i < rows.length; i++) rows[i] *= scale;
-  return scale;
 }
 
 async function urlInputs(manifestUrl: string): Promise<{ manifest: ShardManifest; inputs: ShardInput[]; label: string }> {

@@ -17,3 +17,4 @@ export type { RowDtype } from './rows';
 export { encodeShard, shardFileName, type ShardContents } from './writer';
 export { sha256Hex } from './hash';
 export { exportActivations, type ExportOptions, type ExportProgress, type ShardSink } from './export';
+export { foldInputScale, normaliseRows } from './normalise';

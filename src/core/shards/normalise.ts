@@ -1,0 +1,32 @@
+/**
+ * The paper normalises Pythia's activations before training ("expected average only in" in
+ * SAELens): rows are scaled so that their mean squared norm is d_model, which makes the paper's
+ * learning rate and penalty strength mean the same on any model.
+ */
+import type { SaeWeights } from '../sae/weights';
+
+/** Scales `rows` ([count, d_model]) in place so their mean squared norm is d_model; returns the factor. */
+export function normaliseRows(rows: Float32Array, d_model: number): number {
+  const count = rows.length / d_model;
+  let sum = 0;
+  for (let i = 0; i < rows.length; i++) sum += rows[i] * rows[i];
+  const meanSquaredNorm = count > 0 ? sum / count : 0;
+  if (!(meanSquaredNorm > 0)) throw new Error('the activation shards hold only zero rows: nothing to train on');
+  const scale = Math.sqrt(d_model / meanSquaredNorm);
+  for (let i = 0; i < rows.length; i++) rows[i] *= scale;
+  return scale;
+}
+
+/**
+ * An SAE trained on inputs × scale, rewritten to read and write the unscaled stream:
+ * encode(scale·x) = (scale·W_enc)ᵀ(x − b_dec/scale) + b_enc, and the decoder writes x̂/scale.
+ * Latent activations are unchanged; decoder directions too, up to length.
+ */
+export function foldInputScale(weights: SaeWeights, scale: number): SaeWeights {
+  return {
+    ...weights,
+    W_enc: weights.W_enc.map((v) => v * scale),
+    b_dec: weights.b_dec.map((v) => v / scale),
+    W_dec: weights.W_dec.map((v) => v / scale),
+  };
+}
