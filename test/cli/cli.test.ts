@@ -68,4 +68,28 @@ describe('the headless runner', () => {
     await writeFile(broken, '{ not json');
     expect((await lab('train', '--config', broken, '--out', join(dir, 'z'))).stderr).toMatch(/broken\.json: not a readable JSON file/);
   });
+
+  it('trains TopK seeds on a bounded sample of activation shards, saved at the shards\' hook; bad combinations are refused', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lab-shards-'));
+    const run = join(dir, 'run.json');
+    await writeFile(run, JSON.stringify({ name: 'topk', seeds: [0, 1], d_sae: 32, batchSize: 256, length: { unit: 'steps', value: 4 }, activation: { kind: 'topk', k: 4, auxkCoeff: 0, kAux: 8 } }));
+    const r = await lab('train', '--config', run, '--shards', 'public/samples/synthetic', '--out', join(dir, 'out'), '--max-mb', '1');
+    expect(r.stderr).not.toMatch(/error:/);
+    expect(r.code).toBe(0);
+    // 1 MB holds 4096 rows of d_model 64: the 16,384-token sample is sampled down.
+    expect(r.stdout).toMatch(/data: 4096 of 16384 activation rows .* at blocks\.3\.hook_resid_post, d_model 64 \(a uniform sample/);
+    const scale = Number(/scaled × ([\d.]+)/.exec(r.stdout)?.[1]);
+    expect(scale).toBeGreaterThan(0);
+    const seedDir = join(dir, 'out', 'topk', 'seed-1');
+    const cfg = JSON.parse(await readFile(join(seedDir, 'cfg.json'), 'utf8'));
+    expect(cfg).toMatchObject({ d_in: 64, d_sae: 32, hook_name: 'blocks.3.hook_resid_post' });
+    expect(r.stdout).toMatch(/topk\s+0\.\d{3}/);
+
+    const mixed = await lab('sweep', '--preset', 'pythia-laptop', '--out', join(dir, 'p'));
+    expect(mixed.stderr).toMatch(/preset pythia-laptop trains on activation shards: give --shards DIR/);
+    const both = await lab('train', '--config', run, '--shards', 'public/samples/synthetic', '--images', '10', '--out', join(dir, 'q'));
+    expect(both.stderr).toMatch(/--images is for MNIST/);
+    const missing = await lab('train', '--config', run, '--shards', join(dir, 'nowhere'), '--out', join(dir, 'r'));
+    expect(missing.stderr).toMatch(/nowhere: cannot list the folder/);
+  });
 });
