@@ -1,0 +1,78 @@
+import 'fake-indexeddb/auto';
+import { describe, expect, test } from 'vitest';
+import { teachingDemoConfig } from '../../src/core/presets';
+import { markInterrupted, newRunId, RunStore, StorageFullError, type RunRecord } from '../../src/runtime/run-store';
+
+let dbCount = 0;
+const freshStore = () => RunStore.open(`test-${++dbCount}`);
+
+function record(patch: Partial<RunRecord> = {}): RunRecord {
+  return {
+    id: newRunId(),
+    name: 'A · L2 off',
+    createdAt: Date.now(),
+    updatedAt: 0,
+    status: 'training',
+    message: null,
+    config: teachingDemoConfig(),
+    seeds: [0, 1, 2],
+    data: { kind: 'mnist', trainLimit: 1000 },
+    step: 10,
+    totalSteps: 300,
+    elapsedMs: 1234,
+    checkpointStep: 10,
+    alignment: null,
+    ...patch,
+  };
+}
+
+describe('RunStore', () => {
+  test('saves a run with its metrics and checkpoint together, and reads them back intact', async () => {
+    const store = await freshStore();
+    const run = record();
+    const checkpoint = { steps: [10, 10], weights: new Float32Array([1, 2, 3]) };
+    await store.save(run, [{ seed: 0, metrics: [{ step: 10, loss: 0.5 } as never] }], { step: 10, checkpoint });
+    expect(await store.get(run.id)).toMatchObject({ ...run, updatedAt: expect.any(Number) });
+    expect(await store.metrics(run.id)).toEqual([{ seed: 0, metrics: [{ step: 10, loss: 0.5 }] }]);
+    const saved = await store.checkpoint(run.id);
+    expect(saved?.step).toBe(10);
+    expect((saved?.checkpoint as typeof checkpoint).weights).toEqual(new Float32Array([1, 2, 3]));
+    // A later save without a checkpoint keeps the previous one.
+    await store.save({ ...run, step: 20 }, []);
+    expect((await store.get(run.id))?.step).toBe(20);
+    expect((await store.checkpoint(run.id))?.step).toBe(10);
+  });
+
+  test('lists newest first, renames and deletes every part of a run', async () => {
+    const store = await freshStore();
+    const older = record({ createdAt: 1000, name: 'old' });
+    const newer = record({ createdAt: 2000, name: 'new' });
+    await store.save(older, [], { step: 1, checkpoint: {} });
+    await store.save(newer, []);
+    expect((await store.list()).map((r) => r.name)).toEqual(['new', 'old']);
+    await store.rename(older.id, '  baseline  ');
+    expect((await store.get(older.id))?.name).toBe('baseline');
+    await expect(store.rename(older.id, ' ')).rejects.toThrow(/needs a name/);
+    await expect(store.rename('nope', 'x')).rejects.toThrow(/no saved run with id nope/);
+    await store.delete(older.id);
+    expect(await store.get(older.id)).toBeUndefined();
+    expect(await store.checkpoint(older.id)).toBeNull();
+    expect(await store.metrics(older.id)).toEqual([]);
+  });
+
+  test('a write refused for quota becomes a StorageFullError that says the run goes on in memory', async () => {
+    const store = await freshStore();
+    const db = (store as unknown as { db: { transaction: () => never } }).db;
+    db.transaction = () => {
+      throw Object.assign(new Error('quota'), { name: 'QuotaExceededError' });
+    };
+    const error = await store.save(record({ name: 'big' }), []).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StorageFullError);
+    expect((error as Error).message).toMatch(/storage is full: run "big" could not be saved.*in memory/);
+  });
+
+  test('runs left training or paused without a live worker are interrupted; others keep their status', () => {
+    const runs = [record({ id: 'a', status: 'training' }), record({ id: 'b', status: 'paused' }), record({ id: 'c', status: 'done' }), record({ id: 'd', status: 'training' })];
+    expect(markInterrupted(runs, new Set(['d'])).map((r) => r.status)).toEqual(['interrupted', 'interrupted', 'done', 'training']);
+  });
+});
