@@ -1,5 +1,6 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { cspPlugin } from './build/csp-plugin';
 import { mnistPlugin } from './build/mnist-plugin';
 
 /** Cross-origin isolation gives the page SharedArrayBuffer, which tfjs's threaded wasm backend needs. */
@@ -9,7 +10,7 @@ export const CROSS_ORIGIN_ISOLATION_HEADERS = {
 };
 
 export default defineConfig({
-  plugins: [react(), mnistPlugin()],
+  plugins: [react(), mnistPlugin(), cspPlugin()],
   server: { host: '127.0.0.1', headers: CROSS_ORIGIN_ISOLATION_HEADERS },
   preview: { host: '127.0.0.1', headers: CROSS_ORIGIN_ISOLATION_HEADERS },
   worker: {

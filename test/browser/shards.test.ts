@@ -58,6 +58,16 @@ describe('language-model track', () => {
       expect(await lab.text('steering-success-A')).toMatch(/\d+\.\d% \(95% interval/);
       expect(await lab.text('steering-success-comparison')).toMatch(/Fisher's exact p = /);
       expect(await lab.text('steering-success-definition')).toMatch(/clean pass of the model/);
+
+      // The built app's Content-Security-Policy: nothing it did was refused, and injected script does not run.
+      expect(lab.log.join('\n')).not.toMatch(/Content Security Policy|Refused to/);
+      const injectedRan = await page.evaluate(() => {
+        const script = document.createElement('script');
+        script.textContent = 'window.__injected = true';
+        document.body.append(script);
+        return (window as unknown as { __injected?: boolean }).__injected === true;
+      });
+      expect(injectedRan).toBe(false);
     });
   });
 
