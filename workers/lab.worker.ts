@@ -13,11 +13,16 @@ import type { MnistAnalysis } from '../src/runtime/mnist-analysis';
 import { createMnistSession } from '../src/runtime/mnist-session';
 import { TextAnalysis } from '../src/runtime/text-analysis';
 import { loadModel, loadTextData, type LoadedModel, type TextData } from '../src/runtime/text-data';
+import { RunStore } from '../src/runtime/run-store';
 import { ownedBuffers } from '../src/runtime/transfer';
 import { tfjsWasmUrls } from '../src/runtime/wasm-urls';
 import { firstRows, loadWorkerMnist } from '../src/runtime/worker-mnist';
 
 const CLASSIFIER_MIN_DIGITS = 5000;
+
+/** The run store, opened on first use (a run that is not saved never opens it). */
+let runStore: Promise<RunStore> | null = null;
+const runs = () => (runStore ??= RunStore.open());
 
 type Lab =
   | { kind: 'mnist'; session: LabSession<MnistAnalysis> }
@@ -64,7 +69,7 @@ const api: LabWorkerApi = {
         const data = await loadTextData(options.shards, options.shardMaxBytes, onShardProgress && post(onShardProgress));
         // The model may be loaded (or replaced) after a run: analyses read the current one.
         const currentModel = () => (lab?.kind === 'text' ? lab.model : null);
-        const session = new LabSession(tensorSource(data.rows, data.info.d_model), (state) => new TextAnalysis(state, data, currentModel));
+        const session = new LabSession(tensorSource(data.rows, data.info.d_model), (state) => new TextAnalysis(state, data, currentModel), { runs });
         lab = { kind: 'text', session, data, model: null };
         const name = `${data.info.synthetic ? 'Synthetic sample' : data.info.model}, ${data.info.hook}`;
         return { backend, data: { name, size: data.info.rows, d_in: data.info.d_model }, mnist: null, shards: data.info };
@@ -73,7 +78,7 @@ const api: LabWorkerApi = {
       // The classifier that judges steering learns from at least CLASSIFIER_MIN_DIGITS digits even when
       // the SAEs train on fewer (500 digits gave it 49% held-out accuracy, 3000 gave 82%, all 60,000 95%).
       const classifierTrain = train.count < CLASSIFIER_MIN_DIGITS ? firstRows(mnist.train, CLASSIFIER_MIN_DIGITS) : undefined;
-      const created = await createMnistSession(train, mnist.test, { classifierTrain });
+      const created = await createMnistSession(train, mnist.test, { classifierTrain, runs });
       lab = { kind: 'mnist', session: created.session };
       return { backend, data, mnist: { testSize: created.testSize, classifierAccuracy: created.classifierAccuracy }, shards: null };
     } finally {
@@ -84,6 +89,14 @@ const api: LabWorkerApi = {
   async start(spec, onMetrics, onSnapshot) {
     try {
       return await requireLab().session.start(spec, post(onMetrics), post(onSnapshot));
+    } finally {
+      release(onMetrics, onSnapshot);
+    }
+  },
+
+  async resumeRun(runId, onMetrics, onSnapshot) {
+    try {
+      return await requireLab().session.resumeSaved(runId, post(onMetrics), post(onSnapshot));
     } finally {
       release(onMetrics, onSnapshot);
     }

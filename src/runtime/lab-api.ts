@@ -8,6 +8,7 @@ import type { SteeringSuccessRate } from '../core/analysis';
 import type { SaeLensFiles } from '../core/formats/saelens';
 import type { TrainConfig } from '../core/train/config';
 import type { StepMetrics } from '../core/train/metrics';
+import type { PersistSpec } from './run-recorder';
 import type { RunEnd, TrainerInitOptions, TrainerReady } from './trainer-api';
 
 /** Activation shards to train on: a manifest's URL (its shards sit beside it) or files the person picked or dropped. */
@@ -71,6 +72,8 @@ export interface LabReady extends TrainerReady {
 export interface RunSpec {
   config: TrainConfig;
   seeds: number[];
+  /** Keep the run in the browser's run store (IndexedDB), checkpointed as it trains. */
+  persist?: PersistSpec;
 }
 
 /** Metrics since the previous update, per seed; about ten updates a second at most. */
@@ -81,6 +84,8 @@ export interface LabMetricsUpdate {
   totalSteps: number;
   /** Training time so far, pauses excluded. */
   elapsedMs: number;
+  /** For a saved run: the step of its latest checkpoint, and why saving fails if it does (storage full). */
+  saved?: { checkpointStep: number | null; problem: string | null };
 }
 
 /** About once a second: what the tile grid, the headline numbers and the histogram need. */
@@ -245,6 +250,8 @@ export interface LabWorkerApi {
    * shards, reporting progress. Call once; a failed load leaves the worker unusable (start another).
    */
   init(options: LabInitOptions, onShardProgress?: (progress: ShardProgress) => void): Promise<LabReady>;
+  /** Continues a saved run from its checkpoint (after a reload or a crashed worker); resolves like start. */
+  resumeRun(runId: string, onMetrics: (update: LabMetricsUpdate) => void, onSnapshot: (snapshot: LabSnapshot) => void): Promise<RunEnd>;
   /** Trains every seed of `spec` side by side; resolves when done or stopped. */
   start(spec: RunSpec, onMetrics: (update: LabMetricsUpdate) => void, onSnapshot: (snapshot: LabSnapshot) => void): Promise<RunEnd>;
   pause(): void;

@@ -13,6 +13,8 @@ export interface LabClient {
   init(options: LabInitOptions, onShardProgress?: (progress: ShardProgress) => void): Promise<LabReady>;
   /** Trains `spec`; the callbacks are passed as proxies, so the worker's calls arrive as messages. */
   start(spec: RunSpec, onMetrics: (update: LabMetricsUpdate) => void, onSnapshot: (snapshot: LabSnapshot) => void): Promise<RunEnd>;
+  /** Continues a saved run from its checkpoint; the callbacks as for start. */
+  resumeRun(runId: string, onMetrics: (update: LabMetricsUpdate) => void, onSnapshot: (snapshot: LabSnapshot) => void): Promise<RunEnd>;
   /** Ends the worker at once, run and all (a new backend or data set needs a fresh one). */
   terminate(): void;
 }
@@ -26,6 +28,7 @@ export function startLabWorker(name: string, onCrash: (message: string) => void)
   return {
     api,
     init: (options, onShardProgress) => api.init(options, onShardProgress && Comlink.proxy(onShardProgress)),
+    resumeRun: (runId, onMetrics, onSnapshot) => api.resumeRun(runId, Comlink.proxy(onMetrics), Comlink.proxy(onSnapshot)),
     start: (spec, onMetrics, onSnapshot) => api.start(spec, Comlink.proxy(onMetrics), Comlink.proxy(onSnapshot)),
     terminate() {
       api[Comlink.releaseProxy]();

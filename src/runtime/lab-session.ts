@@ -3,13 +3,17 @@
  * configuration's seeds side by side on a shared batch source, takes paced snapshots, and hands
  * the analysis of the latest snapshot to whoever asks (the inspector, steering, export). What the
  * analysis can do depends on the data (MNIST digits or language-model activations): `analyse`
- * builds it from a snapshot's state. The worker is a thin shell around it; tests drive it directly.
+ * builds it from a snapshot's state. A run given a PersistSpec is kept in the run store with a
+ * checkpoint every few seconds of training, and can be resumed from it. The worker is a thin shell
+ * around it; tests drive it directly.
  */
 import type { BatchSource } from '../core/train/source';
 import type { LabMetricsUpdate, LabSnapshot, RunSpec } from './lab-api';
 import { captureSnapshot, type LabState } from './lab-snapshot';
-import { labMetricsUpdate, MultiSeedTrainer } from './multi-seed';
+import { labMetricsUpdate, MultiSeedTrainer, type MultiSeedCheckpoint } from './multi-seed';
 import { RunLoop } from './run-loop';
+import { RunRecorder } from './run-recorder';
+import type { RunStore } from './run-store';
 import { DEFAULT_PACING, SnapshotPacer, type PacerOptions } from './snapshot-pacer';
 import type { RunEnd } from './trainer-api';
 
@@ -20,61 +24,57 @@ interface ActiveRun {
   finished: Promise<RunEnd>;
 }
 
+export interface LabSessionOptions {
+  pacing?: PacerOptions;
+  /** Where runs with a PersistSpec are kept (opened on first use); none: nothing is saved. */
+  runs?: () => Promise<RunStore>;
+}
+
+type Callbacks = { onMetrics: (update: LabMetricsUpdate) => void; onSnapshot: (snapshot: LabSnapshot) => void };
+
 export class LabSession<Analysis> {
   private run: ActiveRun | null = null;
   private analysis: Analysis | null = null;
   private analysedStep = -1;
+  private readonly pacing: PacerOptions;
 
   constructor(
     private readonly train: BatchSource,
     private readonly analyse: (state: LabState) => Analysis,
-    private readonly pacing: PacerOptions = DEFAULT_PACING,
-  ) {}
+    private readonly options: LabSessionOptions = {},
+  ) {
+    this.pacing = options.pacing ?? DEFAULT_PACING;
+  }
 
   get d_in(): number {
     return this.train.d_in;
   }
 
-  /** Trains every seed of `spec`; resolves after the final snapshot, when the run is done or stopped. */
+  /** Trains every seed of `spec`; resolves after the final snapshot, when the run is done, stopped or diverged. */
   async start(spec: RunSpec, onMetrics: (update: LabMetricsUpdate) => void, onSnapshot: (snapshot: LabSnapshot) => void): Promise<RunEnd> {
     await this.stopAndWait();
     if (spec.config.d_in !== this.train.d_in) throw new Error(`config.d_in is ${spec.config.d_in}, the data has ${this.train.d_in} columns`);
     const trainer = MultiSeedTrainer.create(spec.config, spec.seeds, this.train);
-    const pacer = new SnapshotPacer(this.pacing);
-    const takeSnapshot = async () => {
-      const { state, snapshot } = await captureSnapshot(trainer, spec.config);
-      // A snapshot that lands after a newer run started must not replace that run's analysis.
-      if (this.run?.pacer !== pacer) return;
-      this.analysis = this.analyse(state);
-      this.analysedStep = state.step;
-      onSnapshot(snapshot);
-    };
-    const loop = new RunLoop(trainer, (batch) => {
-      onMetrics(labMetricsUpdate(batch, trainer.seeds));
-      pacer.maybe(takeSnapshot, reportSnapshotFailure);
+    const recorder = spec.persist ? new RunRecorder(await this.store(), spec.persist, spec.config, spec.seeds, () => undefined) : null;
+    return this.drive(trainer, spec, recorder, { onMetrics, onSnapshot });
+  }
+
+  /** Continues a saved run from its checkpoint, with its metrics history kept; resolves like start. */
+  async resumeSaved(runId: string, onMetrics: (update: LabMetricsUpdate) => void, onSnapshot: (snapshot: LabSnapshot) => void): Promise<RunEnd> {
+    await this.stopAndWait();
+    const store = await this.store();
+    const [record, saved, perSeed] = await Promise.all([store.get(runId), store.checkpoint(runId), store.metrics(runId)]);
+    if (!record) throw new Error(`no saved run with id ${runId}`);
+    if (!saved) throw new Error(`run "${record.name}" has no checkpoint to resume from`);
+    const trainer = MultiSeedTrainer.restore(saved.checkpoint as MultiSeedCheckpoint, this.train);
+    // Metrics read after the checkpoint are trained again: drop them, so each step appears once.
+    const kept = perSeed.map(({ seed, metrics }) => ({ seed, metrics: metrics.filter((m) => m.step <= saved.step) }));
+    const spec: RunSpec = { config: record.config, seeds: record.seeds };
+    const recorder = new RunRecorder(store, { ...record, runId: record.id, checkpointEveryMs: record.checkpointEveryMs }, record.config, record.seeds, () => undefined, {
+      record: { ...record, step: saved.step },
+      perSeed: kept,
     });
-    const finished = (async () => {
-      try {
-        const end = await loop.run();
-        // The final weights are what the inspector and the export then work on; a snapshot of
-        // them may already exist (at large widths a snapshot takes seconds: don't repeat it).
-        await pacer.settle();
-        if (this.analysedStep !== trainer.step) await pacer.now(takeSnapshot);
-        return end;
-      } finally {
-        await pacer.settle();
-        trainer.dispose();
-      }
-    })();
-    const run: ActiveRun = { loop, pacer, takeSnapshot, finished };
-    this.run = run;
-    this.analysis = null;
-    this.analysedStep = -1;
-    try {
-      return await finished;
-    } finally {
-      if (this.run === run) this.run = null;
-    }
+    return this.drive(trainer, spec, recorder, { onMetrics, onSnapshot });
   }
 
   /** Pauses training at once and snapshots the paused state, which is what one inspects. */
@@ -112,9 +112,86 @@ export class LabSession<Analysis> {
     run.loop.stop();
     await run.finished.catch(() => undefined);
   }
+
+  private async store(): Promise<RunStore> {
+    if (!this.options.runs) throw new Error('this lab keeps no runs (no run store)');
+    return this.options.runs();
+  }
+
+  private async drive(trainer: MultiSeedTrainer, spec: RunSpec, recorder: RunRecorder | null, { onMetrics, onSnapshot }: Callbacks): Promise<RunEnd> {
+    const pacer = new SnapshotPacer(this.pacing);
+    let latestState: LabState | null = null;
+    const takeSnapshot = async () => {
+      const { state, snapshot } = await captureSnapshot(trainer, spec.config);
+      // A snapshot that lands after a newer run started must not replace that run's analysis.
+      if (this.run?.pacer !== pacer) return;
+      latestState = state;
+      this.analysis = this.analyse(state);
+      this.analysedStep = state.step;
+      onSnapshot(snapshot);
+    };
+    const saved = { checkpointStep: null as number | null, problem: null as string | null };
+    const checkpointAndSave = async (status: 'training' | 'paused' | 'done' | 'stopped', elapsedMs: number) => {
+      if (!recorder) return;
+      const checkpoint = await loop.between(() => trainer.checkpoint());
+      await recorder.save(status, { step: checkpoint.step, totalSteps: trainer.totalSteps, elapsedMs, alignment: latestState?.alignment?.summary ?? null }, checkpoint);
+      saved.checkpointStep = checkpoint.step;
+    };
+    let checkpointing = false;
+    const loop = new RunLoop(trainer, (batch) => {
+      const update = labMetricsUpdate(batch, trainer.seeds);
+      if (recorder) {
+        recorder.addMetrics(update);
+        if (!checkpointing && recorder.due(batch.elapsedMs)) {
+          checkpointing = true;
+          void checkpointAndSave('training', batch.elapsedMs)
+            .catch(reportCheckpointFailure)
+            .finally(() => (checkpointing = false));
+        }
+      }
+      onMetrics(recorder ? { ...update, saved: { ...saved } } : update);
+      pacer.maybe(takeSnapshot, reportSnapshotFailure);
+    });
+    if (recorder) {
+      recorder.onProblem = (problem) => (saved.problem = problem);
+      await recorder.save('training', { step: trainer.step, totalSteps: trainer.totalSteps, elapsedMs: 0 });
+    }
+    const finished = (async () => {
+      try {
+        const end = await loop.run();
+        // The final weights are what the inspector and the export then work on; a snapshot of
+        // them may already exist (at large widths a snapshot takes seconds: don't repeat it).
+        await pacer.settle();
+        if (this.analysedStep !== trainer.step && end.reason !== 'diverged') await pacer.now(takeSnapshot);
+        if (recorder) {
+          // A diverged run keeps its last good checkpoint; the others save their final state.
+          if (end.reason === 'diverged') await recorder.save('diverged', { step: end.step, totalSteps: trainer.totalSteps, elapsedMs: end.elapsedMs, message: end.message ?? null });
+          else await checkpointAndSave(end.reason, end.elapsedMs).catch(reportCheckpointFailure);
+        }
+        return end;
+      } finally {
+        await pacer.settle();
+        trainer.dispose();
+      }
+    })();
+    const run: ActiveRun = { loop, pacer, takeSnapshot, finished };
+    this.run = run;
+    this.analysis = null;
+    this.analysedStep = -1;
+    try {
+      return await finished;
+    } finally {
+      if (this.run === run) this.run = null;
+    }
+  }
 }
 
 /** A failed background snapshot costs one update of the page; the run goes on. */
 function reportSnapshotFailure(error: unknown): void {
   console.warn('lab snapshot failed:', error);
+}
+
+/** A checkpoint that could not be taken or saved: the previous one stays, the run goes on. */
+function reportCheckpointFailure(error: unknown): void {
+  console.warn('lab checkpoint failed:', error);
 }

@@ -7,6 +7,7 @@ import type { MnistSplit } from '../core/data/mnist';
 import { tensorSource } from '../core/train/source';
 import { LabSession } from './lab-session';
 import { MnistAnalysis } from './mnist-analysis';
+import type { RunStore } from './run-store';
 import type { PacerOptions } from './snapshot-pacer';
 
 export interface MnistSessionOptions {
@@ -17,6 +18,7 @@ export interface MnistSessionOptions {
    */
   classifierTrain?: MnistSplit;
   pacing?: PacerOptions;
+  runs?: () => Promise<RunStore>;
 }
 
 export interface MnistSession {
@@ -38,6 +40,6 @@ export async function createMnistSession(trainSplit: MnistSplit, testSplit: Mnis
   });
   const classifierAccuracy = await classifier.accuracy({ rows: test.rows, labels: testSplit.labels });
   const resources = { test, classifier };
-  const session = new LabSession(train, (state) => new MnistAnalysis(state, resources), options.pacing);
+  const session = new LabSession(train, (state) => new MnistAnalysis(state, resources), { pacing: options.pacing, runs: options.runs });
   return { session, classifierAccuracy, testSize: testSplit.count };
 }

@@ -17,6 +17,12 @@ export type RunData = { kind: 'mnist'; trainLimit: number | null } | { kind: 'sh
 
 export interface RunRecord {
   id: string;
+  /** The runs of one comparison (A and B, started together) share this id. */
+  comparisonId: string;
+  /** 0: configuration A, 1: B. */
+  side: 0 | 1;
+  /** The experiment as the page's link (its query string), to set the page up again on resume. */
+  link: string;
   name: string;
   createdAt: number;
   updatedAt: number;
@@ -31,6 +37,8 @@ export interface RunRecord {
   elapsedMs: number;
   /** The step of the saved checkpoint: a resumed run continues from there. */
   checkpointStep: number | null;
+  /** Training time between checkpoints, kept so that a resumed run saves as often. */
+  checkpointEveryMs: number;
   alignment: AlignmentSummary | null;
 }
 
@@ -158,4 +166,21 @@ export function markInterrupted(records: RunRecord[], liveIds: ReadonlySet<strin
 export async function storageUsage(): Promise<{ usage: number; quota: number } | null> {
   const estimate = await globalThis.navigator?.storage?.estimate?.();
   return estimate && estimate.usage !== undefined && estimate.quota !== undefined ? { usage: estimate.usage, quota: estimate.quota } : null;
+}
+
+/** A comparison: the runs started together, A first. */
+export interface ComparisonRecord {
+  id: string;
+  runs: RunRecord[];
+}
+
+/** Runs grouped by comparison, newest comparison first. */
+export function groupComparisons(records: readonly RunRecord[]): ComparisonRecord[] {
+  const groups = new Map<string, RunRecord[]>();
+  for (const record of [...records].sort((a, b) => b.createdAt - a.createdAt)) {
+    const group = groups.get(record.comparisonId) ?? [];
+    group.push(record);
+    groups.set(record.comparisonId, group);
+  }
+  return [...groups].map(([id, runs]) => ({ id, runs: runs.sort((a, b) => a.side - b.side) }));
 }

@@ -6,6 +6,7 @@ import { FeaturesPanel } from './components/FeaturesPanel';
 import { Header } from './components/Header';
 import { InspectorPanel } from './components/InspectorPanel';
 import { ProgressPanel } from './components/ProgressPanel';
+import { RunLibrary } from './components/RunLibrary';
 import { SteeringPanel } from './components/SteeringPanel';
 import { TextSteeringPanel } from './components/TextSteeringPanel';
 import { useLab } from './page';
@@ -29,6 +30,7 @@ export function App() {
         <InspectorPanel />
         {dataset === 'mnist' ? <SteeringPanel /> : <TextSteeringPanel />}
       </div>
+      <RunLibrary />
     </main>
   );
 }

@@ -5,12 +5,19 @@
  * answer slower than the page asks are coalesced, so they never queue up.
  */
 import type { JudgeSettings, LabInitOptions, LabMetricsUpdate, LabSnapshot, ModelSource, RunSpec, ShardSource } from '../runtime/lab-api';
+import type { PersistSpec } from '../runtime/run-recorder';
+import { groupComparisons, markInterrupted, newRunId, storageUsage, type RunData, type RunStore } from '../runtime/run-store';
+import type { RunEnd } from '../runtime/trainer-api';
+import { sideLabel } from './labels';
 import type { LabClient } from '../runtime/lab-client';
 import { debounce } from './lib/debounce';
 import { latestOnly, type LatestOnly } from './lib/latest-only';
 import { activeSides, isStartable, PICKED_FILES, SAMPLE, seedList, SIDE_NAMES, trainLimitProblem, type Experiment, type Side } from './store/experiment';
 import type { LabStore } from './store/lab-store';
-import { initialRuntime, isActive, mergeMetricsUpdates } from './store/runtime';
+import { initialRuntime, isActive, mergeMetricsUpdates, type RunInfo } from './store/runtime';
+import { matchingPreset } from './store/presets';
+import { parseUrlState, serializeUrlState } from './store/url-state';
+import { urlStateOf } from './store/lab-store';
 import { STEERING_STRIP_ALPHAS, type Selection } from './store/selection';
 import { steeringAlphas } from './steering-alphas';
 
@@ -55,6 +62,12 @@ export interface LabController {
   chooseModel(choice: DataChoice): Promise<boolean>;
   /** Steered and unsteered continuations for the selected feature (language-model data). */
   generate(): Promise<void>;
+  /** Reads the saved runs (and the storage they use) into the store, marking those left behind as interrupted. */
+  refreshLibrary(): Promise<void>;
+  renameComparison(comparisonId: string, name: string): Promise<void>;
+  deleteComparison(comparisonId: string): Promise<void>;
+  /** Sets the page up as the saved comparison was, loads its data, and continues each run from its checkpoint. */
+  resumeComparison(comparisonId: string): Promise<void>;
   /** One seed's SAE of one configuration, in SAELens layout. */
   exportSeed: (side: Side, seed: number) => ReturnType<LabClient['api']['exportSaeLens']>;
   dispose(): void;
@@ -67,7 +80,11 @@ export type DataChoice = { kind: 'sample' } | { kind: 'url'; url: string } | { k
 export const SAMPLE_SHARDS_PATH = 'samples/synthetic/manifest.json';
 export const SAMPLE_MODEL_PATH = 'samples/synthetic/model/';
 
-export function createLabController(store: LabStore, startWorker: StartWorker, appBaseUrl: string): LabController {
+/**
+ * `openRuns` opens the run store on the page (the library); the workers open their own to save runs.
+ * Without one (null), nothing is saved or listed.
+ */
+export function createLabController(store: LabStore, startWorker: StartWorker, appBaseUrl: string, openRuns: () => Promise<RunStore | null> = async () => null): LabController {
   const workers: (Worker | null)[] = [null, null];
   const state = store.getState;
   /** Picked files cannot live in the URL or the experiment: the experiment says PICKED_FILES, they are here. */
@@ -75,6 +92,7 @@ export function createLabController(store: LabStore, startWorker: StartWorker, a
   let pickedModel: File[] | null = null;
 
   const fail = (side: Side, e: unknown) => state().patchRuntime(side, { phase: 'error', error: message(e) });
+  const runStore = openRuns().catch(() => null);
 
   const runCounts = [0, 0];
   const unrendered: LabMetricsUpdate[][] = [[], []];
@@ -127,7 +145,7 @@ export function createLabController(store: LabStore, startWorker: StartWorker, a
     const current = workers[side];
     if (current && sameOptions(current.options, options)) return current;
     current?.client.terminate();
-    const client = startWorker(`lab ${SIDE_NAMES[side]}`, (text) => fail(side, text));
+    const client = startWorker(`lab ${SIDE_NAMES[side]}`, (text) => void recover(side, client, text));
     state().patchRuntime(side, { phase: 'loading', ready: null, error: null });
     const ready = client.init(options, (progress) => workers[side]?.client === client && state().patchDataLoad({ progress })).then(
       (report) => {
@@ -164,7 +182,10 @@ export function createLabController(store: LabStore, startWorker: StartWorker, a
     const sides = activeSides(experiment);
     state().patchDataLoad({ phase: 'loading', progress: null, error: null });
     let crashed: string | null = null;
-    const candidates = sides.map((side) => ({ side, client: startWorker(`lab ${SIDE_NAMES[side]}`, (text) => (crashed ??= text)) }));
+    const candidates = sides.map((side) => {
+      const client = startWorker(`lab ${SIDE_NAMES[side]}`, (text) => (workers[side]?.client === client ? void recover(side, client, text) : (crashed ??= text)));
+      return { side, client };
+    });
     const results = await Promise.allSettled(candidates.map(({ client }) => client.init(options, (progress) => state().patchDataLoad({ progress }))));
     const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failure || crashed) {
@@ -269,26 +290,99 @@ export function createLabController(store: LabStore, startWorker: StartWorker, a
     if (state().selection.side === side) refreshSelection({ matrix: true, feature: true, steering: true });
   }
 
-  async function train(side: Side, worker: Worker) {
-    const { experiment } = state();
-    const spec: RunSpec = { config: experiment.configs[side], seeds: seedList(experiment.seedCount) };
+  /** Follows one run on a worker (fresh or resumed): its messages go to the store, its end sets the phase. */
+  async function follow(side: Side, worker: Worker, info: RunInfo & { runId: string | null; notice?: string }, begin: (onMetrics: (u: LabMetricsUpdate) => void, onSnapshot: (s: LabSnapshot) => void) => Promise<RunEnd>) {
     // Messages of a replaced run may still be on their way: only the newest run's reach the store.
     const run = ++runCounts[side];
     const current = () => runCounts[side] === run && workers[side] === worker;
     unrendered[side] = [];
-    state().startRun(side, spec);
+    state().startRun(side, info);
+    state().patchRuntime(side, { runId: info.runId, notice: info.notice ?? null });
     try {
-      const end = await worker.client.start(
-        spec,
-        (update) => current() && queueMetrics(side, update),
+      const end = await begin(
+        (update) => {
+          if (!current()) return;
+          queueMetrics(side, update);
+          if (update.saved) state().patchRuntime(side, { storageProblem: update.saved.problem, checkpointStep: update.saved.checkpointStep });
+        },
         (snapshot) => current() && showSnapshot(side, snapshot),
       );
       if (!current()) return;
       renderMetrics();
-      state().patchRuntime(side, { phase: end.reason, step: end.step, elapsedMs: end.elapsedMs });
+      state().patchRuntime(side, { phase: end.reason, step: end.step, elapsedMs: end.elapsedMs, ...(end.message ? { error: end.message } : {}) });
     } catch (e) {
       if (current()) fail(side, e);
+    } finally {
+      if (current()) void refreshLibrary();
     }
+  }
+
+  async function train(side: Side, worker: Worker, persist: PersistSpec | undefined) {
+    const { experiment } = state();
+    const spec: RunSpec = { config: experiment.configs[side], seeds: seedList(experiment.seedCount), ...(persist ? { persist } : {}) };
+    await follow(side, worker, { ...spec, runId: persist?.runId ?? null }, (onMetrics, onSnapshot) => worker.client.start(spec, onMetrics, onSnapshot));
+  }
+
+  /** A saved run continued on `worker`, its metrics history shown first. */
+  async function resumeOn(side: Side, worker: Worker, runId: string, notice?: string) {
+    const runs = await runStore;
+    const record = await runs?.get(runId);
+    if (!runs || !record) return fail(side, `the saved run ${runId} is gone`);
+    const history = await runs.metrics(runId);
+    const upTo = record.checkpointStep ?? 0;
+    await follow(side, worker, { config: record.config, seeds: record.seeds, runId, notice }, (onMetrics, onSnapshot) => {
+      const perSeed = history.map(({ seed, metrics }) => ({ seed, metrics: metrics.filter((m) => m.step <= upTo) }));
+      state().addMetrics(side, { perSeed, step: upTo, totalSteps: record.totalSteps, elapsedMs: record.elapsedMs });
+      return worker.client.resumeRun(runId, onMetrics, onSnapshot);
+    });
+  }
+
+  /**
+   * A worker that threw or died: reported in plain words; a saved run it was training starts again
+   * on a fresh worker (same backend and data) from its last checkpoint.
+   */
+  async function recover(side: Side, client: LabClient, why: string) {
+    const worker = workers[side];
+    if (!worker || worker.client !== client) return;
+    const { runId, phase } = state().runtime[side];
+    const record = runId ? await (await runStore)?.get(runId) : undefined;
+    if (!runId || !isActive(phase) || record?.checkpointStep == null) {
+      fail(side, `the ${SIDE_NAMES[side]} worker failed: ${why}`);
+      return;
+    }
+    const notice = `The ${SIDE_NAMES[side]} worker failed (${why}). A fresh worker resumed the run from its checkpoint at step ${record.checkpointStep}.`;
+    state().patchRuntime(side, { notice });
+    client.terminate();
+    workers[side] = null;
+    const fresh = workerFor(side, worker.options);
+    if (await fresh.ready) await resumeOn(side, fresh, runId, notice);
+  }
+
+  /** What a side's run is saved as: its comparison, name, the link that sets the page up again, and its data. */
+  function persistSpec(side: Side, comparisonId: string): PersistSpec {
+    const s = state();
+    const { experiment } = s;
+    const data: RunData =
+      experiment.dataset === 'mnist'
+        ? { kind: 'mnist', trainLimit: experiment.trainLimit }
+        : { kind: 'shards', location: experiment.shards ?? PICKED_FILES, name: s.runtime[side].ready?.data.name ?? 'activation shards' };
+    return {
+      runId: newRunId(),
+      comparisonId,
+      side,
+      link: serializeUrlState(urlStateOf(s)),
+      name: `${matchingPreset(experiment)?.title ?? 'Custom experiment'} · ${sideLabel(side, experiment.configs, experiment.compare)}`,
+      data,
+      checkpointEveryMs: experiment.checkpointSeconds * 1000,
+    };
+  }
+
+  async function refreshLibrary() {
+    const runs = await runStore;
+    if (!runs) return state().setLibrary({ available: false });
+    const live = new Set(state().runtime.flatMap((r) => (r.runId && isActive(r.phase) ? [r.runId] : [])));
+    const [records, usage] = await Promise.all([runs.list(), storageUsage().catch(() => null)]);
+    state().setLibrary({ available: true, comparisons: groupComparisons(markInterrupted(records, live)), usage });
   }
 
   const activeWorkers = () => activeSides(state().experiment).flatMap((side) => (workers[side] ? [{ side, worker: workers[side] }] : []));
@@ -320,9 +414,54 @@ export function createLabController(store: LabStore, startWorker: StartWorker, a
       const prepared = sides.map((side) => ({ side, worker: workerFor(side, options) }));
       // A run still going on a side is stopped first; start() on the worker also stops it, but the page must not show two runs.
       for (const { side, worker } of prepared) if (isActive(state().runtime[side].phase)) void worker.client.api.stop();
+      const saving = (await runStore) !== null;
+      const comparisonId = newRunId();
       await Promise.all(
         prepared.map(async ({ side, worker }) => {
-          if (await worker.ready) await train(side, worker);
+          if (await worker.ready) await train(side, worker, saving ? persistSpec(side, comparisonId) : undefined);
+        }),
+      );
+    },
+
+    refreshLibrary,
+
+    async renameComparison(comparisonId, name) {
+      const runs = await runStore;
+      const comparison = state().library.comparisons.find((c) => c.id === comparisonId);
+      if (!runs || !comparison) return;
+      try {
+        for (const run of comparison.runs) await runs.rename(run.id, name);
+        state().setLibrary({ problem: null });
+      } catch (e) {
+        state().setLibrary({ problem: message(e) });
+      }
+      await refreshLibrary();
+    },
+
+    async deleteComparison(comparisonId) {
+      const runs = await runStore;
+      const comparison = state().library.comparisons.find((c) => c.id === comparisonId);
+      if (!runs || !comparison) return;
+      for (const run of comparison.runs) await runs.delete(run.id);
+      await refreshLibrary();
+    },
+
+    async resumeComparison(comparisonId) {
+      const comparison = state().library.comparisons.find((c) => c.id === comparisonId);
+      if (!comparison) return;
+      const first = comparison.runs[0];
+      if (first.data.kind === 'shards' && first.data.location === PICKED_FILES && !pickedShards) {
+        state().setLibrary({ problem: `"${first.name}" trained on shards picked from this computer: pick the same files again (Data panel), then Resume.` });
+        return;
+      }
+      const { state: linked } = parseUrlState(first.link);
+      state().setExperiment({ ...linked.experiment, autostart: false, compare: comparison.runs.length > 1 });
+      state().setLibrary({ problem: null });
+      await prepare();
+      await Promise.all(
+        comparison.runs.map(async (run) => {
+          const worker = workers[run.side];
+          if (worker && (await worker.ready)) await resumeOn(run.side, worker, run.id);
         }),
       );
     },

@@ -4,6 +4,7 @@
  */
 import { useStore } from 'zustand';
 import { startLabWorker } from '../runtime/lab-client';
+import { RunStore } from '../runtime/run-store';
 import { createLabController } from './lab-controller';
 import { isStartable } from './store/experiment';
 import { createLabStore, type LabState } from './store/lab-store';
@@ -17,7 +18,7 @@ export const labStore = createLabStore(opened.state, opened.notes);
 /** A worker's own location is its script's; MNIST lives under the app's root. */
 const appBaseUrl = new URL(import.meta.env.BASE_URL, window.location.href).href;
 
-export const labController = createLabController(labStore, startLabWorker, appBaseUrl);
+export const labController = createLabController(labStore, startLabWorker, appBaseUrl, () => RunStore.open());
 
 export function useLab<T>(selector: (state: LabState) => T): T {
   return useStore(labStore, selector);
@@ -26,6 +27,7 @@ export function useLab<T>(selector: (state: LabState) => T): T {
 /** Prepares the workers and, unless the link says auto=0, starts training once they are ready. */
 export async function startPage(): Promise<void> {
   keepUrlInSync(labStore);
+  void labController.refreshLibrary();
   await labController.prepare();
   const { experiment } = labStore.getState();
   if (experiment.autostart && isStartable(experiment)) await labController.start();

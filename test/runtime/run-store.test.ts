@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, test } from 'vitest';
 import { teachingDemoConfig } from '../../src/core/presets';
-import { markInterrupted, newRunId, RunStore, StorageFullError, type RunRecord } from '../../src/runtime/run-store';
+import { groupComparisons, markInterrupted, newRunId, RunStore, StorageFullError, type RunRecord } from '../../src/runtime/run-store';
 
 let dbCount = 0;
 const freshStore = () => RunStore.open(`test-${++dbCount}`);
@@ -9,6 +9,9 @@ const freshStore = () => RunStore.open(`test-${++dbCount}`);
 function record(patch: Partial<RunRecord> = {}): RunRecord {
   return {
     id: newRunId(),
+    comparisonId: 'c1',
+    side: 0,
+    link: 'width=16',
     name: 'A · L2 off',
     createdAt: Date.now(),
     updatedAt: 0,
@@ -21,6 +24,7 @@ function record(patch: Partial<RunRecord> = {}): RunRecord {
     totalSteps: 300,
     elapsedMs: 1234,
     checkpointStep: 10,
+    checkpointEveryMs: 5000,
     alignment: null,
     ...patch,
   };
@@ -74,5 +78,17 @@ describe('RunStore', () => {
   test('runs left training or paused without a live worker are interrupted; others keep their status', () => {
     const runs = [record({ id: 'a', status: 'training' }), record({ id: 'b', status: 'paused' }), record({ id: 'c', status: 'done' }), record({ id: 'd', status: 'training' })];
     expect(markInterrupted(runs, new Set(['d'])).map((r) => r.status)).toEqual(['interrupted', 'interrupted', 'done', 'training']);
+  });
+
+  test('groups runs into comparisons, newest first, A before B', () => {
+    const runs = [
+      record({ id: 'b1', comparisonId: 'one', side: 1, createdAt: 10 }),
+      record({ id: 'a2', comparisonId: 'two', side: 0, createdAt: 20 }),
+      record({ id: 'a1', comparisonId: 'one', side: 0, createdAt: 10 }),
+    ];
+    expect(groupComparisons(runs).map((c) => [c.id, c.runs.map((r) => r.id)])).toEqual([
+      ['two', ['a2']],
+      ['one', ['a1', 'b1']],
+    ]);
   });
 });

@@ -63,7 +63,7 @@ beforeAll(async () => {
   loaded = { ...checkpoint, info: { name: 'tiny', layers: 2, d_model: TINY_SIZES.hidden, vocab: TINY_SIZES.vocab } };
   modelShown = loaded;
   data = await collect(40);
-  session = new LabSession(tensorSource(data.rows, TINY_SIZES.hidden), (state) => new TextAnalysis(state, data, () => modelShown), { minIntervalMs: 0, maxShare: 1 });
+  session = new LabSession(tensorSource(data.rows, TINY_SIZES.hidden), (state) => new TextAnalysis(state, data, () => modelShown), { pacing: { minIntervalMs: 0, maxShare: 1 } });
   const config = syntheticSampleConfig({ d_in: TINY_SIZES.hidden, d_sae: 48, activation: { kind: 'topk', k: 4, auxkCoeff: 1 / 32, kAux: 16 }, batchSize: 64, length: { unit: 'steps', value: 40 } });
   const end = await session.start({ config, seeds: [0, 1] }, () => undefined, () => undefined);
   expect(end.reason).toBe('done');

@@ -52,6 +52,7 @@ describe('lab store: the experiment', () => {
       dataset: 'mnist',
       shards: null,
       model: null,
+      checkpointSeconds: 10,
     });
   });
 

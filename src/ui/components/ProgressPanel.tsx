@@ -54,6 +54,21 @@ function SideProgress({ side }: { side: Side }) {
           <strong data-testid={`loss-now-${name}`}>{formatMetric(loss.latest)}</strong> now
         </div>
       )}
+      {runtime.runId && (
+        <div className="muted side-progress-numbers" data-testid={`saved-${name}`}>
+          {runtime.checkpointStep === null ? 'saved in this browser; first checkpoint soon' : `saved in this browser, checkpoint at step ${runtime.checkpointStep}`}
+        </div>
+      )}
+      {runtime.notice && (
+        <p className="notice" role="status" data-testid={`notice-${name}`}>
+          {runtime.notice}
+        </p>
+      )}
+      {runtime.storageProblem && (
+        <p className="error" role="alert" data-testid={`storage-problem-${name}`}>
+          {runtime.storageProblem}
+        </p>
+      )}
       {runtime.error && (
         <p className="error" data-testid="error">
           {runtime.error}

@@ -38,6 +38,8 @@ export interface Experiment {
   shards: string | null;
   /** The GPT-NeoX checkpoint for contexts and steering: SAMPLE, a folder URL, PICKED_FILES or none. */
   model: string | null;
+  /** Seconds of training between two saved checkpoints: what a reload or a crash can lose at most. */
+  checkpointSeconds: number;
 }
 
 /** The sides an experiment trains. */

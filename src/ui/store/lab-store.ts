@@ -8,6 +8,7 @@ import type { TrainConfig } from '../../core/train/config';
 import type { FeatureDetails, LabMetricsUpdate, LabSnapshot, ModelInfo, ShardProgress, SteeringResult, TextFeatureDetails, TextSteeringResult } from '../../runtime/lab-api';
 import { configField } from './config-fields';
 import type { Dataset, Experiment, Side } from './experiment';
+import type { ComparisonRecord } from '../../runtime/run-store';
 import { DATASET_DEFAULT_PRESET, presetById, type PresetId } from './presets';
 import { initialRuntime, metricsArrived, runStarted, type RunInfo, type SideRuntime } from './runtime';
 import { clampSelection, defaultSelection, type Selection } from './selection';
@@ -48,6 +49,15 @@ export interface JudgeForm {
   apiKey: string;
 }
 
+/** Saved runs (IndexedDB), grouped by comparison, and how much of the site's storage they use. */
+export interface Library {
+  /** false where the browser offers no IndexedDB (private modes): runs then live only in memory. */
+  available: boolean;
+  comparisons: ComparisonRecord[];
+  usage: { usage: number; quota: number } | null;
+  problem: string | null;
+}
+
 /** The steering playground's settings (language-model data). */
 export interface TextSteerSettings {
   prompt: string;
@@ -66,6 +76,7 @@ export interface LabState {
   modelLoad: ModelLoad;
   textSteer: TextSteerSettings;
   judge: JudgeForm;
+  library: Library;
 
   // The experiment.
   setExperiment(patch: Partial<Experiment>): void;
@@ -81,6 +92,7 @@ export interface LabState {
   patchModelLoad(patch: Partial<ModelLoad>): void;
   setTextSteer(patch: Partial<TextSteerSettings>): void;
   setJudge(patch: Partial<JudgeForm>): void;
+  setLibrary(patch: Partial<Library>): void;
   dismissUrlNotes(): void;
 
   // Runtime, fed by the controller.
@@ -125,6 +137,7 @@ export function createLabStore(initial: UrlState = defaultUrlState(), urlNotes: 
       modelLoad: { phase: 'none', info: null, error: null },
       textSteer: DEFAULT_TEXT_STEER,
       judge: { enabled: false, baseUrl: '', model: '', apiKey: '' },
+      library: { available: true, comparisons: [], usage: null, problem: null },
 
       setExperiment: (patch) => setExperimentAndClamp({ ...get().experiment, ...patch }),
 
@@ -165,6 +178,7 @@ export function createLabStore(initial: UrlState = defaultUrlState(), urlNotes: 
       patchModelLoad: (patch) => set((s) => ({ modelLoad: { ...s.modelLoad, ...patch } })),
       setTextSteer: (patch) => set((s) => ({ textSteer: { ...s.textSteer, ...patch } })),
       setJudge: (patch) => set((s) => ({ judge: { ...s.judge, ...patch } })),
+      setLibrary: (patch) => set((s) => ({ library: { ...s.library, ...patch } })),
 
       patchRuntime: (side, patch) => updateRuntime(side, (r) => ({ ...r, ...patch })),
 

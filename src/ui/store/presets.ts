@@ -109,6 +109,8 @@ export const LM_PRESETS: readonly LabPreset[] = [
 ];
 
 export const DEFAULT_PRESET: PresetId = 'teaching-demo';
+/** A checkpoint of every seed costs a read-back of the weights: every 10 s of training keeps that small. */
+export const DEFAULT_CHECKPOINT_SECONDS = 10;
 /** The preset each dataset starts with when the page switches to it. */
 export const DATASET_DEFAULT_PRESET: Record<Dataset, PresetId> = { mnist: DEFAULT_PRESET, shards: 'lm-sample' };
 
@@ -126,7 +128,7 @@ const ALL_PRESETS: readonly LabPreset[] = [...PRESETS, ...LM_PRESETS];
 
 /** What a first visit gets: the teaching demo, on the best backend, starting by itself. */
 export function defaultExperiment(): Experiment {
-  return { ...presetById(DEFAULT_PRESET).experiment(), backend: 'auto', trainLimit: null, autostart: true, dataset: 'mnist', shards: null, model: null };
+  return { ...presetById(DEFAULT_PRESET).experiment(), backend: 'auto', trainLimit: null, autostart: true, dataset: 'mnist', shards: null, model: null, checkpointSeconds: DEFAULT_CHECKPOINT_SECONDS };
 }
 
 /** The preset the experiment is exactly, if any (so the page can show its note). */

@@ -8,9 +8,10 @@ import type { LabMetricsUpdate, LabReady, LabSnapshot, PairMatrix, SteeringSucce
 
 /**
  * idle: no worker yet · loading: choosing a backend, loading MNIST, training the judging classifier ·
- * ready: can train · training / paused · done / stopped: a run ended · error: see `error`.
+ * ready: can train · training / paused · done / stopped: a run ended · diverged: its loss went
+ * non-finite (see `error`) · error: see `error`.
  */
-export type Phase = 'idle' | 'loading' | 'ready' | 'training' | 'paused' | 'done' | 'stopped' | 'error';
+export type Phase = 'idle' | 'loading' | 'ready' | 'training' | 'paused' | 'done' | 'stopped' | 'diverged' | 'error';
 
 export interface SeedCurve {
   seed: number;
@@ -39,6 +40,14 @@ export interface SideRuntime {
   steeringSuccess: SteeringSuccess | null;
   measuringSteering: boolean;
   error: string | null;
+  /** The saved run this side trains or shows (see the run library); null when not saved. */
+  runId: string | null;
+  /** The step of the run's latest saved checkpoint. */
+  checkpointStep: number | null;
+  /** Why the run is not being saved (storage full…), while it goes on in memory. */
+  storageProblem: string | null;
+  /** What happened to the worker and how the run recovered (a crash, a resume), in plain words. */
+  notice: string | null;
 }
 
 export function initialRuntime(): SideRuntime {
@@ -55,6 +64,10 @@ export function initialRuntime(): SideRuntime {
     steeringSuccess: null,
     measuringSteering: false,
     error: null,
+    runId: null,
+    checkpointStep: null,
+    storageProblem: null,
+    notice: null,
   };
 }
 

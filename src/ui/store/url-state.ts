@@ -119,6 +119,14 @@ const EXPERIMENT_FIELDS: UrlField[] = [
     },
   },
   {
+    key: 'ckpt',
+    get: (s) => String(s.experiment.checkpointSeconds),
+    set(s, raw) {
+      const n = Number(raw);
+      return raw.trim() !== '' && Number.isFinite(n) && n >= 0.5 && n <= 3600 ? withExperiment(s, { checkpointSeconds: n }) : 'ckpt must be a number of seconds from 0.5 to 3600';
+    },
+  },
+  {
     key: 'auto',
     get: (s) => (s.experiment.autostart ? '1' : '0'),
     set: (s, raw) => (raw === '1' || raw === '0' ? withExperiment(s, { autostart: raw === '1' }) : 'auto must be 1 (start on load) or 0'),

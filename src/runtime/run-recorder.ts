@@ -1,0 +1,112 @@
+/**
+ * Keeps one configuration's run in the RunStore while it trains: its metrics as they arrive, and
+ * every `checkpointEveryMs` of training (and at pause, stop, the end, or divergence) its status and
+ * a checkpoint of every seed. A save the storage refuses (quota) is reported once and retried at the
+ * next checkpoint: the run goes on in memory meanwhile.
+ */
+import type { AlignmentSummary } from '../core/align/alignSeeds';
+import type { TrainConfig } from '../core/train/config';
+import type { LabMetricsUpdate } from './lab-api';
+import { StorageFullError, type RunData, type RunRecord, type RunStatus, type RunStore, type SeedMetrics } from './run-store';
+
+/** What the page says about a run it wants kept: who it is, and how to load its data again. */
+export interface PersistSpec {
+  runId: string;
+  comparisonId: string;
+  side: 0 | 1;
+  link: string;
+  name: string;
+  data: RunData;
+  /** Training time between two checkpoints: at most this much is lost to a crash or a reload. */
+  checkpointEveryMs: number;
+}
+
+export interface SaveState {
+  step: number;
+  totalSteps: number;
+  elapsedMs: number;
+  alignment?: AlignmentSummary | null;
+  message?: string | null;
+}
+
+export class RunRecorder {
+  private readonly perSeed: SeedMetrics[];
+  private record: RunRecord;
+  private readonly checkpointEveryMs: number;
+  private lastCheckpointMs: number;
+  private saving: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly store: RunStore,
+    spec: PersistSpec,
+    config: TrainConfig,
+    seeds: number[],
+    /** Told when saving starts failing (the message) and when it works again (null). */
+    public onProblem: (message: string | null) => void,
+    resumed?: { record: RunRecord; perSeed: SeedMetrics[] },
+  ) {
+    this.perSeed = resumed?.perSeed.map((s) => ({ seed: s.seed, metrics: [...s.metrics] })) ?? seeds.map((seed) => ({ seed, metrics: [] }));
+    this.record = resumed?.record ?? {
+      id: spec.runId,
+      comparisonId: spec.comparisonId,
+      side: spec.side,
+      link: spec.link,
+      name: spec.name,
+      createdAt: Date.now(),
+      updatedAt: Date.now(),
+      status: 'training',
+      message: null,
+      config,
+      seeds,
+      data: spec.data,
+      step: 0,
+      totalSteps: 0,
+      elapsedMs: 0,
+      checkpointStep: null,
+      checkpointEveryMs: spec.checkpointEveryMs,
+      alignment: null,
+    };
+    this.checkpointEveryMs = spec.checkpointEveryMs;
+    this.lastCheckpointMs = resumed?.record.elapsedMs ?? 0;
+  }
+
+  get id(): string {
+    return this.record.id;
+  }
+
+  addMetrics(update: LabMetricsUpdate): void {
+    for (const { seed, metrics } of update.perSeed) this.perSeed.find((s) => s.seed === seed)?.metrics.push(...metrics);
+  }
+
+  /** Whether a checkpoint is due after `elapsedMs` of training. */
+  due(elapsedMs: number): boolean {
+    return elapsedMs - this.lastCheckpointMs >= this.checkpointEveryMs;
+  }
+
+  /**
+   * Saves the run's status, metrics and (when given) a checkpoint taken at `state.step`. Saves are
+   * serialised, so a late one never overwrites a newer one.
+   */
+  save(status: RunStatus, state: SaveState, checkpoint?: unknown): Promise<void> {
+    this.saving = this.saving.then(async () => {
+      this.record = {
+        ...this.record,
+        status,
+        step: state.step,
+        totalSteps: state.totalSteps,
+        elapsedMs: state.elapsedMs,
+        ...(state.alignment !== undefined ? { alignment: state.alignment } : {}),
+        ...(state.message !== undefined ? { message: state.message } : {}),
+        ...(checkpoint !== undefined ? { checkpointStep: state.step } : {}),
+      };
+      if (checkpoint !== undefined) this.lastCheckpointMs = state.elapsedMs;
+      try {
+        await this.store.save(this.record, this.perSeed, checkpoint === undefined ? undefined : { step: state.step, checkpoint });
+        this.onProblem(null);
+      } catch (error) {
+        this.onProblem(error instanceof StorageFullError ? error.message : `the run could not be saved (${(error as Error).message})`);
+      }
+    });
+    return this.saving;
+  }
+}

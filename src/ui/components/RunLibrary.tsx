@@ -1,0 +1,100 @@
+import { useShallow } from 'zustand/react/shallow';
+import type { ComparisonRecord, RunRecord } from '../../runtime/run-store';
+import { formatBytes } from '../lib/picked-files';
+import { labController, useLab } from '../page';
+import { SIDE_NAMES } from '../store/experiment';
+
+const STATUS_WORDS: Record<RunRecord['status'], string> = {
+  training: 'training',
+  paused: 'paused',
+  done: 'done',
+  stopped: 'stopped',
+  diverged: 'diverged',
+  interrupted: 'interrupted',
+};
+
+/**
+ * Every saved comparison (IndexedDB): what it trained on, how far each configuration got, its
+ * alignment, and what can be done with it — resume an interrupted or stopped run, rename, delete —
+ * with how much of the site's storage the runs use.
+ */
+export function RunLibrary() {
+  const { library, busy } = useLab(useShallow((s) => ({ library: s.library, busy: s.runtime.some((r) => r.phase === 'training' || r.phase === 'paused' || r.phase === 'loading') })));
+  return (
+    <section className="panel run-library" data-testid="run-library">
+      <h2>Saved runs</h2>
+      <p className="caption">
+        Every run is saved in this browser as it trains (settings, metrics, a checkpoint of every seed at most every few seconds of training, alignment), so
+        a reload, a closed tab or a crashed worker loses at most one checkpoint interval. Interrupted runs can be resumed from their checkpoint.
+        {library.usage && ` Storage: ${formatBytes(library.usage.usage)} of ${formatBytes(library.usage.quota)} used.`}
+      </p>
+      {!library.available && <p className="error">This browser offers no storage to the page (IndexedDB): runs are kept in memory only.</p>}
+      {library.problem && (
+        <p className="error" role="alert" data-testid="library-problem">
+          {library.problem}
+        </p>
+      )}
+      {library.comparisons.length === 0 ? (
+        <p className="muted">No saved runs yet.</p>
+      ) : (
+        <table className="library-table">
+          <thead>
+            <tr>
+              <th>name</th>
+              <th>data</th>
+              <th>started</th>
+              <th>configurations</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {library.comparisons.map((comparison) => (
+              <ComparisonRow key={comparison.id} comparison={comparison} busy={busy} />
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+function ComparisonRow({ comparison, busy }: { comparison: ComparisonRecord; busy: boolean }) {
+  const first = comparison.runs[0];
+  const resumable = comparison.runs.some((r) => r.status === 'interrupted' || r.status === 'stopped' || r.status === 'paused') && comparison.runs.every((r) => r.checkpointStep !== null);
+  const data = first.data.kind === 'mnist' ? `MNIST${first.data.trainLimit ? `, first ${first.data.trainLimit}` : ''}` : first.data.name;
+  return (
+    <tr data-testid="saved-comparison">
+      <td>
+        <input
+          type="text"
+          aria-label="comparison name"
+          data-testid="saved-name"
+          defaultValue={first.name}
+          onBlur={(e) => e.target.value !== first.name && void labController.renameComparison(comparison.id, e.target.value)}
+        />
+      </td>
+      <td>{data}</td>
+      <td>{new Date(first.createdAt).toLocaleString('en')}</td>
+      <td>
+        {comparison.runs.map((run) => (
+          <div key={run.id} data-testid="saved-run">
+            {SIDE_NAMES[run.side]}: <span data-testid="saved-status">{STATUS_WORDS[run.status]}</span> at step {run.step}/{run.totalSteps || '—'}
+            {run.checkpointStep !== null && run.status !== 'done' && ` (checkpoint at ${run.checkpointStep})`}
+            {run.alignment && ` · MMCS ${run.alignment.meanOverPairs.mmcs.toFixed(3)}`}
+            {run.message && <span className="error"> · {run.message}</span>}
+          </div>
+        ))}
+      </td>
+      <td className="library-actions">
+        {resumable && (
+          <button type="button" data-testid="resume-saved" disabled={busy} onClick={() => void labController.resumeComparison(comparison.id)}>
+            Resume
+          </button>
+        )}
+        <button type="button" data-testid="delete-saved" disabled={busy} onClick={() => void labController.deleteComparison(comparison.id)}>
+          Delete
+        </button>
+      </td>
+    </tr>
+  );
+}
