@@ -22,6 +22,7 @@ export function App() {
       <Header />
       <DataPanel />
       <ExperimentPanel />
+      <RunLibrary />
       <ProgressPanel />
       <CurvesPanel />
       <AlignmentPanel />
@@ -30,7 +31,6 @@ export function App() {
         <InspectorPanel />
         {dataset === 'mnist' ? <SteeringPanel /> : <TextSteeringPanel />}
       </div>
-      <RunLibrary />
     </main>
   );
 }

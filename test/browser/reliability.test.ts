@@ -1,0 +1,117 @@
+/**
+ * Runs survive what happens to a browser tab, in real Chromium: a reload mid-run (the run shows as
+ * interrupted and resumes from its checkpoint), a worker that crashes (the run recovers by itself),
+ * a loss that blows up (the run stops with a message naming the step and the cause), and storage
+ * that refuses writes (the run goes on in memory and says so). Runs are saved every second here.
+ */
+import { describe, expect, test } from 'vitest';
+import type { LabPage } from './support/lab-page';
+import { useLabServer, withLab } from './support/lab-server';
+
+const server = useLabServer();
+
+/** Two seeds per side, long enough to interrupt, a checkpoint every second of training. */
+const LONG_RUN = 'auto=0&backend=wasm&images=1000&width=16&batch=50&seeds=2&every=5&steps=1500&ckpt=1';
+
+async function checkpointStep(lab: LabPage, side: 'A' | 'B'): Promise<number> {
+  let step = 0;
+  await expect
+    .poll(
+      async () => {
+        step = Number(/checkpoint at step (\d+)/.exec(await lab.text(`saved-${side}`).catch(() => ''))?.[1] ?? 0);
+        return step;
+      },
+      { timeout: 60_000 },
+    )
+    .toBeGreaterThan(0);
+  return step;
+}
+
+/** The lab worker of configuration A, as Playwright sees it. */
+async function workerA(lab: LabPage) {
+  await expect.poll(() => lab.page.workers().filter((w) => /lab\.worker/.test(w.url())).length, { timeout: 30_000 }).toBeGreaterThan(0);
+  for (const worker of lab.page.workers()) {
+    if (/lab\.worker/.test(worker.url()) && (await worker.evaluate(() => (self as unknown as { name: string }).name)) === 'lab A') return worker;
+  }
+  throw new Error('no worker named "lab A"');
+}
+
+describe('reliability', () => {
+  test('a reload mid-run leaves the run interrupted at its checkpoint, and Resume finishes it', async () => {
+    await withLab(server, 'reliability-reload', LONG_RUN, async (lab) => {
+      const page = lab.page;
+      await lab.ready();
+      await page.getByTestId('start').click();
+      await lab.phase(/^training$/, 30_000);
+      const saved = await checkpointStep(lab, 'A');
+      const firstLoss = await lab.text('loss-first-A');
+      await page.reload();
+      await lab.ready();
+
+      const row = page.getByTestId('saved-comparison').first();
+      await expect.poll(() => row.getByTestId('saved-status').allTextContents(), { timeout: 20_000 }).toEqual(['interrupted', 'interrupted']);
+      await lab.screenshot('view-run-library', 'run-library');
+      await row.getByTestId('resume-saved').click();
+      await lab.phase(/^training$/, 60_000);
+      // The curves continue from the saved history, not from scratch.
+      expect(await lab.text('loss-first-A')).toBe(firstLoss);
+      expect(await lab.number('step-A')).toBeGreaterThanOrEqual(saved);
+      await page.getByTestId('stop').click();
+      await lab.phase(/^stopped$/, 60_000);
+      await expect.poll(() => row.getByTestId('saved-status').allTextContents(), { timeout: 20_000 }).toEqual(['stopped', 'stopped']);
+    });
+  });
+
+  test('a worker that crashes is reported, and its run resumes from the last checkpoint on a fresh worker', async () => {
+    await withLab(server, 'reliability-crash', LONG_RUN, async (lab) => {
+      const page = lab.page;
+      await lab.ready();
+      await page.getByTestId('start').click();
+      await lab.phase(/^training$/, 30_000);
+      const saved = await checkpointStep(lab, 'A');
+      const worker = await workerA(lab);
+      await worker.evaluate(() => {
+        setTimeout(() => {
+          throw new Error('simulated crash');
+        });
+      });
+      await expect.poll(() => lab.text('notice-A').catch(() => ''), { timeout: 60_000 }).toMatch(/worker failed .*simulated crash.*checkpoint at step \d+/);
+      await lab.phase(/training/, 60_000);
+      // Training goes on past the checkpoint it resumed from.
+      await expect.poll(() => lab.number('step-A'), { timeout: 60_000 }).toBeGreaterThan(saved);
+      await page.getByTestId('stop').click();
+      await lab.phase(/stopped/, 60_000);
+    });
+  });
+
+  test('a loss that blows up stops the run with the step and the likely cause', async () => {
+    await withLab(server, 'reliability-diverge', 'auto=0&backend=wasm&images=1000&width=16&batch=50&seeds=2&every=1&steps=200&mode=single&lr=1e30', async (lab) => {
+      await lab.ready();
+      await lab.page.getByTestId('start').click();
+      await expect.poll(() => lab.text('phase'), { timeout: 60_000 }).toBe('diverged');
+      expect(await lab.text('error')).toMatch(/diverged (at|by) step \d+[^]*learning rate 1e\+30 is probably too high/);
+      const row = lab.page.getByTestId('saved-comparison').first();
+      await expect.poll(() => row.getByTestId('saved-status').allTextContents(), { timeout: 20_000 }).toEqual(['diverged']);
+    });
+  });
+
+  test('storage that refuses writes: the run goes on in memory and says so', async () => {
+    await withLab(server, 'reliability-quota', LONG_RUN + '&mode=single', async (lab) => {
+      const page = lab.page;
+      await lab.ready();
+      const worker = await workerA(lab);
+      // As a full disk does: every IndexedDB write in the worker fails with QuotaExceededError.
+      await worker.evaluate(() => {
+        IDBObjectStore.prototype.put = () => {
+          throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+        };
+      });
+      await page.getByTestId('start').click();
+      await expect.poll(() => lab.text('storage-problem-A').catch(() => ''), { timeout: 60_000 }).toMatch(/storage is full.*goes on in memory/);
+      const before = await lab.number('step-A');
+      await expect.poll(() => lab.number('step-A'), { timeout: 30_000 }).toBeGreaterThan(before);
+      await page.getByTestId('stop').click();
+      await lab.phase(/stopped/, 60_000);
+    });
+  });
+});
