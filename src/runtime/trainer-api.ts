@@ -2,6 +2,7 @@
  * Types shared by the run loop and the lab worker's API (src/runtime/lab-api.ts): worker set-up, and
  * metrics batches. Everything here is structured-cloneable plain data.
  */
+import type { Divergence } from '../core/train/divergence';
 import type { StepMetrics } from '../core/train/metrics';
 import type { BackendReport, BackendRequest } from './backend-types';
 
@@ -28,7 +29,16 @@ export interface MetricsBatch {
 }
 
 export interface RunEnd {
-  reason: 'done' | 'stopped';
+  /** 'diverged': a metrics read-back (or a checkpoint) was non-finite, and training stopped there. */
+  reason: 'done' | 'stopped' | 'diverged';
   step: number;
   elapsedMs: number;
+  /**
+   * The newest step whose weights are known sound for every seed (RunLoop.finiteThrough): a
+   * checkpoint at this step or earlier is worth resuming from. Set by the RunLoop.
+   */
+  finiteThrough?: number;
+  /** For 'diverged': what went non-finite, at which step and seed, and the likely cause. */
+  message?: string;
+  divergence?: Divergence;
 }

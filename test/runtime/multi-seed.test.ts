@@ -3,7 +3,8 @@ import { plantedDictionary } from '../../src/core/data/planted';
 import type { SaeWeights } from '../../src/core/sae/weights';
 import { tensorSource } from '../../src/core/train/source';
 import { SaeTrainer } from '../../src/core/train/trainer';
-import { labMetricsUpdate, MultiSeedTrainer, type SeedStepMetrics } from '../../src/runtime/multi-seed';
+import { tf } from '../../src/core/tf';
+import { labMetricsUpdate, MultiSeedTrainer, type MultiSeedCheckpoint, type SeedStepMetrics } from '../../src/runtime/multi-seed';
 import { tinyConfig } from '../helpers/configs';
 import { referenceEncode } from '../core/analysis/helpers';
 
@@ -95,6 +96,64 @@ describe('MultiSeedTrainer', () => {
     stepEverySeedOnce(trainer);
     expectFrequencies(await trainer.takeFiringFrequencies(), afterOne);
     trainer.dispose();
+    source.dispose();
+  });
+
+  it('resumes from a mid-round checkpoint with every seed bitwise where the uninterrupted run ends', async () => {
+    const config = tinyConfig({ activation: { kind: 'topk', k: 2, auxkCoeff: 1 / 8, kAux: 4 }, deadAfterTokens: 48, length: { unit: 'steps', value: 20 } });
+    const source = tensorSource(planted.data, 8);
+    const whole = MultiSeedTrainer.create(config, SEEDS, source);
+    await runToEnd(whole);
+    const expected = await whole.snapshots();
+    const expectedFrequencies = await whole.takeFiringFrequencies();
+    whole.dispose();
+
+    const first = MultiSeedTrainer.create(config, SEEDS, source);
+    const reads: Promise<unknown>[] = [];
+    for (let k = 0; k < 3 * 7 + 2; k++) reads.push(first.trainStep() ?? Promise.resolve());
+    await Promise.all(reads); // a read frees its report tensor when it lands
+    const before = tf.memory().numTensors;
+    const checkpoint = structuredClone(await first.checkpoint());
+    expect(tf.memory().numTensors).toBe(before);
+    first.dispose();
+    // Two seeds are one step ahead; the third steps next.
+    expect(checkpoint).toMatchObject({ next: 2, step: 7, lastStep: 8 });
+    expect(checkpoint.trainers.map((t) => t.step)).toEqual([8, 8, 7]);
+
+    const resumed = MultiSeedTrainer.restore(checkpoint, source);
+    expect(resumed.step).toBe(7);
+    await runToEnd(resumed);
+    const got = await resumed.snapshots();
+    got.forEach((w, s) => {
+      expect(Array.from(w.W_enc)).toEqual(Array.from(expected[s].W_enc));
+      expect(Array.from(w.W_dec)).toEqual(Array.from(expected[s].W_dec));
+      expect(Array.from(w.b_dec)).toEqual(Array.from(expected[s].b_dec));
+    });
+    expect(await resumed.takeFiringFrequencies()).toEqual(expectedFrequencies);
+    resumed.dispose();
+    source.dispose();
+  });
+
+  it('refuses an inconsistent multi-seed checkpoint, naming the seed and the field', async () => {
+    const config = tinyConfig({ length: { unit: 'steps', value: 10 } });
+    const source = tensorSource(planted.data, 8);
+    const trainer = MultiSeedTrainer.create(config, SEEDS, source);
+    for (let k = 0; k < 4; k++) trainer.trainStep();
+    const good = await trainer.checkpoint();
+    trainer.dispose();
+    const restoreWith = (change: (cp: MultiSeedCheckpoint) => void) => {
+      const cp = structuredClone(good);
+      change(cp);
+      return () => MultiSeedTrainer.restore(cp, source).dispose();
+    };
+    const before = tf.memory().numTensors;
+    expect(restoreWith((cp) => (cp.next = 0))).toThrow(/trainers\[0\] \(seed 0\) is at step 2, expected 1 at step 1 with seed index 0 next/);
+    expect(restoreWith((cp) => (cp.seeds = [0, 3, 8]))).toThrow(/trainers\[2\] is for seed 7, expected seed 8/);
+    expect(restoreWith((cp) => cp.trainers.pop())).toThrow(/one checkpoint per seed \(3\), got 2/);
+    expect(restoreWith((cp) => (cp.trainers[1].config.optim.lr = 0.5))).toThrow(/trainers\[1\] \(seed 3\) has another configuration than seed 0/);
+    // A bad trainer after good ones: the error names its seed, and the good ones are freed.
+    expect(restoreWith((cp) => (cp.trainers[2].weights.b_dec[0] = Infinity))).toThrow(/seed 7: Cannot resume .*non-finite values in weights.b_dec \(1 of 8 values\)/);
+    expect(tf.memory().numTensors).toBe(before);
     source.dispose();
   });
 

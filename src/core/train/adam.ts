@@ -44,6 +44,24 @@ export class Adam {
     return this.t;
   }
 
+  /**
+   * The moments as they are now, as tensors the caller disposes. They share the variables' device
+   * buffers (no copy); later updates give the variables new buffers and leave these as they were.
+   */
+  capture(): { step: number; m: tf.Tensor[]; v: tf.Tensor[] } {
+    return { step: this.t, m: this.m.map((x) => tf.clone(x)), v: this.v.map((x) => tf.clone(x)) };
+  }
+
+  /** Sets the state `capture` read, moments aligned with the constructor's params. */
+  load(step: number, m: Float32Array[], v: Float32Array[]): void {
+    tf.tidy(() => {
+      // Copies: on host-memory backends a tensor may keep the very array it was made from.
+      m.forEach((values, i) => this.m[i].assign(tf.tensor(values.slice(), this.m[i].shape)));
+      v.forEach((values, i) => this.v[i].assign(tf.tensor(values.slice(), this.v[i].shape)));
+    });
+    this.t = step;
+  }
+
   dispose(): void {
     for (const s of [...this.m, ...this.v]) s.dispose();
   }
