@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { exportActivations } from '../core/shards';
+import { documentsOf, exportActivations } from '../core/shards';
 import type { ShardDtype } from '../core/shards';
 import { loadCheckpointFolder } from '../io/checkpoint-node';
 import { initNodeBackend } from './nodeBackend';
@@ -64,29 +64,15 @@ export async function runExportActivations(args: ExportArgs, usageError: (messag
   }
 }
 
-/** The documents of the text files: a .jsonl file gives one per line (its "text" field, as in The Pile),
- *  any other file is one document. Read lazily, so a large corpus is never held whole. */
-async function* documents(files: string[]): AsyncGenerator<string> {
-  for (const file of files) {
-    if (!file.endsWith('.jsonl')) {
-      yield await readText(file);
-      continue;
-    }
-    const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
-    let lineNumber = 0;
-    for await (const line of lines) {
-      lineNumber++;
-      if (line.trim() === '') continue;
-      let text: unknown;
-      try {
-        text = (JSON.parse(line) as { text?: unknown }).text;
-      } catch (error) {
-        throw new Error(`${file}:${lineNumber}: not valid JSON (${(error as Error).message})`);
-      }
-      if (typeof text !== 'string') throw new Error(`${file}:${lineNumber}: no string "text" field`);
-      yield text;
-    }
-  }
+/** The documents of the text files (see src/core/shards/documents.ts), read lazily, so a large corpus is never held whole. */
+function documents(files: string[]): AsyncGenerator<string> {
+  return documentsOf(
+    files.map((file) => ({
+      name: file,
+      text: () => readText(file),
+      lines: () => createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity }),
+    })),
+  );
 }
 
 async function readText(file: string): Promise<string> {

@@ -90,17 +90,23 @@ async function fileInputs(files: File[]): Promise<{ manifest: ShardManifest | nu
 
 /** Loads a checkpoint whose hidden size and hooks fit the data the worker trains on. */
 export async function loadModel(source: ModelSource, data: Pick<TextData, 'hook' | 'info'>): Promise<LoadedModel> {
-  const files = source.kind === 'url' ? await urlCheckpoint(source.baseUrl) : await pickedCheckpoint(source.files);
-  const { model, tokenizer, config } = loadGptNeoxCheckpoint(files, files.label);
+  const loaded = await readModel(source);
   try {
-    if (config.hiddenSize !== data.info.d_model) {
-      throw new Error(`${files.label}: the model's hidden_size is ${config.hiddenSize}, but the activation shards have d_model ${data.info.d_model}`);
+    if (loaded.info.d_model !== data.info.d_model) {
+      throw new Error(`${loaded.info.name}: the model's hidden_size is ${loaded.info.d_model}, but the activation shards have d_model ${data.info.d_model}`);
     }
-    checkHookName(data.hook, config.numLayers);
+    checkHookName(data.hook, loaded.info.layers);
   } catch (error) {
-    model.dispose();
+    loaded.model.dispose();
     throw error;
   }
+  return loaded;
+}
+
+/** A GPT-NeoX checkpoint from a URL or picked files, whatever it will be used with. */
+export async function readModel(source: ModelSource): Promise<LoadedModel> {
+  const files = source.kind === 'url' ? await urlCheckpoint(source.baseUrl) : await pickedCheckpoint(source.files);
+  const { model, tokenizer, config } = loadGptNeoxCheckpoint(files, files.label);
   const name = typeof (files.config as { _name_or_path?: unknown })._name_or_path === 'string' ? String((files.config as { _name_or_path: string })._name_or_path) : files.label;
   return { model, tokenizer, info: { name, layers: config.numLayers, d_model: config.hiddenSize, vocab: config.vocabSize } };
 }

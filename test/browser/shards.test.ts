@@ -95,4 +95,26 @@ describe('language-model track', () => {
       await lab.phase(/^done$/, 120_000);
     });
   });
+
+  test('shards exported in the browser from text with the sample model load into the lab and train', async () => {
+    await withLab(server, 'shards-export', 'data=shards&backend=wasm&auto=0&steps=20&every=5', async (lab) => {
+      const page = lab.page;
+      await page.getByTestId('shard-exporter').locator('summary').click();
+      const story = 'the cat sat on the mat. a dog ran in the park, and the bird sang! '.repeat(60);
+      await page.getByTestId('export-texts').setInputFiles([
+        { name: 'story.txt', mimeType: 'text/plain', buffer: Buffer.from(story) },
+        { name: 'more.jsonl', mimeType: 'application/json', buffer: Buffer.from(`${JSON.stringify({ text: story })}\n\n${JSON.stringify({ text: 'the end.' })}\n`) },
+      ]);
+      await page.getByTestId('export-context').fill('64');
+      await page.getByTestId('export-tokens').fill('1500');
+      await page.getByTestId('export-run').click();
+      await expect.poll(() => lab.text('export-shards-status'), { timeout: 120_000 }).toMatch(/^Exported 1,500 tokens of .* in 1 shards\.$/);
+      await page.getByTestId('export-use').click();
+      await expect.poll(() => lab.text('shard-rows').catch(() => ''), { timeout: 60_000 }).toMatch(/^1,500 of 1,500 tokens, d_model 64/);
+      expect(await lab.text('shard-hook')).toBe('blocks.3.hook_resid_post');
+      await lab.screenshot('view-shard-export', 'data-panel');
+      await page.getByTestId('start').click();
+      await lab.phase(/^done$/, 120_000);
+    });
+  });
 });

@@ -18,3 +18,4 @@ export { encodeShard, shardFileName, type ShardContents } from './writer';
 export { sha256Hex } from './hash';
 export { exportActivations, type ExportOptions, type ExportProgress, type ShardSink } from './export';
 export { foldInputScale, normaliseRows } from './normalise';
+export { documentsOf, jsonlDocument, splitLines } from './documents';

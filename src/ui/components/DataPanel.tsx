@@ -1,6 +1,7 @@
 import { labController, labStore, useLab } from '../page';
 import type { Dataset } from '../store/experiment';
 import { ModelLoader } from './ModelLoader';
+import { ShardExporter } from './ShardExporter';
 import { ShardLoader } from './ShardLoader';
 
 const DATASETS: { value: Dataset; label: string }[] = [
@@ -28,6 +29,7 @@ export function DataPanel() {
       {dataset === 'shards' && (
         <>
           <ShardLoader />
+          <ShardExporter />
           <ModelLoader />
         </>
       )}
