@@ -108,7 +108,7 @@ describe('language-model track', () => {
       await page.getByTestId('export-context').fill('64');
       await page.getByTestId('export-tokens').fill('1500');
       await page.getByTestId('export-run').click();
-      await expect.poll(() => lab.text('export-shards-status'), { timeout: 120_000 }).toMatch(/^Exported 1,500 tokens of .* in 1 shards\.$/);
+      await expect.poll(() => lab.text('export-shards-status'), { timeout: 120_000 }).toMatch(/^Exported 1,500 tokens of .* in 1 shard\.$/);
       await page.getByTestId('export-use').click();
       await expect.poll(() => lab.text('shard-rows').catch(() => ''), { timeout: 60_000 }).toMatch(/^1,500 of 1,500 tokens, d_model 64/);
       expect(await lab.text('shard-hook')).toBe('blocks.3.hook_resid_post');
