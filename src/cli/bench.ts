@@ -86,21 +86,22 @@ function describe(c: TrainConfig): string {
   return `batch ${c.batchSize}, ${c.d_in}→${c.d_sae} ${activation}`;
 }
 
-async function timeShape(name: string, config: TrainConfig, backends: NodeBackend[], steps: (backend: NodeBackend) => number): Promise<StepTiming[]> {
-  const reference = await numpyStepMs(config, steps('wasm'));
+async function timeShape(name: string, config: TrainConfig, runs: { backend: NodeBackend; label?: string; config?: TrainConfig; steps: number }[]): Promise<StepTiming[]> {
+  const reference = await numpyStepMs(config, runs[0].steps);
   console.log(`\n${name} (${describe(config)}), ${(stepFlops(config) / 1e9).toFixed(1)} GFLOP per dense step`);
   console.log('ms' in reference ? `NumPy ${reference.version}: ${reference.ms.toFixed(0)} ms/step (the reference for the ratios)` : reference.missing);
   const results: StepTiming[] = [];
-  for (const backend of backends) {
-    await initNodeBackend(backend);
-    const ms = await timeTrainingStep(config, steps(backend));
-    results.push({ backend, shape: describe(config), msPerStep: ms, stepsPerSecond: 1000 / ms, gflops: stepFlops(config) / ms / 1e6 });
+  for (const run of runs) {
+    await initNodeBackend(run.backend);
+    const ms = await timeTrainingStep(run.config ?? config, run.steps);
+    results.push({ backend: run.backend + (run.label ? `, ${run.label}` : ''), shape: describe(config), msPerStep: ms, stepsPerSecond: 1000 / ms, gflops: stepFlops(config) / ms / 1e6 });
   }
-  const ratio = (ms: number) => ('ms' in reference ? `${(ms / reference.ms).toFixed(1)}×` : '–');
+  const ratio = (ms: number) => ('ms' in reference ? `${(ms / reference.ms).toFixed(2)}×` : '–');
+  const width = Math.max(8, ...results.map((r) => r.backend.length));
   console.log(
     [
-      'backend  ms/step  steps/s  GFLOP/s  vs NumPy',
-      ...results.map((r) => `${r.backend.padEnd(8)} ${r.msPerStep.toFixed(0).padStart(7)}  ${r.stepsPerSecond.toFixed(2).padStart(7)}  ${r.gflops.toFixed(1).padStart(7)}  ${ratio(r.msPerStep).padStart(8)}`),
+      `${'backend'.padEnd(width)}  ms/step  steps/s  GFLOP/s  vs NumPy`,
+      ...results.map((r) => `${r.backend.padEnd(width)}  ${r.msPerStep.toFixed(0).padStart(7)}  ${r.stepsPerSecond.toFixed(2).padStart(7)}  ${r.gflops.toFixed(1).padStart(7)}  ${ratio(r.msPerStep).padStart(8)}`),
     ].join('\n'),
   );
   return results;
@@ -108,12 +109,25 @@ async function timeShape(name: string, config: TrainConfig, backends: NodeBacken
 
 /** The MNIST paper's step (batch 512, 784 → 1568, ReLU + L1) on each backend. */
 export async function runBench(backends: NodeBackend[], steps: number): Promise<StepTiming[]> {
-  return timeShape('MNIST paper step', mnistPaperConfig(), backends, (backend) => (backend === 'cpu' ? Math.min(steps, 3) : steps));
+  return timeShape(
+    'MNIST paper step',
+    mnistPaperConfig(),
+    backends.map((backend) => ({ backend, steps: backend === 'cpu' ? Math.min(steps, 3) : steps })),
+  );
 }
 
-/** The Pythia paper's step (batch 2048, 512 → 16,384, TopK 40, AuxK 1/32 with k_aux 256, clipping 1) on wasm. */
+/**
+ * The Pythia paper's step (batch 2048, 512 → 16,384, TopK 40, AuxK 1/32 with k_aux 256, clipping 1)
+ * on wasm, twice: with no latent dead, as in the paper's first 10M tokens (AuxK selects nothing), and
+ * with every latent dead, AuxK's worst case (k_aux filled slots per row). The dense products cost
+ * the same either way; the sparse path (src/core/sae/sparseTopK.ts) does more work in the second.
+ */
 export async function runPythiaBench(steps: number): Promise<StepTiming[]> {
-  const results = await timeShape('Pythia paper step', pythiaPaperConfig(), ['wasm'], () => steps);
-  console.log("cpu      not run: tfjs's plain-JavaScript backend does dense products at about 0.5 GFLOP/s (see the MNIST table), minutes per step at this shape");
+  const config = pythiaPaperConfig();
+  const results = await timeShape('Pythia paper step', config, [
+    { backend: 'wasm', label: 'no latent dead', steps },
+    { backend: 'wasm', label: 'all latents dead', config: { ...config, deadAfterTokens: 0 }, steps },
+  ]);
+  console.log("cpu: not run. tfjs-cpu multiplies in plain JavaScript at about 0.5 GFLOP/s (MNIST table): the encoder's 34 GFLOP product alone would take over a minute per step");
   return results;
 }

@@ -30,6 +30,9 @@ interface Worker {
   ready: Promise<boolean>;
 }
 
+/** Fresh workers a run may be resumed on before its failure is reported as final. */
+const MAX_RECOVERIES = 3;
+
 /** How long the α slider must rest before the steering strip is recomputed. */
 const STEER_DEBOUNCE_MS = 120;
 
@@ -95,6 +98,8 @@ export function createLabController(store: LabStore, startWorker: StartWorker, a
   const runStore = openRuns().catch(() => null);
 
   const runCounts = [0, 0];
+  /** Crashes recovered from in the current run of each side: a run that keeps failing is given up. */
+  const recoveries = [0, 0];
   const unrendered: LabMetricsUpdate[][] = [[], []];
   let renderTimer: ReturnType<typeof setTimeout> | null = null;
   function renderMetrics() {
@@ -311,13 +316,15 @@ export function createLabController(store: LabStore, startWorker: StartWorker, a
       renderMetrics();
       state().patchRuntime(side, { phase: end.reason, step: end.step, elapsedMs: end.elapsedMs, ...(end.message ? { error: end.message } : {}) });
     } catch (e) {
-      if (current()) fail(side, e);
+      // A run that fails while training (a lost WebGPU device, an exception) is a crash like any other.
+      if (current()) void recover(side, worker.client, message(e));
     } finally {
       if (current()) void refreshLibrary();
     }
   }
 
   async function train(side: Side, worker: Worker, persist: PersistSpec | undefined) {
+    recoveries[side] = 0;
     const { experiment } = state();
     const spec: RunSpec = { config: experiment.configs[side], seeds: seedList(experiment.seedCount), ...(persist ? { persist } : {}) };
     await follow(side, worker, { ...spec, runId: persist?.runId ?? null }, (onMetrics, onSnapshot) => worker.client.start(spec, onMetrics, onSnapshot));
@@ -346,10 +353,11 @@ export function createLabController(store: LabStore, startWorker: StartWorker, a
     if (!worker || worker.client !== client) return;
     const { runId, phase } = state().runtime[side];
     const record = runId ? await (await runStore)?.get(runId) : undefined;
-    if (!runId || !isActive(phase) || record?.checkpointStep == null) {
+    if (!runId || !isActive(phase) || record?.checkpointStep == null || recoveries[side] >= MAX_RECOVERIES) {
       fail(side, `the ${SIDE_NAMES[side]} worker failed: ${why}`);
       return;
     }
+    recoveries[side]++;
     const notice = `The ${SIDE_NAMES[side]} worker failed (${why}). A fresh worker resumed the run from its checkpoint at step ${record.checkpointStep}.`;
     state().patchRuntime(side, { notice });
     client.terminate();

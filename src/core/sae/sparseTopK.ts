@@ -2,13 +2,16 @@
 // (40 of 16,384 in the Pythia setting), yet the dense path multiplies full [batch, d_sae] matrices:
 // the decoding and its two backward products, AuxK's decoding and its two, and the encoder's two
 // backward products, whose incoming gradient is zero outside the selected latents. Here each of
-// those becomes a gather or a scatter-add of k rows per example, computed in plain loops over the
-// backend's host memory (wasm and cpu keep tensors in host memory, so reading them back is a copy,
-// not a device round trip). Only the encoder's forward product stays dense: it is what finds the
-// top k. The results equal the dense path's up to float32 rounding (test/core/train/sparse-topk.test.ts).
+// those becomes a gather or a scatter-add of one d_in-long row per selected latent and example
+// (src/core/sae/rowKernels.ts), over the backend's host memory: wasm and cpu keep tensors in host
+// memory, so reading one back is a copy, not a device round trip. Only the encoder's forward product
+// stays dense: it is what finds the top k. The results equal the dense path's up to float32
+// rounding (test/core/train/sparse-topk.test.ts).
 
 import { tf } from '../tf';
+import type { TrainConfig } from '../train/config';
 import type { SaeParams } from './model';
+import { rowOps } from './rowKernels';
 
 /** TopK activations as `slots` (latent, value) pairs per row instead of a [batch, d_sae] matrix. */
 export interface SparseCodes {
@@ -46,6 +49,8 @@ export function encodeTopKSparse(p: SaeParams, x: tf.Tensor2D, k: number, aux?: 
   const mainLatents = new Int32Array(batch * kMain);
   const auxLatents = new Int32Array(batch * kAux);
   const firedOn = new Float32Array(d_sae);
+  // Both selections side by side, [batch, slots], as the encoder's backward pass sees them.
+  const latents = new Int32Array(batch * slots);
 
   const op = tf.customGrad(((xc: tf.Tensor2D, wEnc: tf.Tensor2D, bEnc: tf.Tensor1D, save: tf.GradSaveFunc) => {
     // Ops in a custom gradient's forward are not taped, so TopK (which has no gradient) may run here.
@@ -67,13 +72,17 @@ export function encodeTopKSparse(p: SaeParams, x: tf.Tensor2D, k: number, aux?: 
       z.dispose();
     }
     for (let b = 0; b < batch; b++) {
-      for (let s = 0; s < kMain; s++) if (values[b * slots + s] > 0) firedOn[mainLatents[b * kMain + s]] += 1;
+      for (let s = 0; s < kMain; s++) {
+        latents[b * slots + s] = mainLatents[b * kMain + s];
+        if (values[b * slots + s] > 0) firedOn[mainLatents[b * kMain + s]] += 1;
+      }
+      for (let s = 0; s < kAux; s++) latents[b * slots + kMain + s] = auxLatents[b * kAux + s];
     }
     save([xc, wEnc]);
     return {
       value: tf.tensor2d(values, [batch, slots]),
       gradFunc: (dy: tf.Tensor2D, [savedXc, savedWEnc]: tf.Tensor2D[]) => {
-        const grads = encoderGradients(dy.dataSync() as Float32Array, values, mainLatents, auxLatents, kMain, kAux, savedXc.dataSync() as Float32Array, savedWEnc.dataSync() as Float32Array, batch, d_in, d_sae);
+        const grads = encoderGradients(dy.dataSync() as Float32Array, filledPairs(values, latents, slots, d_sae), savedXc.dataSync() as Float32Array, savedWEnc.dataSync() as Float32Array, batch, d_in, d_sae);
         return [tf.tensor2d(grads.xc, [batch, d_in]), tf.tensor2d(grads.W_enc, [d_in, d_sae]), tf.tensor1d(grads.b_enc)];
       },
     };
@@ -119,37 +128,53 @@ function selectInto(scores: tf.Tensor2D, k: number, latents: Int32Array, values:
  * db_enc = Σ_rows dz each touch only the filled slots. A latent in both selections (a dead latent
  * that fired) gets both contributions, as the sum of the two dense gradients would give it.
  */
-function encoderGradients(
-  g: Float32Array,
-  values: Float32Array,
-  mainLatents: Int32Array,
-  auxLatents: Int32Array,
-  kMain: number,
-  kAux: number,
-  xc: Float32Array,
-  wEnc: Float32Array,
-  batch: number,
-  d_in: number,
-  d_sae: number,
-): { xc: Float32Array; W_enc: Float32Array; b_enc: Float32Array } {
-  const slots = kMain + kAux;
-  // Latent j's encoder vector is column j of W_enc: transposed, it is a contiguous row.
-  const wEncT = transpose(wEnc, d_in, d_sae);
-  const dWEncT = new Float32Array(d_sae * d_in);
-  const dXc = new Float32Array(batch * d_in);
+function encoderGradients(g: Float32Array, pairs: Pairs, xc: Float32Array, wEnc: Float32Array, batch: number, d_in: number, d_sae: number): { xc: Float32Array; W_enc: Float32Array; b_enc: Float32Array } {
+  const { count, rows, latents, slots } = pairs;
+  const grad = new Float32Array(count);
   const dBEnc = new Float32Array(d_sae);
-  for (let b = 0; b < batch; b++) {
-    for (let s = 0; s < slots; s++) {
-      const at = b * slots + s;
-      const grad = g[at];
-      if (values[at] === 0 || grad === 0) continue;
-      const j = s < kMain ? mainLatents[b * kMain + s] : auxLatents[b * kAux + s - kMain];
-      dBEnc[j] += grad;
-      axpy(grad, xc, b * d_in, dWEncT, j * d_in, d_in);
-      axpy(grad, wEncT, j * d_in, dXc, b * d_in, d_in);
-    }
+  for (let p = 0; p < count; p++) {
+    grad[p] = g[slots[p]];
+    dBEnc[latents[p]] += grad[p];
   }
+  const ops = rowOps();
+  // Latent j's encoder vector is column j of W_enc: transposed, it is a contiguous row.
+  const dWEncT = new Float32Array(d_sae * d_in);
+  ops.axpy(count, grad, rows, latents, xc, dWEncT, d_in);
+  const dXc = new Float32Array(batch * d_in);
+  ops.axpy(count, grad, latents, rows, transpose(wEnc, d_in, d_sae), dXc, d_in);
   return { xc: dXc, W_enc: transpose(dWEncT, d_sae, d_in), b_enc: dBEnc };
+}
+
+/** The filled slots of a [batch, slots] selection as (row, latent, slot index) triples. */
+interface Pairs {
+  count: number;
+  rows: Int32Array;
+  latents: Int32Array;
+  slots: Int32Array;
+}
+
+/**
+ * The slots whose value is not 0, ordered by latent (a counting sort): the loops then read or write
+ * each latent's row of a [d_sae, d_in] matrix in one stretch. In slot order they jump between rows
+ * of a 32 MB matrix and ran at a quarter of the speed.
+ */
+function filledPairs(values: Float32Array, latentOfSlot: Int32Array, slotsPerRow: number, d_sae: number): Pairs {
+  const starts = new Int32Array(d_sae + 1);
+  for (let at = 0; at < values.length; at++) if (values[at] !== 0) starts[latentOfSlot[at] + 1] += 1;
+  for (let j = 0; j < d_sae; j++) starts[j + 1] += starts[j];
+  const count = starts[d_sae];
+  const rows = new Int32Array(count);
+  const latents = new Int32Array(count);
+  const slots = new Int32Array(count);
+  for (let at = 0; at < values.length; at++) {
+    if (values[at] === 0) continue;
+    const j = latentOfSlot[at];
+    const p = starts[j]++;
+    rows[p] = Math.floor(at / slotsPerRow);
+    latents[p] = j;
+    slots[p] = at;
+  }
+  return { count, rows, latents, slots };
 }
 
 /**
@@ -157,51 +182,33 @@ function encoderGradients(
  * each filled slot dy · W_dec[latent] and scatter-adds value · dy into the latent's row of dW_dec.
  */
 export function decodeSparse(codes: SparseCodes, W_dec: tf.Tensor2D): tf.Tensor2D {
-  const { latents, slots } = codes;
   const [d_sae, d_in] = W_dec.shape;
   const op = tf.customGrad(((values: tf.Tensor2D, wDec: tf.Tensor2D) => {
     const batch = values.shape[0];
-    // Read once and kept for the backward pass: on wasm every read is a copy of the whole matrix.
     const v = values.dataSync() as Float32Array;
+    // Read once and kept for the backward pass: on wasm every read is a copy of the whole matrix.
     const w = wDec.dataSync() as Float32Array;
+    const pairs = filledPairs(v, codes.latents, codes.slots, d_sae);
+    const coef = new Float32Array(pairs.count);
+    for (let p = 0; p < pairs.count; p++) coef[p] = v[pairs.slots[p]];
+    const ops = rowOps();
     const out = new Float32Array(batch * d_in);
-    for (let b = 0; b < batch; b++) {
-      for (let s = 0; s < slots; s++) {
-        const value = v[b * slots + s];
-        if (value !== 0) axpy(value, w, latents[b * slots + s] * d_in, out, b * d_in, d_in);
-      }
-    }
+    ops.axpy(pairs.count, coef, pairs.latents, pairs.rows, w, out, d_in);
     return {
       value: tf.tensor2d(out, [batch, d_in]),
       gradFunc: (dy: tf.Tensor2D) => {
         const g = dy.dataSync() as Float32Array;
-        const dValues = new Float32Array(batch * slots);
+        const dots = new Float32Array(pairs.count);
+        ops.dot(pairs.count, pairs.rows, pairs.latents, g, w, d_in, dots);
+        const dValues = new Float32Array(batch * codes.slots);
+        for (let p = 0; p < pairs.count; p++) dValues[pairs.slots[p]] = dots[p];
         const dW = new Float32Array(d_sae * d_in);
-        for (let b = 0; b < batch; b++) {
-          for (let s = 0; s < slots; s++) {
-            const value = v[b * slots + s];
-            if (value === 0) continue;
-            const row = latents[b * slots + s] * d_in;
-            dValues[b * slots + s] = dot(g, b * d_in, w, row, d_in);
-            axpy(value, g, b * d_in, dW, row, d_in);
-          }
-        }
-        return [tf.tensor2d(dValues, [batch, slots]), tf.tensor2d(dW, [d_sae, d_in])];
+        ops.axpy(pairs.count, coef, pairs.rows, pairs.latents, g, dW, d_in);
+        return [tf.tensor2d(dValues, [batch, codes.slots]), tf.tensor2d(dW, [d_sae, d_in])];
       },
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]) as (values: tf.Tensor2D, wDec: tf.Tensor2D) => tf.Tensor2D;
   return op(codes.values, W_dec);
-}
-
-/** y[yAt..yAt+n) += a · x[xAt..xAt+n). */
-function axpy(a: number, x: Float32Array, xAt: number, y: Float32Array, yAt: number, n: number): void {
-  for (let i = 0; i < n; i++) y[yAt + i] += a * x[xAt + i];
-}
-
-function dot(x: Float32Array, xAt: number, y: Float32Array, yAt: number, n: number): number {
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += x[xAt + i] * y[yAt + i];
-  return sum;
 }
 
 /** [rows, cols] → [cols, rows], in tiles so both sides stay in cache. */
@@ -216,4 +223,25 @@ function transpose(m: Float32Array, rows: number, cols: number): Float32Array {
     }
   }
   return out;
+}
+
+/**
+ * Per backend whose tensors live in host memory: the sparse path is used when d_sae is at least this
+ * many times the slots per row (k, plus k_aux with AuxK). Measured break-even (BENCHMARKS.md): on
+ * wasm the dense products run through XNNPACK's SIMD kernels and the two paths tie at 256 latents with
+ * 72 slots (ratio 3.6); tfjs-cpu's products are plain JavaScript, and the sparse path was 3× faster
+ * there at that shape.
+ */
+const SPARSE_DENSITY_LIMIT: Record<string, number> = { wasm: 4, cpu: 1 };
+
+/**
+ * Whether TopK training takes the sparse path on `backend`. On GPU backends the loops would read
+ * every tensor back from the device: they keep the dense path.
+ */
+export function sparseTopKPays(config: TrainConfig, backend: string = tf.getBackend()): boolean {
+  const a = config.activation;
+  const limit = SPARSE_DENSITY_LIMIT[backend];
+  if (a.kind !== 'topk' || limit === undefined) return false;
+  const slots = a.k + (a.auxkCoeff > 0 ? a.kAux : 0);
+  return slots * limit <= config.d_sae;
 }
