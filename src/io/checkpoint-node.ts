@@ -5,12 +5,12 @@ import { CHECKPOINT_FILES, loadGptNeoxCheckpoint, type GptNeoxCheckpoint } from 
 
 /** Reads config.json, model.safetensors, tokenizer.json and (if present) tokenizer_config.json. */
 export async function loadCheckpointFolder(folder: string): Promise<GptNeoxCheckpoint> {
-  const [config, weights, tokenizer, tokenizerConfig] = await Promise.all([
+  const [config, weights, tokenizer, tokenizerConfig] = await firstFailureInOrder([
     readJson(folder, CHECKPOINT_FILES.config),
     readRequired(folder, CHECKPOINT_FILES.weights),
     readJson(folder, CHECKPOINT_FILES.tokenizer),
     readJson(folder, CHECKPOINT_FILES.tokenizerConfig, { optional: true }),
-  ]);
+  ] as const);
   return loadGptNeoxCheckpoint({ config, weights, tokenizer, tokenizerConfig }, folder);
 }
 
@@ -41,4 +41,12 @@ async function readJson(folder: string, file: string, { optional = false } = {})
   } catch (error) {
     throw new Error(`${join(folder, file)}: not valid JSON (${(error as Error).message})`);
   }
+}
+
+/** Like Promise.all, but when several reads fail the error is the first one's in list order, not the first to settle. */
+async function firstFailureInOrder<T extends readonly Promise<unknown>[]>(reads: T): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  const settled = await Promise.allSettled(reads);
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as { -readonly [K in keyof T]: Awaited<T[K]> };
 }
