@@ -39,7 +39,14 @@ export function teachingDemoConfig(overrides: ConfigOverrides = {}): TrainConfig
   });
 }
 
-/** The paper's Pythia-70M TopK SAE (blocks.3.hook_resid_post, 16,384 latents, k = 40). */
+/**
+ * The paper's Pythia-70M TopK SAE (blocks.3.hook_resid_post, 16,384 latents, k = 40), trained on
+ * 50M tokens: 24,414 steps of 2048. In steps, not epochs, because the lab and the runner keep a
+ * bounded sample of the shards in memory: one epoch over a 256 MiB sample would be 64 steps.
+ */
+/** 50M tokens in batches of 2048. */
+export const PYTHIA_PAPER_STEPS = Math.round(50_000_000 / 2048);
+
 export function pythiaPaperConfig(overrides: ConfigOverrides = {}): TrainConfig {
   return withOverrides(
     {
@@ -50,7 +57,7 @@ export function pythiaPaperConfig(overrides: ConfigOverrides = {}): TrainConfig 
       init: { tied: true, unitNormDecoder: false, bDecInit: 'geometric-median', biases: true },
       optim: { lr: 5e-5, beta1: 0.9, beta2: 0.999, eps: 1e-8, clipGradNorm: 1, warmupSteps: 1000, decayStartFrac: 0.8 },
       batchSize: 2048,
-      length: { unit: 'epochs', value: 1 },
+      length: { unit: 'steps', value: PYTHIA_PAPER_STEPS },
       seed: 0,
       deadAfterTokens: 10_000_000,
       metricsEvery: 50,

@@ -82,7 +82,7 @@ export const SWEEP_PRESETS: Record<string, () => SweepPreset> = {
   'mnist-paper': mnistPaper,
   'mnist-quick': mnistQuick,
   'pythia-paper': () =>
-    pythiaOffVersusOn('pythia-paper', "The paper's Pythia-70M runs: TopK k=40, 16,384 latents, one epoch of the shards, 3 seeds, squared L2 1e-4 off vs on", pythiaPaperConfig()),
+    pythiaOffVersusOn('pythia-paper', "The paper's Pythia-70M runs: TopK k=40, 16,384 latents, 24,414 steps of 2048 (50M tokens), 3 seeds, squared L2 1e-4 off vs on", pythiaPaperConfig()),
   'pythia-laptop': () => pythiaOffVersusOn('pythia-laptop', 'Laptop-sized Pythia: TopK k=40, 4096 latents, 3000 steps of 1024, 3 seeds, squared L2 1e-4 off vs on', pythiaLaptopConfig()),
   'synthetic-sample': () => pythiaOffVersusOn('synthetic-sample', 'The synthetic sample shards: TopK k=8, 256 latents, 300 steps, 3 seeds, squared L2 1e-4 off vs on', syntheticSampleConfig()),
 };

@@ -1,15 +1,19 @@
 /**
  * Every trained SAE of a run in one zip, in SAELens layout: one folder per configuration and seed,
- * each holding cfg.json and sae_weights.safetensors, so `SAE.load_from_disk(folder)` reads it.
+ * each holding cfg.json and sae_weights.safetensors, so `SAE.load_from_disk(folder)` reads it, and
+ * the seed's training metrics as metrics.jsonl (one read-back per line, as the runner writes them).
  */
 import { strToU8, zipSync, type Zippable } from 'fflate';
 import { SAELENS_CFG_FILE, SAELENS_WEIGHTS_FILE, type SaeLensFiles } from '../core/formats/saelens';
+import type { StepMetrics } from '../core/train/metrics';
 
 export interface ExportedSae {
   /** The configuration's name and what sets it apart, e.g. "A · L2 off". */
   label: string;
   seed: number;
   files: SaeLensFiles;
+  /** The seed's metrics read-backs, in step order. */
+  metrics?: readonly StepMetrics[];
 }
 
 /** "A · L2² 1e-5" → "A-L2sq-1e-5": a folder name that survives every file system. */
@@ -20,13 +24,16 @@ export function folderName(label: string): string {
     .replace(/^-+|-+$/g, '');
 }
 
+export const METRICS_FILE = 'metrics.jsonl';
+
 export function saeLensZip(saes: readonly ExportedSae[]): Uint8Array {
   const tree: Zippable = {};
-  for (const { label, seed, files } of saes) {
+  for (const { label, seed, files, metrics } of saes) {
     tree[`${folderName(label)}/seed-${seed}`] = {
       [SAELENS_CFG_FILE]: strToU8(files[SAELENS_CFG_FILE]),
       // Weights barely compress; storing them keeps the zip fast to write.
       [SAELENS_WEIGHTS_FILE]: [files[SAELENS_WEIGHTS_FILE], { level: 0 }],
+      ...(metrics ? { [METRICS_FILE]: strToU8(metrics.map((m) => JSON.stringify(m)).join('\n') + '\n') } : {}),
     };
   }
   return zipSync(tree);

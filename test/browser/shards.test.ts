@@ -5,6 +5,7 @@
  * picker and read the message while the data loaded before stays in use.
  */
 import { describe, expect, test } from 'vitest';
+import { writeNpy } from '../../src/core/formats/npy';
 import { useLabServer, withLab } from './support/lab-server';
 
 const server = useLabServer();
@@ -93,6 +94,11 @@ describe('language-model track', () => {
       // The page still trains on what it had.
       await page.getByTestId('start').click();
       await lab.phase(/^done$/, 120_000);
+
+      // Plain .npy activations (no tokens) load too.
+      const rows = Float32Array.from({ length: 300 * 64 }, (_, i) => Math.sin(i * 0.37));
+      await picker.setInputFiles({ name: 'acts.npy', mimeType: 'application/octet-stream', buffer: Buffer.from(writeNpy(rows, [300, 64], { dtype: '<f4' })) });
+      await expect.poll(() => lab.text('shard-rows'), { timeout: 30_000 }).toMatch(/^300 of 300 tokens, d_model 64/);
     });
   });
 

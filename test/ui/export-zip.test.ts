@@ -1,7 +1,7 @@
 import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, test } from 'vitest';
 import { SAELENS_CFG_FILE, SAELENS_WEIGHTS_FILE } from '../../src/core/formats/saelens';
-import { folderName, saeLensZip } from '../../src/ui/export-zip';
+import { folderName, METRICS_FILE, saeLensZip } from '../../src/ui/export-zip';
 
 describe('SAELens zip export', () => {
   test('one folder per configuration and seed, each with cfg.json and the weights, byte for byte', () => {
@@ -20,6 +20,14 @@ describe('SAELens zip export', () => {
     ]);
     expect(strFromU8(entries['A-L2-off/seed-0/cfg.json'])).toBe('{"d_in":784}');
     expect(entries['B-L2sq-1e-5/seed-2/sae_weights.safetensors']).toEqual(weights);
+  });
+
+  test('a seed exported with its metrics carries them as metrics.jsonl, one read-back per line', () => {
+    const files = { [SAELENS_CFG_FILE]: '{}', [SAELENS_WEIGHTS_FILE]: new Uint8Array(8) };
+    const metrics = [{ step: 10, loss: 0.5 }, { step: 20, loss: 0.25 }] as never[];
+    const entries = unzipSync(saeLensZip([{ label: 'A', seed: 1, files, metrics }]));
+    const lines = strFromU8(entries[`A/seed-1/${METRICS_FILE}`]).trim().split('\n');
+    expect(lines.map((line) => JSON.parse(line))).toEqual(metrics);
   });
 
   test('folder names keep only characters every file system accepts', () => {

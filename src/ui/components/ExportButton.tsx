@@ -5,7 +5,7 @@ import { labController, labStore, useLab } from '../page';
 import { resultLabels } from '../selectors';
 import { activeSides } from '../store/experiment';
 
-/** Downloads every seed's SAE of each configuration (current weights) as one SAELens zip. */
+/** Downloads every seed's SAE of each configuration (current weights) and its metrics as one SAELens zip. */
 export function ExportButton() {
   const ready = useLab((s) => activeSides(s.experiment).some((side) => s.runtime[side].snapshot !== null));
   const [status, setStatus] = useState<string | null>(null);
@@ -18,7 +18,10 @@ export function ExportButton() {
       const saes: ExportedSae[] = [];
       for (const side of activeSides(state.experiment)) {
         const seeds = state.runtime[side].snapshot?.seeds ?? [];
-        for (const seed of seeds) saes.push({ label: labels[side], seed, files: await labController.exportSeed(side, seed) });
+        for (const seed of seeds) {
+          const metrics = state.runtime[side].perSeed.find((curve) => curve.seed === seed)?.metrics;
+          saes.push({ label: labels[side], seed, files: await labController.exportSeed(side, seed), ...(metrics ? { metrics } : {}) });
+        }
       }
       const zip = saeLensZip(saes);
       downloadBlob(new Blob([zip as Uint8Array<ArrayBuffer>], { type: 'application/zip' }), 'sae-stability-lab-saelens.zip');

@@ -103,7 +103,7 @@ export const LM_PRESETS: readonly LabPreset[] = [
     title: 'Paper: Pythia-70M TopK, L2 off vs on',
     note:
       "The paper's run: blocks.3.hook_resid_post, 16,384 latents, k = 40, lr 5e-5, batch 2048, AuxK 1/32, clipping 1.0, seeds 0/1/2, " +
-      'one epoch over the shards, squared L2 1e-4 on B against none. Hours to days in a browser; the runner takes the same settings.',
+      '50M tokens (24,414 steps), squared L2 1e-4 on B against none. Hours to days in a browser; the runner takes the same settings.',
     experiment: () => ({ compare: true, seedCount: 3, configs: offVersusOn(pythiaPaperConfig(), PYTHIA_L2) }),
   },
 ];
