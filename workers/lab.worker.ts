@@ -102,6 +102,14 @@ const api: LabWorkerApi = {
     }
   },
 
+  async openRun(runId, onSnapshot) {
+    try {
+      return await requireLab().session.openSaved(runId, post(onSnapshot));
+    } finally {
+      release(onSnapshot);
+    }
+  },
+
   pause: () => lab?.session.pause(),
   resume: () => lab?.session.resume(),
   stop: () => lab?.session.stop(),

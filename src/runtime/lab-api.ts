@@ -252,6 +252,8 @@ export interface LabWorkerApi {
   init(options: LabInitOptions, onShardProgress?: (progress: ShardProgress) => void): Promise<LabReady>;
   /** Continues a saved run from its checkpoint (after a reload or a crashed worker); resolves like start. */
   resumeRun(runId: string, onMetrics: (update: LabMetricsUpdate) => void, onSnapshot: (snapshot: LabSnapshot) => void): Promise<RunEnd>;
+  /** Shows a saved run's checkpoint (snapshot, inspector, steering) without training it. */
+  openRun(runId: string, onSnapshot: (snapshot: LabSnapshot) => void): Promise<RunEnd>;
   /** Trains every seed of `spec` side by side; resolves when done or stopped. */
   start(spec: RunSpec, onMetrics: (update: LabMetricsUpdate) => void, onSnapshot: (snapshot: LabSnapshot) => void): Promise<RunEnd>;
   pause(): void;

@@ -15,6 +15,8 @@ export interface LabClient {
   start(spec: RunSpec, onMetrics: (update: LabMetricsUpdate) => void, onSnapshot: (snapshot: LabSnapshot) => void): Promise<RunEnd>;
   /** Continues a saved run from its checkpoint; the callbacks as for start. */
   resumeRun(runId: string, onMetrics: (update: LabMetricsUpdate) => void, onSnapshot: (snapshot: LabSnapshot) => void): Promise<RunEnd>;
+  /** Shows a saved run's checkpoint without training it. */
+  openRun(runId: string, onSnapshot: (snapshot: LabSnapshot) => void): Promise<RunEnd>;
   /** Ends the worker at once, run and all (a new backend or data set needs a fresh one). */
   terminate(): void;
 }
@@ -28,6 +30,7 @@ export function startLabWorker(name: string, onCrash: (message: string) => void)
   return {
     api,
     init: (options, onShardProgress) => api.init(options, onShardProgress && Comlink.proxy(onShardProgress)),
+    openRun: (runId, onSnapshot) => api.openRun(runId, Comlink.proxy(onSnapshot)),
     resumeRun: (runId, onMetrics, onSnapshot) => api.resumeRun(runId, Comlink.proxy(onMetrics), Comlink.proxy(onSnapshot)),
     start: (spec, onMetrics, onSnapshot) => api.start(spec, Comlink.proxy(onMetrics), Comlink.proxy(onSnapshot)),
     terminate() {

@@ -77,6 +77,28 @@ export class LabSession<Analysis> {
     return this.drive(trainer, spec, recorder, { onMetrics, onSnapshot });
   }
 
+  /**
+   * A saved run's checkpoint made the current analysis, without training: a finished run opened
+   * again after a reload, or one side of a comparison of any two saved runs.
+   */
+  async openSaved(runId: string, onSnapshot: (snapshot: LabSnapshot) => void): Promise<RunEnd> {
+    await this.stopAndWait();
+    const store = await this.store();
+    const [record, saved] = await Promise.all([store.get(runId), store.checkpoint(runId)]);
+    if (!record) throw new Error(`no saved run with id ${runId}`);
+    if (!saved) throw new Error(`run "${record.name}" has no checkpoint to open`);
+    const trainer = MultiSeedTrainer.restore(saved.checkpoint as MultiSeedCheckpoint, this.train);
+    try {
+      const { state, snapshot } = await captureSnapshot(trainer, record.config);
+      this.analysis = this.analyse(state);
+      this.analysedStep = state.step;
+      onSnapshot(snapshot);
+    } finally {
+      trainer.dispose();
+    }
+    return { reason: record.status === 'done' ? 'done' : 'stopped', step: saved.step, elapsedMs: record.elapsedMs };
+  }
+
   /** Pauses training at once and snapshots the paused state, which is what one inspects. */
   pause(): void {
     const run = this.run;

@@ -71,6 +71,11 @@ export interface LabController {
   deleteComparison(comparisonId: string): Promise<void>;
   /** Sets the page up as the saved comparison was, loads its data, and continues each run from its checkpoint. */
   resumeComparison(comparisonId: string): Promise<void>;
+  /**
+   * Shows saved runs without training them: one as A, and optionally another as B (any two runs
+   * trained on the same data, so their curves, alignment and features can be compared).
+   */
+  openSaved(runA: string, runB: string | null): Promise<void>;
   /** One seed's SAE of one configuration, in SAELens layout. */
   exportSeed: (side: Side, seed: number) => ReturnType<LabClient['api']['exportSaeLens']>;
   dispose(): void;
@@ -296,13 +301,13 @@ export function createLabController(store: LabStore, startWorker: StartWorker, a
   }
 
   /** Follows one run on a worker (fresh or resumed): its messages go to the store, its end sets the phase. */
-  async function follow(side: Side, worker: Worker, info: RunInfo & { runId: string | null; notice?: string }, begin: (onMetrics: (u: LabMetricsUpdate) => void, onSnapshot: (s: LabSnapshot) => void) => Promise<RunEnd>) {
+  async function follow(side: Side, worker: Worker, info: RunInfo & { runId: string | null; notice?: string; training?: boolean; checkpointStep?: number | null }, begin: (onMetrics: (u: LabMetricsUpdate) => void, onSnapshot: (s: LabSnapshot) => void) => Promise<RunEnd>) {
     // Messages of a replaced run may still be on their way: only the newest run's reach the store.
     const run = ++runCounts[side];
     const current = () => runCounts[side] === run && workers[side] === worker;
     unrendered[side] = [];
     state().startRun(side, info);
-    state().patchRuntime(side, { runId: info.runId, notice: info.notice ?? null });
+    state().patchRuntime(side, { runId: info.runId, notice: info.notice ?? null, checkpointStep: info.checkpointStep ?? null });
     try {
       const end = await begin(
         (update) => {
@@ -317,7 +322,7 @@ export function createLabController(store: LabStore, startWorker: StartWorker, a
       state().patchRuntime(side, { phase: end.reason, step: end.step, elapsedMs: end.elapsedMs, ...(end.message ? { error: end.message } : {}) });
     } catch (e) {
       // A run that fails while training (a lost WebGPU device, an exception) is a crash like any other.
-      if (current()) void recover(side, worker.client, message(e));
+      if (current()) void (info.training === false ? fail(side, e) : recover(side, worker.client, message(e)));
     } finally {
       if (current()) void refreshLibrary();
     }
@@ -337,7 +342,7 @@ export function createLabController(store: LabStore, startWorker: StartWorker, a
     if (!runs || !record) return fail(side, `the saved run ${runId} is gone`);
     const history = await runs.metrics(runId);
     const upTo = record.checkpointStep ?? 0;
-    await follow(side, worker, { config: record.config, seeds: record.seeds, runId, notice }, (onMetrics, onSnapshot) => {
+    await follow(side, worker, { config: record.config, seeds: record.seeds, runId, notice, checkpointStep: record.checkpointStep }, (onMetrics, onSnapshot) => {
       const perSeed = history.map(({ seed, metrics }) => ({ seed, metrics: metrics.filter((m) => m.step <= upTo) }));
       state().addMetrics(side, { perSeed, step: upTo, totalSteps: record.totalSteps, elapsedMs: record.elapsedMs });
       return worker.client.resumeRun(runId, onMetrics, onSnapshot);
@@ -452,6 +457,37 @@ export function createLabController(store: LabStore, startWorker: StartWorker, a
       if (!runs || !comparison) return;
       for (const run of comparison.runs) await runs.delete(run.id);
       await refreshLibrary();
+    },
+
+    async openSaved(runA, runB) {
+      const runs = await runStore;
+      if (!runs) return;
+      const records = await Promise.all([runs.get(runA), runB ? runs.get(runB) : Promise.resolve(undefined)]);
+      const [a, b] = records;
+      if (!a || (runB && !b)) return state().setLibrary({ problem: 'that saved run is gone: refresh the list' });
+      if (b && (JSON.stringify(a.data) !== JSON.stringify(b.data) || a.config.d_in !== b.config.d_in)) {
+        return state().setLibrary({ problem: `"${a.name}" and "${b.name}" trained on different data: only runs on the same data can be compared` });
+      }
+      if (a.data.kind === 'shards' && a.data.location === PICKED_FILES && !pickedShards) {
+        return state().setLibrary({ problem: `"${a.name}" trained on shards picked from this computer: pick the same files again (Data panel), then open it.` });
+      }
+      const { state: linked } = parseUrlState(a.link);
+      const configs: Experiment['configs'] = [a.config, b ? b.config : a.config];
+      const seedCount = Math.min(a.seeds.length, b?.seeds.length ?? Infinity);
+      state().setExperiment({ ...linked.experiment, autostart: false, compare: b !== undefined, configs, seedCount });
+      state().setLibrary({ problem: null });
+      await prepare();
+      await Promise.all(
+        ([a, b] as const).map(async (record, side) => {
+          const worker = workers[side];
+          if (!record || !worker || !(await worker.ready)) return;
+          const history = await runs.metrics(record.id);
+          await follow(side as Side, worker, { config: record.config, seeds: record.seeds, runId: record.id, training: false, checkpointStep: record.checkpointStep }, (_onMetrics, onSnapshot) => {
+            state().addMetrics(side as Side, { perSeed: history, step: record.step, totalSteps: record.totalSteps, elapsedMs: record.elapsedMs });
+            return worker.client.openRun(record.id, onSnapshot);
+          });
+        }),
+      );
     },
 
     async resumeComparison(comparisonId) {

@@ -114,4 +114,33 @@ describe('reliability', () => {
       await lab.phase(/stopped/, 60_000);
     });
   });
+
+  test('a finished run opens again after a reload, and any two saved runs open side by side', async () => {
+    await withLab(server, 'reliability-open', 'auto=0&backend=wasm&images=1000&width=16&batch=50&seeds=2&every=5&steps=40&ckpt=1&pc=0,0.01', async (lab) => {
+      const page = lab.page;
+      await lab.ready();
+      await page.getByTestId('start').click();
+      await lab.phase(/^done$/, 60_000);
+      const mmcsB = await lab.text('headline-mmcs-1');
+      await page.reload();
+      await lab.ready();
+      const row = page.getByTestId('saved-comparison').first();
+      await expect.poll(() => row.getByTestId('saved-status').allTextContents(), { timeout: 20_000 }).toEqual(['done', 'done']);
+      await row.getByTestId('open-saved').click();
+      await lab.phase(/^done$/, 60_000);
+      // The saved weights, not a retrained copy: the same alignment as before the reload.
+      await expect.poll(() => lab.text('headline-mmcs-1'), { timeout: 30_000 }).toBe(mmcsB);
+      expect(await lab.number('step-A')).toBe(40);
+
+      // B's run as A and A's as B.
+      const runs = await page.getByTestId('compare-a').locator('option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value).filter(Boolean));
+      expect(runs).toHaveLength(2);
+      await page.getByTestId('compare-a').selectOption(runs[1]);
+      await page.getByTestId('compare-b').selectOption(runs[0]);
+      await page.getByTestId('compare-open').click();
+      await expect.poll(() => lab.text('headline-mmcs-0'), { timeout: 30_000 }).toBe(mmcsB);
+      await lab.phase(/^done$/, 60_000);
+      await lab.screenshot('view-compare-saved');
+    });
+  });
 });

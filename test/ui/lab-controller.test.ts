@@ -56,6 +56,7 @@ function fakeWorkers(initWith: (options: LabInitOptions) => Promise<LabReady> = 
     return {
       api: worker.api as unknown as LabClient['api'],
       resumeRun: () => new Promise<RunEnd>(() => undefined),
+      openRun: () => new Promise<RunEnd>(() => undefined),
       init: (options, onProgress) => (worker.api.init as unknown as LabClient["init"])(options, onProgress),
       start(spec, onMetrics, onSnapshot) {
         Object.assign(worker, { spec, onMetrics, onSnapshot });

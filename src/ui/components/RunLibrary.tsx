@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ComparisonRecord, RunRecord } from '../../runtime/run-store';
 import { formatBytes } from '../lib/picked-files';
@@ -34,6 +35,7 @@ export function RunLibrary() {
           {library.problem}
         </p>
       )}
+      {library.comparisons.length > 0 && <CompareTwo comparisons={library.comparisons} busy={busy} />}
       {library.comparisons.length === 0 ? (
         <p className="muted">No saved runs yet.</p>
       ) : (
@@ -86,6 +88,15 @@ function ComparisonRow({ comparison, busy }: { comparison: ComparisonRecord; bus
         ))}
       </td>
       <td className="library-actions">
+        <button
+          type="button"
+          data-testid="open-saved"
+          disabled={busy}
+          title="Show these runs' curves, alignment and features without training them"
+          onClick={() => void labController.openSaved(comparison.runs[0].id, comparison.runs[1]?.id ?? null)}
+        >
+          Open
+        </button>
         {resumable && (
           <button type="button" data-testid="resume-saved" disabled={busy} onClick={() => void labController.resumeComparison(comparison.id)}>
             Resume
@@ -96,5 +107,35 @@ function ComparisonRow({ comparison, busy }: { comparison: ComparisonRecord; bus
         </button>
       </td>
     </tr>
+  );
+}
+
+/** Any two saved runs side by side (as A and B), whichever comparisons they came from. */
+function CompareTwo({ comparisons, busy }: { comparisons: ComparisonRecord[]; busy: boolean }) {
+  const runs = comparisons.flatMap((c) => c.runs);
+  const [a, setA] = useState('');
+  const [b, setB] = useState('');
+  const label = (run: RunRecord) => `${run.name} (${SIDE_NAMES[run.side]}, ${new Date(run.createdAt).toLocaleString('en')}, ${run.status})`;
+  const options = runs.map((run) => (
+    <option key={run.id} value={run.id}>
+      {label(run)}
+    </option>
+  ));
+  return (
+    <div className="compare-two" data-testid="compare-two">
+      Compare any two saved runs: A{' '}
+      <select aria-label="saved run A" data-testid="compare-a" value={a} onChange={(e) => setA(e.target.value)}>
+        <option value="">choose…</option>
+        {options}
+      </select>{' '}
+      B{' '}
+      <select aria-label="saved run B" data-testid="compare-b" value={b} onChange={(e) => setB(e.target.value)}>
+        <option value="">choose…</option>
+        {options}
+      </select>{' '}
+      <button type="button" data-testid="compare-open" disabled={busy || !a || !b || a === b} onClick={() => void labController.openSaved(a, b)}>
+        Open side by side
+      </button>
+    </div>
   );
 }

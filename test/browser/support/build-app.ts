@@ -1,17 +1,21 @@
-/** Builds the app once with Vite's JS API into a fresh temporary folder (other test runs may share dist/). */
+/**
+ * Builds the app once with Vite's JS API into a fresh temporary folder (other test runs may share dist/).
+ * Also used by `npm run bench -- --browser` (src/cli/benchBrowser.ts), whose bundle lives elsewhere and
+ * so passes the project root; Vite is imported when called, so the command-line bundle loads it only then.
+ */
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'vite';
 
 const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
-export async function buildApp(): Promise<string> {
+export async function buildApp(root: string = REPO_ROOT): Promise<string> {
+  const { build } = await import('vite');
   const outDir = await mkdtemp(join(tmpdir(), 'sae-lab-build-'));
   await build({
-    root: REPO_ROOT,
-    configFile: join(REPO_ROOT, 'vite.config.ts'),
+    root,
+    configFile: join(root, 'vite.config.ts'),
     logLevel: 'error',
     build: { outDir, emptyOutDir: true },
   });

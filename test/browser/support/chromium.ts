@@ -1,6 +1,10 @@
-/** Headless Chromium through playwright-core, with WebGPU on its software adapter (SwiftShader). */
+/**
+ * Headless Chromium through playwright-core, with WebGPU on its software adapter (SwiftShader). Used by the
+ * browser tests and by `npm run bench -- --browser`; playwright-core is imported when called, so the
+ * command-line bundle loads it only then.
+ */
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
@@ -8,6 +12,7 @@ export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(`${CHROMIUM_PATH} is missing: install it with "apt-get install -y chromium" (.ci/run does this)`);
   }
+  const { chromium } = await import('playwright-core');
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     args: [

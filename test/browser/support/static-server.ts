@@ -7,7 +7,7 @@ import { stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
-import { CROSS_ORIGIN_ISOLATION_HEADERS } from '../../../vite.config';
+import { CROSS_ORIGIN_ISOLATION_HEADERS } from '../../../build/isolation-headers';
 
 const MIME_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
