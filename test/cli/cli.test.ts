@@ -1,23 +1,9 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { lab } from '../helpers/lab-cli';
 import { readSaeLens } from '../../src/core/formats/saelens';
-
-const run = promisify(execFile);
-
-/** Runs `npm run lab -- …` the way a user does; resolves even when the command fails. */
-async function lab(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('node', ['scripts/run-cli.mjs', ...args], { maxBuffer: 16 << 20 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 describe('the headless runner', () => {
   it('runs a scaled-down sweep: prints the alignment table and writes SAELens SAEs, metrics and alignment.json', async () => {

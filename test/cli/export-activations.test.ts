@@ -1,24 +1,11 @@
-import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { lab } from '../helpers/lab-cli';
 import { loadGptNeoxCheckpoint, residPost } from '../../src/core/model';
 import { loadShardFolder } from '../../src/io/shards-node';
 import { buildTinyNeox } from '../helpers/tinyNeox';
-
-const run = promisify(execFile);
-
-async function lab(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('node', ['scripts/run-cli.mjs', ...args], { maxBuffer: 16 << 20 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 const DOCUMENTS = ['the cat sat on the mat, and the rat ran.', 'a bird in the water!', 'there is the tiny tern at the inn.', 'in the rain the train ran on.'];
 

@@ -9,6 +9,8 @@ export function FeaturesPanel() {
     useShallow((s) => ({ ...s.selection, snapshot: s.runtime[s.selection.side].snapshot, matrix: s.runtime[s.selection.side].pairMatrix, dataset: s.experiment.dataset })),
   );
   const images = dataset === 'mnist';
+  // Digits' decoder directions are images; a language model's are not: a sortable table instead.
+  const FeatureView = images ? DecoderGrid : FeatureTable;
   const { select, selectFeature } = labStore.getState();
   return (
     <section className="panel" data-testid="features-panel">
@@ -23,25 +25,14 @@ export function FeaturesPanel() {
       <SidePicker />
       {snapshot ? (
         <div className="features-row">
-          {images ? (
-            <DecoderGrid
-              snapshot={snapshot}
-              seed={seed}
-              sortBy={sortBy}
-              onSortChange={(sortBy) => select({ sortBy })}
-              selected={feature}
-              onSelect={(f) => selectFeature(side, seed, f)}
-            />
-          ) : (
-            <FeatureTable
-              snapshot={snapshot}
-              seed={seed}
-              sortBy={sortBy}
-              onSortChange={(sortBy) => select({ sortBy })}
-              selected={feature}
-              onSelect={(f) => selectFeature(side, seed, f)}
-            />
-          )}
+          <FeatureView
+            snapshot={snapshot}
+            seed={seed}
+            sortBy={sortBy}
+            onSortChange={(sortBy) => select({ sortBy })}
+            selected={feature}
+            onSelect={(f) => selectFeature(side, seed, f)}
+          />
           {snapshot.seeds.length > 1 ? (
             <AlignmentHeatmap
               matrix={matrix}

@@ -1,7 +1,7 @@
-import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { pickedFiles } from '../lib/picked-files';
 import { labController, useLab } from '../page';
+import { UrlForm } from './UrlForm';
 
 const FOLDER_PICKER = { webkitdirectory: '', directory: '' } as Record<string, string>;
 
@@ -12,7 +12,6 @@ const FOLDER_PICKER = { webkitdirectory: '', directory: '' } as Record<string, s
  */
 export function ModelLoader() {
   const { modelLoad, hasData } = useLab(useShallow((s) => ({ modelLoad: s.modelLoad, hasData: s.runtime[0].ready?.shards != null })));
-  const [url, setUrl] = useState('');
   const busy = modelLoad.phase === 'loading';
   const disabled = busy || !hasData;
   return (
@@ -38,18 +37,13 @@ export function ModelLoader() {
             }}
           />
         </label>
-        <form
-          className="url-form"
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (url.trim()) void labController.chooseModel({ kind: 'url', url: url.trim() });
-          }}
-        >
-          <input type="url" placeholder="https://…/pythia-70m-deduped/" aria-label="model folder URL" data-testid="model-url" value={url} onChange={(e) => setUrl(e.target.value)} />
-          <button type="submit" disabled={disabled || !url.trim()}>
-            Load
-          </button>
-        </form>
+        <UrlForm
+          placeholder="https://…/pythia-70m-deduped/"
+          label="model folder URL"
+          testId="model-url"
+          disabled={disabled}
+          onLoad={(url) => void labController.chooseModel({ kind: 'url', url })}
+        />
       </div>
       <p className={modelLoad.error ? 'error' : 'muted'} data-testid="model-status" role={modelLoad.error ? 'alert' : undefined}>
         {busy

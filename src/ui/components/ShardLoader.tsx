@@ -3,6 +3,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { DataChoice } from '../lab-controller';
 import { formatBytes, pickedFiles } from '../lib/picked-files';
 import { labController, useLab } from '../page';
+import { UrlForm } from './UrlForm';
 
 /** Folder pickers are non-standard attributes React does not type. */
 const FOLDER_PICKER = { webkitdirectory: '', directory: '' } as Record<string, string>;
@@ -13,7 +14,6 @@ const FOLDER_PICKER = { webkitdirectory: '', directory: '' } as Record<string, s
  */
 export function ShardLoader() {
   const { dataLoad, info, shards } = useLab(useShallow((s) => ({ dataLoad: s.dataLoad, info: s.runtime[0].ready?.shards ?? null, shards: s.experiment.shards })));
-  const [url, setUrl] = useState('');
   const [dragging, setDragging] = useState(false);
   const load = (choice: DataChoice) => void labController.chooseShards(choice);
   const loadFiles = (files: File[]) => files.length > 0 && load({ kind: 'files', files });
@@ -52,18 +52,7 @@ export function ShardLoader() {
           Files…
           <input type="file" data-testid="shard-files" multiple accept=".json,.safetensors,.npy" disabled={busy} onChange={(e) => loadFiles(pickedFiles(e.target.files))} />
         </label>
-        <form
-          className="url-form"
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (url.trim()) load({ kind: 'url', url: url.trim() });
-          }}
-        >
-          <input type="url" placeholder="https://…/manifest.json" aria-label="manifest URL" data-testid="shard-url" value={url} onChange={(e) => setUrl(e.target.value)} />
-          <button type="submit" disabled={busy || !url.trim()}>
-            Load
-          </button>
-        </form>
+        <UrlForm placeholder="https://…/manifest.json" label="manifest URL" testId="shard-url" disabled={busy} onLoad={(url) => load({ kind: 'url', url })} />
       </div>
       {busy && (
         <p className="muted" data-testid="shard-progress" aria-live="polite">

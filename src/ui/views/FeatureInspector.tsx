@@ -1,8 +1,10 @@
 import { useMemo } from 'react';
 import type { FeatureDetails } from '../../runtime/lab-api';
+import { ActivationHistogram, InspectorHeader } from './ActivationHistogram';
 import { HistogramSvg } from './HistogramSvg';
 import { ImageTile } from './ImageTile';
-import { formatFixed, formatPercent, formatShort } from './number-format';
+import { PartnerCards } from './PartnerCards';
+import { formatPercent, formatShort } from './number-format';
 
 interface FeatureInspectorProps {
   details: FeatureDetails;
@@ -20,16 +22,6 @@ const CLASS_EDGES = Array.from({ length: 11 }, (_, i) => i - 0.5);
 
 /** Everything about one feature: its weights, when it fires, what it fires on, and its partners in the other seeds. */
 export function FeatureInspector({ details, onSelectPartner, onClose, tau = 0.7 }: FeatureInspectorProps) {
-  const activationData = useMemo(
-    () => ({
-      series: [{ label: 'activations', color: RUN_COLOR, counts: details.histogram.counts }],
-      edges: details.histogram.edges,
-      xLabel: 'activation (when non-zero)',
-      yLabel: 'digits',
-      compact: true,
-    }),
-    [details],
-  );
   const classData = useMemo(
     () => ({
       series: [{ label: 'mean activation', color: RUN_COLOR, counts: details.classProfile }],
@@ -48,16 +40,7 @@ export function FeatureInspector({ details, onSelectPartner, onClose, tau = 0.7 
 
   return (
     <section className="sv-view sv-inspector" data-testid="feature-inspector">
-      <header className="sv-header">
-        <h3>
-          Feature {details.feature} · seed {details.seed}
-        </h3>
-        {onClose && (
-          <button type="button" onClick={onClose} title="Close the inspector">
-            Close
-          </button>
-        )}
-      </header>
+      <InspectorHeader feature={details.feature} seed={details.seed} onClose={onClose} />
 
       <div className="sv-inspector-top">
         <ImageTile pixels={details.decoder} mode="diverging" size={84} label="decoder" title="Decoder row: what the feature adds to the image" />
@@ -73,7 +56,7 @@ export function FeatureInspector({ details, onSelectPartner, onClose, tau = 0.7 
       <div className="sv-inspector-charts">
         <figure>
           <figcaption>Non-zero activations on the test set</figcaption>
-          <HistogramSvg data={activationData} height={110} label="histogram of the feature's activations" />
+          <ActivationHistogram histogram={details.histogram} unit="digits" />
         </figure>
         <figure>
           <figcaption>Mean activation per class (preferred in orange)</figcaption>
@@ -97,26 +80,12 @@ export function FeatureInspector({ details, onSelectPartner, onClose, tau = 0.7 
       </div>
 
       <h4>Matched partners in the other seeds</h4>
-      <div className="sv-tile-row">
-        {details.partners.map((partner) => (
-          <button
-            type="button"
-            key={partner.seed}
-            className={`sv-partner${partner.shared ? ' sv-shared' : ''}`}
-            data-testid={`partner-${partner.seed}`}
-            onClick={() => onSelectPartner(partner.seed, partner.feature)}
-            title={`Shared (the paper's criterion): encoder and decoder matchings pick the same partner and both |cos| ≥ ${tau}. Click to inspect it.`}
-          >
-            <ImageTile pixels={partner.decoder} mode="diverging" size={56} />
-            <span>
-              seed {partner.seed} #{partner.feature}
-            </span>
-            <span>|cos| {formatFixed(partner.cosine, 2)}</span>
-            <span className="sv-shared-flag">{partner.shared ? 'shared' : 'not shared'}</span>
-          </button>
-        ))}
-        {details.partners.length === 0 && <p className="sv-empty">Partners need two or more seeds.</p>}
-      </div>
+      <PartnerCards
+        partners={details.partners}
+        onSelect={onSelectPartner}
+        tau={tau}
+        picture={(partner) => <ImageTile pixels={partner.decoder} mode="diverging" size={56} />}
+      />
     </section>
   );
 }

@@ -1,6 +1,6 @@
-import { useMemo } from 'react';
 import type { TextContext, TextFeatureDetails } from '../../runtime/lab-api';
-import { HistogramSvg } from './HistogramSvg';
+import { ActivationHistogram, InspectorHeader } from './ActivationHistogram';
+import { PartnerCards } from './PartnerCards';
 import { formatFixed, formatPercent, formatShort } from './number-format';
 
 interface TextFeatureInspectorProps {
@@ -10,8 +10,6 @@ interface TextFeatureInspectorProps {
   tau?: number;
 }
 
-const RUN_COLOR = '#4c6ef5';
-
 /**
  * One feature of a language-model SAE: how often and how strongly it fires, the contexts from the
  * shards where it fires most (each token shaded by the feature's activation on it), the tokens its
@@ -19,36 +17,17 @@ const RUN_COLOR = '#4c6ef5';
  * seeds. Token text comes from files, so it is only ever rendered as text.
  */
 export function TextFeatureInspector({ details, onSelectPartner, onClose, tau = 0.7 }: TextFeatureInspectorProps) {
-  const histogram = useMemo(
-    () => ({
-      series: [{ label: 'activations', color: RUN_COLOR, counts: details.histogram.counts }],
-      edges: details.histogram.edges,
-      xLabel: 'activation (when non-zero)',
-      yLabel: 'rows',
-      compact: true,
-    }),
-    [details],
-  );
   const scale = Math.max(1e-9, ...details.contexts.flatMap((c) => [c.activation, ...(c.tokenActivations ?? [])]));
   return (
     <section className="sv-view sv-inspector" data-testid="text-feature-inspector">
-      <header className="sv-header">
-        <h3>
-          Feature {details.feature} · seed {details.seed}
-        </h3>
-        {onClose && (
-          <button type="button" onClick={onClose} title="Close the inspector">
-            Close
-          </button>
-        )}
-      </header>
+      <InspectorHeader feature={details.feature} seed={details.seed} onClose={onClose} />
       <dl className="sv-facts">
         <dt>fires on</dt>
         <dd data-testid="inspector-frequency">{formatPercent(details.frequency, 2)} of sampled rows</dd>
       </dl>
       <figure>
         <figcaption>Non-zero activations on a sample of the rows</figcaption>
-        <HistogramSvg data={histogram} height={110} label="histogram of the feature's activations" />
+        <ActivationHistogram histogram={details.histogram} unit="rows" />
       </figure>
 
       <h4>Top-activating contexts</h4>
@@ -76,25 +55,7 @@ export function TextFeatureInspector({ details, onSelectPartner, onClose, tau = 
       )}
 
       <h4>Matched partners in the other seeds</h4>
-      <div className="sv-tile-row">
-        {details.partners.map((partner) => (
-          <button
-            type="button"
-            key={partner.seed}
-            className={`sv-partner${partner.shared ? ' sv-shared' : ''}`}
-            data-testid={`partner-${partner.seed}`}
-            onClick={() => onSelectPartner(partner.seed, partner.feature)}
-            title={`Shared (the paper's criterion): encoder and decoder matchings pick the same partner and both |cos| ≥ ${tau}. Click to inspect it.`}
-          >
-            <span>
-              seed {partner.seed} #{partner.feature}
-            </span>
-            <span>|cos| {formatFixed(partner.cosine, 2)}</span>
-            <span className="sv-shared-flag">{partner.shared ? 'shared' : 'not shared'}</span>
-          </button>
-        ))}
-        {details.partners.length === 0 && <p className="sv-empty">Partners need two or more seeds.</p>}
-      </div>
+      <PartnerCards partners={details.partners} onSelect={onSelectPartner} tau={tau} />
     </section>
   );
 }
