@@ -16,13 +16,17 @@ addEventListener('message', (event: MessageEvent<BenchRequest>) => {
 });
 
 async function run({ backend, steps, threads }: BenchRequest): Promise<void> {
+  const cores = navigator.hardwareConcurrency;
   if (threads !== undefined) {
-    // Must precede the backend's initialisation; without it tfjs sizes XNNPACK's pool itself.
+    // tfjs 4.22's wasm backend caps XNNPACK's pool at half of navigator.hardwareConcurrency (it assumes two
+    // logical cores per physical core): 1 thread on a 2-core machine, whatever setThreadsCount asks. To
+    // measure more threads anyway, this worker reports enough cores before the backend starts.
+    if (navigator.hardwareConcurrency < 2 * threads) Object.defineProperty(navigator, 'hardwareConcurrency', { value: 2 * threads });
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
-    wasm.setThreadsCount(threads);
+    wasm.setThreadsCount(threads); // must precede the backend's initialisation
   }
   const report = await selectBackend({ request: backend, wasmPaths: tfjsWasmUrls });
-  post({ kind: 'backend', report, crossOriginIsolated: self.crossOriginIsolated, hardwareConcurrency: navigator.hardwareConcurrency });
+  post({ kind: 'backend', report, crossOriginIsolated: self.crossOriginIsolated, hardwareConcurrency: cores });
   const config = mnistPaperConfig();
   const msPerStep = await timeTrainingStep(config, steps, (step) => post({ kind: 'step', ...step }));
   post({ kind: 'done', msPerStep, flops: stepFlops(config) });

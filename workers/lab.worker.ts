@@ -5,6 +5,7 @@
  * typed arrays transferred, not copied.
  */
 import * as Comlink from 'comlink';
+import { foldInputScale } from '../src/core/shards/normalise';
 import { tensorSource } from '../src/core/train/source';
 import { selectBackend } from '../src/runtime/backend';
 import type { LabWorkerApi } from '../src/runtime/lab-api';
@@ -13,6 +14,7 @@ import type { MnistAnalysis } from '../src/runtime/mnist-analysis';
 import { createMnistSession } from '../src/runtime/mnist-session';
 import { TextAnalysis } from '../src/runtime/text-analysis';
 import { loadModel, loadTextData, type LoadedModel, type TextData } from '../src/runtime/text-data';
+import { readImportedSaes } from '../src/runtime/import-saes';
 import { RunStore } from '../src/runtime/run-store';
 import { ownedBuffers } from '../src/runtime/transfer';
 import { tfjsWasmUrls } from '../src/runtime/wasm-urls';
@@ -100,6 +102,19 @@ const api: LabWorkerApi = {
     } finally {
       release(onMetrics, onSnapshot);
     }
+  },
+
+  async importSaes(files) {
+    const current = requireLab();
+    const data = current.kind === 'text' ? { d_in: current.data.info.d_model, hook: current.data.hook, kind: 'shards' as const } : { d_in: current.session.d_in, hook: null, kind: 'mnist' as const };
+    const { saes, names, config } = await readImportedSaes(files, data);
+    // SAEs from elsewhere read the raw stream; the lab's rows are normalised (× scale): unfold it.
+    const scale = current.kind === 'text' ? current.data.info.scale : 1;
+    const snapshot = await current.session.showImported(
+      saes.map((s) => foldInputScale(s.weights, 1 / scale)),
+      config,
+    );
+    return transferred({ snapshot, config, names });
   },
 
   async openRun(runId, onSnapshot) {

@@ -252,6 +252,11 @@ export interface LabWorkerApi {
   init(options: LabInitOptions, onShardProgress?: (progress: ShardProgress) => void): Promise<LabReady>;
   /** Continues a saved run from its checkpoint (after a reload or a crashed worker); resolves like start. */
   resumeRun(runId: string, onMetrics: (update: LabMetricsUpdate) => void, onSnapshot: (snapshot: LabSnapshot) => void): Promise<RunEnd>;
+  /**
+   * SAEs trained elsewhere (one folder each: SAELens or sparsify layout) shown as the seeds of one
+   * run, for the alignment, inspector and steering views. Refused when they do not fit the data.
+   */
+  importSaes(files: File[]): Promise<{ snapshot: LabSnapshot; config: TrainConfig; names: string[] }>;
   /** Shows a saved run's checkpoint (snapshot, inspector, steering) without training it. */
   openRun(runId: string, onSnapshot: (snapshot: LabSnapshot) => void): Promise<RunEnd>;
   /** Trains every seed of `spec` side by side; resolves when done or stopped. */

@@ -9,7 +9,10 @@
  */
 import type { BatchSource } from '../core/train/source';
 import type { LabMetricsUpdate, LabSnapshot, RunSpec } from './lab-api';
-import { captureSnapshot, type LabState } from './lab-snapshot';
+import { firingFrequency } from '../core/analysis/firing-frequency';
+import type { SaeWeights } from '../core/sae/weights';
+import type { TrainConfig } from '../core/train/config';
+import { captureSnapshot, snapshotOf, type LabState } from './lab-snapshot';
 import { labMetricsUpdate, MultiSeedTrainer, type MultiSeedCheckpoint } from './multi-seed';
 import { RunLoop } from './run-loop';
 import { RunRecorder } from './run-recorder';
@@ -97,6 +100,20 @@ export class LabSession<Analysis> {
       trainer.dispose();
     }
     return { reason: record.status === 'done' ? 'done' : 'stopped', step: saved.step, elapsedMs: record.elapsedMs };
+  }
+
+  /**
+   * SAEs trained elsewhere shown as the seeds of one run: alignment, inspector and steering work on
+   * them; their firing frequencies are measured on the first rows of the data.
+   */
+  async showImported(saes: SaeWeights[], config: TrainConfig): Promise<LabSnapshot> {
+    await this.stopAndWait();
+    const frequencies: Float32Array[] = [];
+    for (const weights of saes) frequencies.push(await firingFrequency(weights, config.activation, this.train));
+    const { state, snapshot } = await snapshotOf({ step: 0, config, seeds: saes.map((_, i) => i), weights: saes, firingFrequency: frequencies });
+    this.analysis = this.analyse(state);
+    this.analysedStep = state.step;
+    return snapshot;
   }
 
   /** Pauses training at once and snapshots the paused state, which is what one inspects. */

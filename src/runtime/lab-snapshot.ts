@@ -26,13 +26,18 @@ export interface LabState {
 export async function captureSnapshot(trainer: MultiSeedTrainer, config: TrainConfig): Promise<{ state: LabState; snapshot: LabSnapshot }> {
   const step = trainer.step;
   const [weights, firingFrequency] = await Promise.all([trainer.snapshots(), trainer.takeFiringFrequencies()]);
+  return snapshotOf({ step, config, seeds: [...trainer.seeds], weights, firingFrequency });
+}
+
+/** The state and snapshot of any set of SAEs (trained here or imported), with their alignment computed now. */
+export async function snapshotOf({ step, config, seeds, weights, firingFrequency }: Omit<LabState, 'alignment'>): Promise<{ state: LabState; snapshot: LabSnapshot }> {
   const alignment = weights.length >= 2 ? await alignSeeds(weights) : null;
   const { d_in, d_sae } = weights[0];
   const snapshot: LabSnapshot = {
     step,
     d_in,
     d_sae,
-    seeds: [...trainer.seeds],
+    seeds: [...seeds],
     // Copies: the page's arrays are transferred away, the state keeps its own.
     decoders: weights.map((w) => w.W_dec.slice()),
     decoderNorms: weights.map(decoderNorms),
@@ -41,5 +46,5 @@ export async function captureSnapshot(trainer: MultiSeedTrainer, config: TrainCo
     alignment: alignment?.summary ?? null,
     stability: alignment ? alignment.features.map((f) => f.meanMatched.slice()) : weights.map(() => new Float32Array(d_sae)),
   };
-  return { state: { step, config, seeds: [...trainer.seeds], weights, alignment, firingFrequency }, snapshot };
+  return { state: { step, config, seeds: [...seeds], weights, alignment, firingFrequency }, snapshot };
 }

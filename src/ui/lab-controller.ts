@@ -76,6 +76,8 @@ export interface LabController {
    * trained on the same data, so their curves, alignment and features can be compared).
    */
   openSaved(runA: string, runB: string | null): Promise<void>;
+  /** SAEs trained elsewhere (one folder each, SAELens or sparsify layout) shown as configuration `side`'s seeds. */
+  importSaes(side: Side, files: File[]): Promise<void>;
   /** One seed's SAE of one configuration, in SAELens layout. */
   exportSeed: (side: Side, seed: number) => ReturnType<LabClient['api']['exportSaeLens']>;
   dispose(): void;
@@ -488,6 +490,27 @@ export function createLabController(store: LabStore, startWorker: StartWorker, a
           });
         }),
       );
+    },
+
+    async importSaes(side, files) {
+      await prepare();
+      const worker = workers[side];
+      if (!worker || !(await worker.ready)) return state().setLibrary({ problem: `configuration ${SIDE_NAMES[side]} has no worker: load the data first` });
+      try {
+        const imported = await worker.client.api.importSaes(files);
+        const seeds = imported.snapshot.seeds;
+        const configs: Experiment['configs'] = [...state().experiment.configs];
+        configs[side] = imported.config;
+        state().setExperiment({ configs, seedCount: seeds.length, autostart: false });
+        state().setLibrary({ problem: null });
+        await follow(side, worker, { config: imported.config, seeds, runId: null, training: false }, async (_onMetrics, onSnapshot) => {
+          onSnapshot(imported.snapshot);
+          return { reason: 'done', step: 0, elapsedMs: 0 };
+        });
+        state().patchRuntime(side, { notice: `Imported ${imported.names.join(', ')} as seeds ${seeds.join(', ')}.` });
+      } catch (e) {
+        state().setLibrary({ problem: `import failed: ${message(e)}` });
+      }
     },
 
     async resumeComparison(comparisonId) {

@@ -4,7 +4,12 @@
  * a loss that blows up (the run stops with a message naming the step and the cause), and storage
  * that refuses writes (the run goes on in memory and says so). Runs are saved every second here.
  */
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { writeSaeLens } from '../../src/core/formats/saelens';
+import { lcg } from '../helpers/configs';
 import type { LabPage } from './support/lab-page';
 import { useLabServer, withLab } from './support/lab-server';
 
@@ -141,6 +146,39 @@ describe('reliability', () => {
       await expect.poll(() => lab.text('headline-mmcs-0'), { timeout: 30_000 }).toBe(mmcsB);
       await lab.phase(/^done$/, 60_000);
       await lab.screenshot('view-compare-saved');
+    });
+  });
+
+  test('SAEs trained elsewhere (SAELens folders) import as a configuration’s seeds, and bad ones are refused by name', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lab-import-'));
+    const random = lcg(11);
+    const make = (d_in: number, d_sae: number) => ({
+      d_in,
+      d_sae,
+      W_enc: Float32Array.from({ length: d_in * d_sae }, () => random() - 0.5),
+      b_enc: new Float32Array(d_sae),
+      W_dec: Float32Array.from({ length: d_sae * d_in }, () => random() - 0.5),
+      b_dec: new Float32Array(d_in),
+    });
+    for (const seed of [0, 1, 2]) {
+      const files = writeSaeLens(make(784, 24), { hookName: 'mnist.pixels', architecture: { kind: 'relu' } });
+      await mkdir(join(dir, 'good', `seed-${seed}`), { recursive: true });
+      for (const [name, contents] of Object.entries(files)) await writeFile(join(dir, 'good', `seed-${seed}`, name), contents);
+    }
+    const wrong = writeSaeLens(make(100, 24), { hookName: 'x', architecture: { kind: 'relu' } });
+    await mkdir(join(dir, 'wrong', 'sae'), { recursive: true });
+    for (const [name, contents] of Object.entries(wrong)) await writeFile(join(dir, 'wrong', 'sae', name), contents);
+
+    await withLab(server, 'reliability-import', 'auto=0&backend=wasm&images=1000&mode=single', async (lab) => {
+      const page = lab.page;
+      await lab.ready();
+      await page.getByTestId('import-folder').setInputFiles(join(dir, 'wrong'));
+      await expect.poll(() => lab.text('library-problem').catch(() => ''), { timeout: 30_000 }).toMatch(/import failed: .*sae: the SAE reads 100 values, the loaded data has 784/);
+      await page.getByTestId('import-folder').setInputFiles(join(dir, 'good'));
+      await expect.poll(() => lab.text('notice-A').catch(() => ''), { timeout: 60_000 }).toMatch(/Imported .*seed-0.*seed-1.*seed-2 as seeds 0, 1, 2/);
+      // Three random SAEs: their alignment is computed, and a feature can be inspected.
+      expect(await lab.text('headline-mmcs-0')).toMatch(/0\.\d{3}/);
+      expect(await page.getByTestId('field-width').inputValue()).toBe('24');
     });
   });
 });

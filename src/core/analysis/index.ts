@@ -18,4 +18,5 @@ export {
   type SteeringSuccessRate,
 } from './steering-success';
 export { decoderNorms, decoderRow, encoderColumn } from './weights-view';
+export { firingFrequency } from './firing-frequency';
 export { wilsonInterval } from './wilson';

@@ -3,7 +3,8 @@ import { useShallow } from 'zustand/react/shallow';
 import type { ComparisonRecord, RunRecord } from '../../runtime/run-store';
 import { formatBytes } from '../lib/picked-files';
 import { labController, useLab } from '../page';
-import { SIDE_NAMES } from '../store/experiment';
+import { SIDE_NAMES, type Side } from '../store/experiment';
+import { pickedFiles } from '../lib/picked-files';
 
 const STATUS_WORDS: Record<RunRecord['status'], string> = {
   training: 'training',
@@ -35,6 +36,7 @@ export function RunLibrary() {
           {library.problem}
         </p>
       )}
+      <ImportSaes busy={busy} />
       {library.comparisons.length > 0 && <CompareTwo comparisons={library.comparisons} busy={busy} />}
       {library.comparisons.length === 0 ? (
         <p className="muted">No saved runs yet.</p>
@@ -136,6 +138,35 @@ function CompareTwo({ comparisons, busy }: { comparisons: ComparisonRecord[]; bu
       <button type="button" data-testid="compare-open" disabled={busy || !a || !b || a === b} onClick={() => void labController.openSaved(a, b)}>
         Open side by side
       </button>
+    </div>
+  );
+}
+
+const FOLDER_PICKER = { webkitdirectory: '', directory: '' } as Record<string, string>;
+
+/** SAEs trained elsewhere (e.g. the public Pythia-70M-deduped residual SAEs) into A or B, for the alignment, inspector and steering views. */
+function ImportSaes({ busy }: { busy: boolean }) {
+  const [side, setSide] = useState<Side>(0);
+  return (
+    <div className="import-saes" data-testid="import-saes">
+      Import SAEs trained elsewhere (a folder with one folder per SAE: cfg.json + sae_weights.safetensors, or EleutherAI's sae.safetensors) as{' '}
+      <select aria-label="import into" data-testid="import-side" value={side} onChange={(e) => setSide(Number(e.target.value) as Side)}>
+        <option value={0}>A</option>
+        <option value={1}>B</option>
+      </select>{' '}
+      <label className="file-button">
+        Folder…
+        <input
+          type="file"
+          {...FOLDER_PICKER}
+          data-testid="import-folder"
+          disabled={busy}
+          onChange={(e) => {
+            const files = pickedFiles(e.target.files);
+            if (files.length > 0) void labController.importSaes(side, files);
+          }}
+        />
+      </label>
     </div>
   );
 }

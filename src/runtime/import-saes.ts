@@ -1,0 +1,50 @@
+/**
+ * SAEs trained elsewhere, in SAELens layout (cfg.json + sae_weights.safetensors) or EleutherAI's
+ * sparsify layout (cfg.json + sae.safetensors) — one folder per SAE — read for the lab's alignment,
+ * inspector and steering views as if they were the seeds of one run.
+ */
+import { readSaeLens, SAELENS_CFG_FILE, SAELENS_WEIGHTS_FILE, SPARSIFY_WEIGHTS_FILE, type LoadedSae } from '../core/formats/saelens';
+import { mnistPaperConfig, pythiaPaperConfig } from '../core/presets';
+import type { TrainConfig } from '../core/train/config';
+
+export interface ImportedSaes {
+  saes: LoadedSae[];
+  /** Each SAE's folder, in the order they became seeds 0, 1, … */
+  names: string[];
+  /** A training configuration that describes them (width, activation); the rest is the data's default. */
+  config: TrainConfig;
+}
+
+/** Reads picked files grouped by folder; every folder must hold one SAE, all of the same input width. */
+export async function readImportedSaes(files: File[], data: { d_in: number; hook: string | null; kind: 'mnist' | 'shards' }): Promise<ImportedSaes> {
+  const folders = new Map<string, Map<string, File>>();
+  for (const file of files) {
+    const path = (file as File & { webkitRelativePath?: string }).webkitRelativePath || file.name;
+    const folder = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '.';
+    if (!folders.has(folder)) folders.set(folder, new Map());
+    folders.get(folder)!.set(file.name, file);
+  }
+  const withCfg = [...folders].filter(([, byName]) => byName.has(SAELENS_CFG_FILE)).sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }));
+  if (withCfg.length === 0) throw new Error(`no ${SAELENS_CFG_FILE} among the chosen files: pick a folder holding one folder per SAE (cfg.json + ${SAELENS_WEIGHTS_FILE} or ${SPARSIFY_WEIGHTS_FILE})`);
+  const saes: LoadedSae[] = [];
+  for (const [folder, byName] of withCfg) {
+    const weights = byName.get(SAELENS_WEIGHTS_FILE) ?? byName.get(SPARSIFY_WEIGHTS_FILE);
+    const sae = readSaeLens(
+      {
+        [SAELENS_CFG_FILE]: await byName.get(SAELENS_CFG_FILE)!.text(),
+        ...(weights ? { [weights.name]: new Uint8Array(await weights.arrayBuffer()) } : {}),
+      },
+      folder,
+    );
+    if (sae.weights.d_in !== data.d_in) throw new Error(`${folder}: the SAE reads ${sae.weights.d_in} values, the loaded data has ${data.d_in} per row`);
+    if (data.hook && sae.hookName && sae.hookName !== data.hook) throw new Error(`${folder}: the SAE reads ${sae.hookName}, the loaded shards come from ${data.hook}`);
+    saes.push(sae);
+  }
+  const widths = new Set(saes.map((s) => s.weights.d_sae));
+  if (widths.size > 1) throw new Error(`the SAEs have different widths (${[...widths].join(', ')}): import SAEs of one configuration together`);
+  const { architecture, weights } = saes[0];
+  const base = data.kind === 'mnist' ? mnistPaperConfig() : pythiaPaperConfig();
+  const activation: TrainConfig['activation'] =
+    architecture.kind === 'topk' ? { kind: 'topk', k: architecture.k, auxkCoeff: 0, kAux: 0 } : base.activation.kind === 'relu' ? base.activation : { kind: 'relu', l1Coeff: 0 };
+  return { saes, names: withCfg.map(([folder]) => folder), config: { ...base, d_in: weights.d_in, d_sae: weights.d_sae, activation } };
+}
