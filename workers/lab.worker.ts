@@ -125,6 +125,7 @@ const api: LabWorkerApi = {
     }
   },
 
+  ping: async () => true,
   pause: () => lab?.session.pause(),
   resume: () => lab?.session.resume(),
   stop: () => lab?.session.stop(),

@@ -264,6 +264,8 @@ export interface LabWorkerApi {
   pause(): void;
   resume(): void;
   stop(): void;
+  /** Answers between training chunks: the page's check that the worker is still alive. */
+  ping(): Promise<true>;
   pairMatrix(seedA: number, seedB: number): Promise<PairMatrix>;
   inspect(seed: number, feature: number): Promise<FeatureDetails>;
   steer(seed: number, feature: number, digitIndex: number, alphas: number[]): Promise<SteeringResult>;

@@ -8,6 +8,7 @@ import type { JudgeSettings, LabInitOptions, LabMetricsUpdate, LabSnapshot, Mode
 import type { PersistSpec } from '../runtime/run-recorder';
 import { groupComparisons, markInterrupted, newRunId, storageUsage, type RunData, type RunStore } from '../runtime/run-store';
 import type { RunEnd } from '../runtime/trainer-api';
+import { BACKEND_ORDER } from '../runtime/backend-types';
 import { sideLabel } from './labels';
 import type { LabClient } from '../runtime/lab-client';
 import { debounce } from './lib/debounce';
@@ -29,6 +30,13 @@ interface Worker {
   options: LabInitOptions;
   ready: Promise<boolean>;
 }
+
+/**
+ * A training worker that sends nothing for this long (or for three steps' time, if steps are
+ * slower) is pinged, and given as long again to answer before it is taken for dead.
+ */
+const SILENCE_MS = 10_000;
+const WATCHDOG_EVERY_MS = 2_000;
 
 /** Fresh workers a run may be resumed on before its failure is reported as final. */
 const MAX_RECOVERIES = 3;
@@ -105,6 +113,8 @@ export function createLabController(store: LabStore, startWorker: StartWorker, a
   const runStore = openRuns().catch(() => null);
 
   const runCounts = [0, 0];
+  /** When each side's worker was last heard from while training (any message or answer). */
+  const lastHeard = [0, 0];
   /** Crashes recovered from in the current run of each side: a run that keeps failing is given up. */
   const recoveries = [0, 0];
   const unrendered: LabMetricsUpdate[][] = [[], []];
@@ -308,16 +318,22 @@ export function createLabController(store: LabStore, startWorker: StartWorker, a
     const run = ++runCounts[side];
     const current = () => runCounts[side] === run && workers[side] === worker;
     unrendered[side] = [];
+    lastHeard[side] = Date.now();
+    const watchdog = setInterval(() => void checkAlive(side, worker, current), WATCHDOG_EVERY_MS);
     state().startRun(side, info);
     state().patchRuntime(side, { runId: info.runId, notice: info.notice ?? null, checkpointStep: info.checkpointStep ?? null });
     try {
       const end = await begin(
         (update) => {
           if (!current()) return;
+          lastHeard[side] = Date.now();
           queueMetrics(side, update);
           if (update.saved) state().patchRuntime(side, { storageProblem: update.saved.problem, checkpointStep: update.saved.checkpointStep });
         },
-        (snapshot) => current() && showSnapshot(side, snapshot),
+        (snapshot) => {
+          lastHeard[side] = Date.now();
+          if (current()) showSnapshot(side, snapshot);
+        },
       );
       if (!current()) return;
       renderMetrics();
@@ -326,8 +342,25 @@ export function createLabController(store: LabStore, startWorker: StartWorker, a
       // A run that fails while training (a lost WebGPU device, an exception) is a crash like any other.
       if (current()) void (info.training === false ? fail(side, e) : recover(side, worker.client, message(e)));
     } finally {
+      clearInterval(watchdog);
       if (current()) void refreshLibrary();
     }
+  }
+
+  /**
+   * A worker can die without a word (closed, out of memory): training that has been silent for
+   * longer than its steps take gets a ping, and a worker that does not answer either is recovered.
+   */
+  async function checkAlive(side: Side, worker: Worker, current: () => boolean) {
+    const runtime = state().runtime[side];
+    if (!current() || runtime.phase !== 'training') return;
+    const msPerStep = runtime.step > 0 ? runtime.elapsedMs / runtime.step : 0;
+    const patience = Math.max(SILENCE_MS, 3 * msPerStep);
+    if (Date.now() - lastHeard[side] < patience) return;
+    lastHeard[side] = Date.now();
+    const answered = await Promise.race([worker.client.api.ping().then(() => true), new Promise<false>((resolve) => setTimeout(() => resolve(false), patience))]);
+    if (answered) lastHeard[side] = Date.now();
+    else if (current()) await recover(side, worker.client, 'it stopped responding');
   }
 
   async function train(side: Side, worker: Worker, persist: PersistSpec | undefined) {
@@ -365,11 +398,15 @@ export function createLabController(store: LabStore, startWorker: StartWorker, a
       return;
     }
     recoveries[side]++;
-    const notice = `The ${SIDE_NAMES[side]} worker failed (${why}). A fresh worker resumed the run from its checkpoint at step ${record.checkpointStep}.`;
+    // A lost GPU device is likely to be lost again: the fresh worker starts on the next backend.
+    const from = state().runtime[side].ready?.backend.name;
+    const next = /device (was |is )?lost|lost device/i.test(why) && from ? BACKEND_ORDER[BACKEND_ORDER.indexOf(from) + 1] : undefined;
+    const options = next ? { ...worker.options, backend: next } : worker.options;
+    const notice = `The ${SIDE_NAMES[side]} worker failed (${why}). A fresh worker${next ? ` on ${next}` : ''} resumed the run from its checkpoint at step ${record.checkpointStep}.`;
     state().patchRuntime(side, { notice });
     client.terminate();
     workers[side] = null;
-    const fresh = workerFor(side, worker.options);
+    const fresh = workerFor(side, options);
     if (await fresh.ready) await resumeOn(side, fresh, runId, notice);
   }
 

@@ -89,6 +89,21 @@ describe('reliability', () => {
     });
   });
 
+  test('a worker that dies without a word is found out and its run resumes on a fresh worker', async () => {
+    await withLab(server, 'reliability-silent-death', LONG_RUN + '&mode=single', async (lab) => {
+      const page = lab.page;
+      await lab.ready();
+      await page.getByTestId('start').click();
+      await lab.phase(/^training$/, 30_000);
+      const saved = await checkpointStep(lab, 'A');
+      await (await workerA(lab)).evaluate(() => self.close());
+      await expect.poll(() => lab.text('notice-A').catch(() => ''), { timeout: 90_000 }).toMatch(/stopped responding.*checkpoint at step \d+/);
+      await expect.poll(() => lab.number('step-A'), { timeout: 60_000 }).toBeGreaterThan(saved);
+      await page.getByTestId('stop').click();
+      await lab.phase(/stopped/, 60_000);
+    });
+  });
+
   test('a loss that blows up stops the run with the step and the likely cause', async () => {
     await withLab(server, 'reliability-diverge', 'auto=0&backend=wasm&images=1000&width=16&batch=50&seeds=2&every=1&steps=200&mode=single&lr=1e30', async (lab) => {
       await lab.ready();

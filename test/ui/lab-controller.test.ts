@@ -6,6 +6,7 @@ import { describe, expect, test, vi } from 'vitest';
 import type { FeatureDetails, LabInitOptions, LabMetricsUpdate, LabReady, LabSnapshot, PairMatrix, RunSpec, SteeringResult } from '../../src/runtime/lab-api';
 import type { LabClient } from '../../src/runtime/lab-client';
 import type { RunEnd } from '../../src/runtime/trainer-api';
+import type { RunStore } from '../../src/runtime/run-store';
 import { createLabController } from '../../src/ui/lab-controller';
 import { createLabStore } from '../../src/ui/store/lab-store';
 import { parseUrlState } from '../../src/ui/store/url-state';
@@ -23,25 +24,30 @@ interface FakeWorker {
   onMetrics: (u: LabMetricsUpdate) => void;
   onSnapshot: (s: LabSnapshot) => void;
   finish(end: RunEnd): void;
+  crash(error: Error): void;
   api: Record<string, ReturnType<typeof vi.fn>>;
   terminated: boolean;
+  resumed?: string;
 }
 
 function fakeWorkers(initWith: (options: LabInitOptions) => Promise<LabReady> = async () => READY) {
   const started: FakeWorker[] = [];
   const startWorker = (name: string): LabClient => {
     let finish: (end: RunEnd) => void = () => undefined;
+    let crash: (error: Error) => void = () => undefined;
     const worker: FakeWorker = {
       name,
       spec: null,
       onMetrics: () => undefined,
       onSnapshot: () => undefined,
       finish: (end) => finish(end),
+      crash: (error) => crash(error),
       terminated: false,
       api: {
         init: vi.fn(initWith),
         loadModel: vi.fn(async () => ({ name: 'tiny', layers: 4, d_model: 64, vocab: 200 })),
         inspectText: vi.fn(async (seed: number, feature: number) => ({ seed, feature })),
+        ping: vi.fn(async () => true),
         pause: vi.fn(async () => undefined),
         resume: vi.fn(async () => undefined),
         stop: vi.fn(async () => undefined),
@@ -55,12 +61,15 @@ function fakeWorkers(initWith: (options: LabInitOptions) => Promise<LabReady> = 
     started.push(worker);
     return {
       api: worker.api as unknown as LabClient['api'],
-      resumeRun: () => new Promise<RunEnd>(() => undefined),
+      resumeRun: (runId) => ((worker.resumed = runId), new Promise<RunEnd>(() => undefined)),
       openRun: () => new Promise<RunEnd>(() => undefined),
       init: (options, onProgress) => (worker.api.init as unknown as LabClient["init"])(options, onProgress),
       start(spec, onMetrics, onSnapshot) {
         Object.assign(worker, { spec, onMetrics, onSnapshot });
-        return new Promise<RunEnd>((resolve) => (finish = resolve));
+        return new Promise<RunEnd>((resolve, reject) => {
+          finish = resolve;
+          crash = reject;
+        });
       },
       terminate: () => void (worker.terminated = true),
     };
@@ -70,10 +79,10 @@ function fakeWorkers(initWith: (options: LabInitOptions) => Promise<LabReady> = 
 
 const snapshot = (step: number) => ({ step, seeds: [0, 1, 2] }) as LabSnapshot;
 
-function setUp(query = 'backend=wasm&width=16&seeds=3', initWith?: (options: LabInitOptions) => Promise<LabReady>) {
+function setUp(query = 'backend=wasm&width=16&seeds=3', initWith?: (options: LabInitOptions) => Promise<LabReady>, runs?: RunStore) {
   const store = createLabStore(parseUrlState(query).state);
   const workers = fakeWorkers(initWith);
-  const controller = createLabController(store, workers.startWorker, 'http://127.0.0.1/');
+  const controller = createLabController(store, workers.startWorker, 'http://127.0.0.1/', async () => runs ?? null);
   return { store, controller, ...workers };
 }
 
@@ -278,5 +287,24 @@ describe('lab controller', () => {
     expect(await controller.chooseModel({ kind: 'url', url: 'http://127.0.0.1/other/' })).toBe(false);
     expect(store.getState().modelLoad).toMatchObject({ phase: 'ready', info: { name: 'tiny' }, error: expect.stringMatching(/hidden_size/) });
     expect(store.getState().experiment.model).toBe('sample');
+  });
+
+  test('a run that fails with a lost GPU device resumes from its checkpoint on a fresh worker, on the next backend', async () => {
+    const saved = new Map<string, { checkpointStep: number | null }>();
+    const runs = {
+      get: async (id: string) => ({ id, checkpointStep: 12, config: parseUrlState('').state.experiment.configs[0], seeds: [0], totalSteps: 300, elapsedMs: 1, step: 12 }),
+      metrics: async () => [],
+      list: async () => [],
+      save: async (record: { id: string }) => void saved.set(record.id, { checkpointStep: 12 }),
+    } as unknown as RunStore;
+    const { store, controller, started } = setUp('backend=auto&width=16&seeds=1&mode=single', async () => ({ ...READY, backend: { name: 'webgpu', requested: 'auto', reasons: [], detail: 'GPU' } }), runs);
+    void controller.start();
+    await vi.waitFor(() => expect(started[0]?.spec?.persist?.runId).toBeTruthy());
+    const runId = started[0].spec!.persist!.runId;
+    started[0].crash(new Error('the GPU device was lost'));
+    await vi.waitFor(() => expect(started[1]?.resumed).toBe(runId));
+    expect(started[0].terminated).toBe(true);
+    expect(started[1].api.init).toHaveBeenCalledWith(expect.objectContaining({ backend: 'webgl' }), expect.any(Function));
+    expect(store.getState().runtime[0].notice).toMatch(/device was lost.*on webgl resumed the run from its checkpoint at step 12/);
   });
 });
