@@ -1,18 +1,25 @@
 import react from '@vitejs/plugin-react';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import { cspPlugin } from './build/csp-plugin';
+import { CROSS_ORIGIN_ISOLATION_HEADERS } from './build/isolation-headers';
 import { mnistPlugin } from './build/mnist-plugin';
 
-/** Cross-origin isolation gives the page SharedArrayBuffer, which tfjs's threaded wasm backend needs. */
-export const CROSS_ORIGIN_ISOLATION_HEADERS = {
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
-};
+export { CROSS_ORIGIN_ISOLATION_HEADERS };
 
 export default defineConfig({
   plugins: [react(), mnistPlugin(), cspPlugin()],
   server: { host: '127.0.0.1', headers: CROSS_ORIGIN_ISOLATION_HEADERS },
   preview: { host: '127.0.0.1', headers: CROSS_ORIGIN_ISOLATION_HEADERS },
+  build: {
+    // Two pages: the lab, and the training-step bench that `npm run bench -- --browser` drives (src/bench).
+    rolldownOptions: {
+      input: {
+        main: fileURLToPath(new URL('./index.html', import.meta.url)),
+        bench: fileURLToPath(new URL('./bench.html', import.meta.url)),
+      },
+    },
+  },
   worker: {
     format: 'es',
     // No renaming minifier in the worker: tfjs's threaded wasm backend starts its threads from the

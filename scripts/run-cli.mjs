@@ -28,6 +28,7 @@ await build({
       "const __dirname = __fileURLToPath(new URL('.', import.meta.url));",
     ].join('\n'),
   },
-  external: ['webgpu'],
+  // Vite and playwright-core (the browser bench) are imported only when used, from node_modules.
+  external: ['webgpu', 'vite', 'playwright-core'],
 });
 await import(outfile);

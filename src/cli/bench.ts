@@ -1,84 +1,59 @@
-import { execFile } from 'node:child_process';
 import os from 'node:os';
-import { promisify } from 'node:util';
 import { tf } from '../core/tf';
 import { mnistPaperConfig, pythiaPaperConfig } from '../core/presets';
-import { tensorSource } from '../core/train/source';
-import { SaeTrainer } from '../core/train/trainer';
 import type { TrainConfig } from '../core/train/config';
+import { stepFlops, timeTrainingStep } from '../bench/step';
 import { benchAssignment } from './benchAssignment';
+import { describeReference, numpyStepMs, stepTable, type StepTiming } from './benchReference';
+import { benchShards, SHARD_BENCH, SHARD_LOAD_ENV, shardLoadChild } from './benchShards';
 import { initNodeBackend, type NodeBackend } from './nodeBackend';
 
-export interface StepTiming {
-  backend: string;
-  shape: string;
-  msPerStep: number;
-  stepsPerSecond: number;
-  gflops: number;
-}
+export { stepFlops, timeTrainingStep, type StepTiming };
 
-/** The parts of `npm run bench`; all of them when none is named. */
-export const BENCH_PARTS = ['mnist', 'pythia', 'assignment'] as const;
+/** The parts of `npm run bench`. The browser ones (a build, Chromium, minutes) run only when asked for. */
+export const BENCH_PARTS = ['mnist', 'pythia', 'assignment', 'shards', 'browser', 'longtasks'] as const;
 export type BenchPart = (typeof BENCH_PARTS)[number];
+const DEFAULT_PARTS: readonly BenchPart[] = ['mnist', 'pythia', 'assignment', 'shards'];
+const BROWSER_PARTS: readonly BenchPart[] = ['browser', 'longtasks'];
+
+export interface BenchOptions {
+  full?: boolean;
+  /** Comma-separated parts; the default parts when left out. */
+  only?: string;
+  /** Adds the browser parts to the others (the default ones, or those of --only). */
+  browser?: boolean;
+  /** A built app for the browser parts to serve instead of building one. */
+  build?: string;
+  /** Comma-separated backends of the browser step bench. */
+  backends?: string;
+}
 
 /**
- * `npm run bench [-- --full] [--only mnist,pythia,assignment]`. The assignment runs first: its peak
- * RSS is the process's, and the training steps before it would have grown the wasm heap (which never
- * shrinks) and so inflated that figure.
+ * `npm run bench [-- --full] [--browser] [--only mnist,pythia,assignment,shards,browser,longtasks]`. The
+ * assignment runs first: its peak RSS is the process's, and the training steps before it would have
+ * grown the wasm heap (which never shrinks) and so inflated that figure.
  */
-export async function runBenchCommand(options: { full?: boolean; only?: string }): Promise<void> {
-  const parts = options.only === undefined ? [...BENCH_PARTS] : options.only.split(',').map((s) => s.trim());
-  const unknown = parts.filter((p) => !(BENCH_PARTS as readonly string[]).includes(p));
+export async function runBenchCommand(options: BenchOptions): Promise<void> {
+  // The child process of the shard bench (src/cli/benchShards.ts): one load, one JSON line.
+  const shardFolder = process.env[SHARD_LOAD_ENV];
+  if (shardFolder) return shardLoadChild(shardFolder, SHARD_BENCH.batch, SHARD_BENCH.batches);
+  const named = options.only === undefined ? [...DEFAULT_PARTS] : options.only.split(',').map((s) => s.trim());
+  const unknown = named.filter((p) => !(BENCH_PARTS as readonly string[]).includes(p));
   if (unknown.length > 0) throw new Error(`--only takes ${BENCH_PARTS.join(', ')} (got ${unknown.join(', ')})`);
-  console.log(`machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.version}, tfjs ${tf.version_core}`);
+  const parts = new Set([...named, ...(options.browser ? BROWSER_PARTS : [])]);
+  console.log(`machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}, Node ${process.version}, tfjs ${tf.version_core}`);
   // 16,384 features takes minutes and about 1.2 GB: only with --full.
-  if (parts.includes('assignment')) await benchAssignment(options.full ? [1568, 4096, 16384] : [1568, 4096]);
-  if (parts.includes('mnist')) await runBench(['wasm', 'cpu'], 7);
-  if (parts.includes('pythia')) await runPythiaBench(3);
-}
-
-/**
- * FLOPs of one step counted as dense products, 2 per multiply-add: forward 2 and backward 4
- * [batch, d_in] × [d_in, d_sae]-sized products, plus 3 more for AuxK's decoding (forward, and the
- * backward to its activations and to W_dec). The sparse TopK path does fewer; this count is the
- * work a dense implementation does, so "effective" GFLOP/s compare like with like.
- */
-export function stepFlops(c: TrainConfig): number {
-  const products = c.activation.kind === 'topk' && c.activation.auxkCoeff > 0 ? 9 : 6;
-  return products * 2 * c.batchSize * c.d_in * c.d_sae;
-}
-
-/** Median time of a training step at `config`'s shape, after warm-up, on fixed pseudo-random data. */
-export async function timeTrainingStep(config: TrainConfig, steps: number): Promise<number> {
-  const data = new Float32Array(config.batchSize * 4 * config.d_in).map((_, i) => ((i * 2654435761) % 997) / 997);
-  const source = tensorSource(data, config.d_in);
-  // Metrics every step: awaiting their small read-back forces the step to finish on asynchronous
-  // backends without copying the weights out, as a snapshot would.
-  const trainer = SaeTrainer.create({ ...config, length: { unit: 'steps', value: steps + 1 }, metricsEvery: 1 }, source);
-  await trainer.trainStep();
-  const times: number[] = [];
-  for (let i = 0; i < steps; i++) {
-    const t0 = performance.now();
-    await trainer.trainStep();
-    times.push(performance.now() - t0);
+  if (parts.has('assignment')) await benchAssignment(options.full ? [1568, 4096, 16384] : [1568, 4096]);
+  if (parts.has('shards')) await benchShards();
+  if (parts.has('mnist')) await runBench(['wasm', 'cpu'], 7);
+  if (parts.has('pythia')) await runPythiaBench(3);
+  if (parts.has('browser') || parts.has('longtasks')) {
+    // Loaded only here: it brings Vite and playwright-core.
+    const { runBrowserBench } = await import('./benchBrowser');
+    await runBrowserBench({ build: options.build, backends: options.backends?.split(',').map((s) => s.trim()), steps: parts.has('browser'), longTasks: parts.has('longtasks') });
   }
-  trainer.dispose();
-  source.dispose();
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
-}
-
-/** The same step in NumPy (scripts/bench_numpy.py), or why it was skipped when python3/NumPy is missing. */
-async function numpyStepMs(config: TrainConfig, steps: number): Promise<{ ms: number; version: string } | { missing: string }> {
-  try {
-    const args = ['scripts/bench_numpy.py', '--steps', String(steps), '--shape', `${config.batchSize},${config.d_in},${config.d_sae}`];
-    if (config.activation.kind === 'topk') args.push('--topk', String(config.activation.k), '--aux-k', String(config.activation.kAux));
-    const { stdout } = await promisify(execFile)('python3', args);
-    const result = JSON.parse(stdout) as { step_ms: number; numpy: string };
-    return { ms: result.step_ms, version: result.numpy };
-  } catch (e) {
-    return { missing: `NumPy reference skipped: python3 with NumPy not available (${(e as Error).message.split('\n')[0]})` };
-  }
+  console.log(`
+load average at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 }
 
 function describe(c: TrainConfig): string {
@@ -89,21 +64,14 @@ function describe(c: TrainConfig): string {
 async function timeShape(name: string, config: TrainConfig, runs: { backend: NodeBackend; label?: string; config?: TrainConfig; steps: number }[]): Promise<StepTiming[]> {
   const reference = await numpyStepMs(config, runs[0].steps);
   console.log(`\n${name} (${describe(config)}), ${(stepFlops(config) / 1e9).toFixed(1)} GFLOP per dense step`);
-  console.log('ms' in reference ? `NumPy ${reference.version}: ${reference.ms.toFixed(0)} ms/step (the reference for the ratios)` : reference.missing);
+  console.log(describeReference(reference));
   const results: StepTiming[] = [];
   for (const run of runs) {
     await initNodeBackend(run.backend);
     const ms = await timeTrainingStep(run.config ?? config, run.steps);
     results.push({ backend: run.backend + (run.label ? `, ${run.label}` : ''), shape: describe(config), msPerStep: ms, stepsPerSecond: 1000 / ms, gflops: stepFlops(config) / ms / 1e6 });
   }
-  const ratio = (ms: number) => ('ms' in reference ? `${(ms / reference.ms).toFixed(2)}×` : '–');
-  const width = Math.max(8, ...results.map((r) => r.backend.length));
-  console.log(
-    [
-      `${'backend'.padEnd(width)}  ms/step  steps/s  GFLOP/s  vs NumPy`,
-      ...results.map((r) => `${r.backend.padEnd(width)}  ${r.msPerStep.toFixed(0).padStart(7)}  ${r.stepsPerSecond.toFixed(2).padStart(7)}  ${r.gflops.toFixed(1).padStart(7)}  ${ratio(r.msPerStep).padStart(8)}`),
-    ].join('\n'),
-  );
+  console.log(stepTable(results, reference));
   return results;
 }
 

@@ -24,7 +24,10 @@ Sweep presets: mnist-quick, mnist-paper (MNIST); pythia-laptop, pythia-paper, sy
 Both take --images N to train on the first N MNIST training images only, or --shards DIR to train on the
 activation shards in DIR (manifest.json + shards, or .npy files), keeping at most --max-mb MB (default 1024)
 of them in memory (a uniform sample when they hold more).
-  npm run bench [-- --full] [--only mnist,pythia,assignment]      (--full adds the 16,384-feature assignment)
+  npm run bench [-- --full] [--browser [--build DIR] [--backends webgpu,webgl,wasm,cpu]]
+      [--only mnist,pythia,assignment,shards,browser,longtasks]
+      (--full adds the 16,384-feature assignment; --browser adds the browser parts, which build the app, or
+      serve the build in DIR, and run it in headless Chromium: the step on each backend and the main thread's long tasks)
 
 run.json holds a (partial) training configuration, the same JSON the lab's URL encodes, on top of
 the paper's MNIST defaults (the paper's Pythia defaults with --shards), plus optional "name" and "seeds" (default [0, 1, 2]).
@@ -55,6 +58,9 @@ async function main(argv: string[]): Promise<void> {
       help: { type: 'boolean', short: 'h' },
       full: { type: 'boolean' },
       only: { type: 'string' },
+      browser: { type: 'boolean' },
+      build: { type: 'string' },
+      backends: { type: 'string' },
       model: { type: 'string' },
       text: { type: 'string', multiple: true },
       hook: { type: 'string' },
@@ -67,7 +73,7 @@ async function main(argv: string[]): Promise<void> {
     },
   });
   if (values.help || !command) return console.log(USAGE);
-  if (command === 'bench') return runBenchCommand({ full: values.full, only: values.only });
+  if (command === 'bench') return runBenchCommand({ full: values.full, only: values.only, browser: values.browser, build: values.build, backends: values.backends });
   if (command === 'export-activations') return runExportActivations(values, (message) => new UsageError(message));
   if (command === 'make-sample') {
     if (!values.out) throw new UsageError('--out DIR is required');
