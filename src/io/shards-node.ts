@@ -1,9 +1,17 @@
 /** Activation shards on disk (Node): one file as a ShardInput, or a whole export folder. */
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { loadActivationShards, MANIFEST_FILE, parseManifest, type LoadedActivations, type LoadShardsOptions, type ShardInput } from '../core/shards';
+import type { StreamingHash } from '../core/shards/hash';
+
+/** OpenSSL's SHA-256, several times the pure-JavaScript one's speed. */
+export function nodeSha256(): StreamingHash {
+  const hash = createHash('sha256');
+  return { update: (bytes) => void hash.update(bytes), hex: () => hash.digest('hex') };
+}
 
 /** A file streamed from disk; its size is read now, so a header pointing past the end is caught early. */
 export async function fileShardInput(path: string): Promise<ShardInput> {
@@ -24,7 +32,8 @@ export async function fileShardInput(path: string): Promise<ShardInput> {
  * Loads the shards of `folder`: those its manifest.json lists (in its order), or, without a manifest, every
  * .safetensors and .npy file there, in name order (shard-00000, shard-00001, …).
  */
-export async function loadShardFolder(folder: string, options: LoadShardsOptions = {}): Promise<LoadedActivations> {
+export async function loadShardFolder(folder: string, givenOptions: LoadShardsOptions = {}): Promise<LoadedActivations> {
+  const options: LoadShardsOptions = { createHash: nodeSha256, ...givenOptions };
   let names: string[];
   try {
     names = await readdir(folder);

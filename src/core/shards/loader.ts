@@ -7,6 +7,7 @@
  * count, SHA-256, finite values. Any fault throws one Error naming the file and the fault; nothing partial
  * is returned, so a caller keeps whatever it had loaded before.
  */
+import type { StreamingHash } from './hash';
 import { readShardFile, type FileLayout } from './shard-file';
 import type { ShardInput } from './input';
 import { MANIFEST_FILE, type ShardManifest } from './manifest';
@@ -42,6 +43,11 @@ export interface LoadShardsOptions {
   /** Called once per stream chunk. */
   onProgress?: (progress: LoadProgress) => void;
   signal?: AbortSignal;
+  /**
+   * The SHA-256 behind the manifest's checksums. The pure-JavaScript default is most of a load's time
+   * (BENCHMARKS.md): Node passes its native one.
+   */
+  createHash?: () => StreamingHash;
 }
 
 export interface LoadedActivations {
@@ -103,6 +109,7 @@ export async function loadActivationShards(source: { manifest?: ShardManifest; i
     };
     try {
       const file = await readShardFile(input, {
+        ...(options.createHash ? { createHash: options.createHash } : {}),
         checkLayout,
         onRow: (row) => state.reservoir!.offer(row),
         onChunk: (chunk) => {

@@ -6,7 +6,7 @@
 import { isNpy, npyPreambleLength, NPY_SIGNATURE_BYTES, parseNpyHeader, type NpyDtype } from '../formats/npy';
 import { parseSafetensorsHeaderJson } from '../formats/safetensors-header';
 import { ByteCursor } from './byte-cursor';
-import { createSha256 } from './hash';
+import { createSha256, type StreamingHash } from './hash';
 import type { ShardInput } from './input';
 import { MAX_D_MODEL } from './manifest';
 import { ByteCollector, RowAssembler, type RowDtype } from './rows';
@@ -34,6 +34,8 @@ export interface ShardFileHandlers {
   onRow(row: Float32Array): void;
   /** Each raw chunk as it arrives (progress, cancellation). */
   onChunk(chunk: Uint8Array): void;
+  /** The SHA-256 to check the file with (default: the pure-JavaScript one). */
+  createHash?: () => StreamingHash;
 }
 
 export interface ShardFileResult {
@@ -63,7 +65,7 @@ export async function readShardFile(input: ShardInput, handlers: ShardFileHandle
     throw new Error(`${name}: ${problem}`);
   };
   const reader = input.stream().getReader();
-  const hash = createSha256();
+  const hash = (handlers.createHash ?? createSha256)();
   const cursor = new ByteCursor(reader, (chunk) => {
     hash.update(chunk);
     handlers.onChunk(chunk);

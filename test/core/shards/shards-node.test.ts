@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeNpy } from '../../../src/core/formats/npy';
-import { fileShardInput, loadShardFolder } from '../../../src/io/shards-node';
-import { loadActivationShards } from '../../../src/core/shards';
+import { fileShardInput, loadShardFolder, nodeSha256 } from '../../../src/io/shards-node';
+import { loadActivationShards, sha256Hex } from '../../../src/core/shards';
 import { plantedShards, plantedStream } from './planted';
 
 const stream = plantedStream([30, 30, 12], 5);
@@ -53,5 +53,25 @@ describe('shard folders on disk', () => {
     await expect(loadShardFolder(join(empty, 'nope'))).rejects.toThrow(`${join(empty, 'nope')}: cannot list the folder`);
     await expect(fileShardInput(join(empty, 'nope.npy'))).rejects.toThrow(`${join(empty, 'nope.npy')}: cannot be read`);
     for (const dir of [missing, broken, invalid, empty]) await rm(dir, { recursive: true });
+  });
+
+  it('checks checksums with Node\'s own SHA-256, which agrees with the pure-JavaScript one, and still catches a corrupt shard', async () => {
+    const bytes = Uint8Array.from({ length: 100_003 }, (_, i) => (i * 2654435761) % 251);
+    const native = nodeSha256();
+    for (let start = 0; start < bytes.length; start += 7919) native.update(bytes.subarray(start, start + 7919));
+    expect(native.hex()).toBe(sha256Hex(bytes));
+
+    const contents: Record<string, Uint8Array | string> = { 'manifest.json': JSON.stringify(manifest) };
+    for (const file of files) contents[file.name] = file.bytes;
+    const name = files[1].name;
+    const corrupt = files[1].bytes.slice();
+    corrupt[corrupt.length - 3] ^= 0x40;
+    contents[name] = corrupt;
+    const dir = await folderWith(contents);
+    try {
+      await expect(loadShardFolder(dir)).rejects.toThrow(new RegExp(`${name}: SHA-256 [0-9a-f]{64} does not match manifest.json`));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
