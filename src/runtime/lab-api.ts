@@ -5,6 +5,7 @@
  */
 import type { AlignmentSummary } from '../core/align';
 import type { SteeringSuccessRate } from '../core/analysis';
+import type { JudgeEndpoint } from '../core/judge/judge';
 import type { SaeLensFiles } from '../core/formats/saelens';
 import type { TrainConfig } from '../core/train/config';
 import type { StepMetrics } from '../core/train/metrics';
@@ -186,11 +187,7 @@ export interface SteeringSuccessRequest {
 }
 
 /** An OpenAI-compatible chat endpoint the person supplies; the key stays in the page's memory. */
-export interface JudgeSettings {
-  baseUrl: string;
-  model: string;
-  apiKey?: string;
-}
+export type JudgeSettings = JudgeEndpoint;
 
 /** A context from the shards where a feature fires strongly, its tokens highlighted by the feature's activation. */
 export interface TextContext {

@@ -58,7 +58,7 @@ export class LabSession<Analysis> {
     await this.stopAndWait();
     if (spec.config.d_in !== this.train.d_in) throw new Error(`config.d_in is ${spec.config.d_in}, the data has ${this.train.d_in} columns`);
     const trainer = MultiSeedTrainer.create(spec.config, spec.seeds, this.train);
-    const recorder = spec.persist ? new RunRecorder(await this.store(), spec.persist, spec.config, spec.seeds, () => undefined) : null;
+    const recorder = spec.persist ? new RunRecorder(await this.store(), spec.persist, spec.config, spec.seeds) : null;
     return this.drive(trainer, spec, recorder, { onMetrics, onSnapshot });
   }
 
@@ -73,7 +73,7 @@ export class LabSession<Analysis> {
     // Metrics read after the checkpoint are trained again: drop them, so each step appears once.
     const kept = perSeed.map(({ seed, metrics }) => ({ seed, metrics: metrics.filter((m) => m.step <= saved.step) }));
     const spec: RunSpec = { config: record.config, seeds: record.seeds };
-    const recorder = new RunRecorder(store, { ...record, runId: record.id, checkpointEveryMs: record.checkpointEveryMs }, record.config, record.seeds, () => undefined, {
+    const recorder = new RunRecorder(store, { ...record, runId: record.id, checkpointEveryMs: record.checkpointEveryMs }, record.config, record.seeds, {
       record: { ...record, step: saved.step },
       perSeed: kept,
     });
@@ -169,12 +169,10 @@ export class LabSession<Analysis> {
       this.analysedStep = state.step;
       onSnapshot(snapshot);
     };
-    const saved = { checkpointStep: null as number | null, problem: null as string | null };
     const checkpointAndSave = async (status: 'training' | 'paused' | 'done' | 'stopped', elapsedMs: number) => {
       if (!recorder) return;
       const checkpoint = await loop.between(() => trainer.checkpoint());
       await recorder.save(status, { step: checkpoint.step, totalSteps: trainer.totalSteps, elapsedMs, alignment: latestState?.alignment?.summary ?? null }, checkpoint);
-      saved.checkpointStep = checkpoint.step;
     };
     let checkpointing = false;
     const loop = new RunLoop(trainer, (batch) => {
@@ -188,11 +186,10 @@ export class LabSession<Analysis> {
             .finally(() => (checkpointing = false));
         }
       }
-      onMetrics(recorder ? { ...update, saved: { ...saved } } : update);
+      onMetrics(recorder ? { ...update, saved: recorder.saved } : update);
       pacer.maybe(takeSnapshot, reportSnapshotFailure);
     });
     if (recorder) {
-      recorder.onProblem = (problem) => (saved.problem = problem);
       await recorder.save('training', { step: trainer.step, totalSteps: trainer.totalSteps, elapsedMs: 0 });
     }
     const finished = (async () => {

@@ -1,8 +1,9 @@
 /**
  * Keeps one configuration's run in the RunStore while it trains: its metrics as they arrive, and
  * every `checkpointEveryMs` of training (and at pause, stop, the end, or divergence) its status and
- * a checkpoint of every seed. A save the storage refuses (quota) is reported once and retried at the
- * next checkpoint: the run goes on in memory meanwhile.
+ * a checkpoint of every seed. A save the storage refuses (quota) shows in `saved.problem` until a
+ * later save succeeds: the run goes on in memory meanwhile. Times given to it are the current
+ * run loop's (from 0 at a resume); the record keeps the run's total.
  */
 import type { AlignmentSummary } from '../core/align/alignSeeds';
 import type { TrainConfig } from '../core/train/config';
@@ -33,16 +34,19 @@ export class RunRecorder {
   private readonly perSeed: SeedMetrics[];
   private record: RunRecord;
   private readonly checkpointEveryMs: number;
-  private lastCheckpointMs: number;
+  /** Training time before this loop started: a resumed run's earlier time. */
+  private readonly elapsedBefore: number;
+  private lastCheckpointMs = 0;
   private saving: Promise<void> = Promise.resolve();
+  private problem: string | null = null;
+  /** The step of the newest checkpoint actually in the store. */
+  private storedCheckpointStep: number | null;
 
   constructor(
     private readonly store: RunStore,
     spec: PersistSpec,
     config: TrainConfig,
     seeds: number[],
-    /** Told when saving starts failing (the message) and when it works again (null). */
-    public onProblem: (message: string | null) => void,
     resumed?: { record: RunRecord; perSeed: SeedMetrics[] },
   ) {
     this.perSeed = resumed?.perSeed.map((s) => ({ seed: s.seed, metrics: [...s.metrics] })) ?? seeds.map((seed) => ({ seed, metrics: [] }));
@@ -67,7 +71,13 @@ export class RunRecorder {
       alignment: null,
     };
     this.checkpointEveryMs = spec.checkpointEveryMs;
-    this.lastCheckpointMs = resumed?.record.elapsedMs ?? 0;
+    this.elapsedBefore = resumed?.record.elapsedMs ?? 0;
+    this.storedCheckpointStep = resumed?.record.checkpointStep ?? null;
+  }
+
+  /** What the page shows about saving: the latest checkpoint's step, and why saving fails if it does. */
+  get saved(): { checkpointStep: number | null; problem: string | null } {
+    return { checkpointStep: this.storedCheckpointStep, problem: this.problem };
   }
 
   get id(): string {
@@ -78,7 +88,7 @@ export class RunRecorder {
     for (const { seed, metrics } of update.perSeed) this.perSeed.find((s) => s.seed === seed)?.metrics.push(...metrics);
   }
 
-  /** Whether a checkpoint is due after `elapsedMs` of training. */
+  /** Whether a checkpoint is due after `elapsedMs` of this loop's training. */
   due(elapsedMs: number): boolean {
     return elapsedMs - this.lastCheckpointMs >= this.checkpointEveryMs;
   }
@@ -94,7 +104,7 @@ export class RunRecorder {
         status,
         step: state.step,
         totalSteps: state.totalSteps,
-        elapsedMs: state.elapsedMs,
+        elapsedMs: this.elapsedBefore + state.elapsedMs,
         ...(state.alignment !== undefined ? { alignment: state.alignment } : {}),
         ...(state.message !== undefined ? { message: state.message } : {}),
         ...(checkpoint !== undefined ? { checkpointStep: state.step } : {}),
@@ -102,9 +112,10 @@ export class RunRecorder {
       if (checkpoint !== undefined) this.lastCheckpointMs = state.elapsedMs;
       try {
         await this.store.save(this.record, this.perSeed, checkpoint === undefined ? undefined : { step: state.step, checkpoint });
-        this.onProblem(null);
+        if (checkpoint !== undefined) this.storedCheckpointStep = state.step;
+        this.problem = null;
       } catch (error) {
-        this.onProblem(error instanceof StorageFullError ? error.message : `the run could not be saved (${(error as Error).message})`);
+        this.problem = error instanceof StorageFullError ? error.message : `the run could not be saved (${(error as Error).message})`;
       }
     });
     return this.saving;

@@ -3,7 +3,7 @@
  * each holding cfg.json and sae_weights.safetensors, so `SAE.load_from_disk(folder)` reads it, and
  * the seed's training metrics as metrics.jsonl (one read-back per line, as the runner writes them).
  */
-import { strToU8, zipSync, type Zippable } from 'fflate';
+import { strToU8, zip, type AsyncZippable } from 'fflate';
 import { SAELENS_CFG_FILE, SAELENS_WEIGHTS_FILE, type SaeLensFiles } from '../core/formats/saelens';
 import type { StepMetrics } from '../core/train/metrics';
 
@@ -26,8 +26,8 @@ export function folderName(label: string): string {
 
 export const METRICS_FILE = 'metrics.jsonl';
 
-export function saeLensZip(saes: readonly ExportedSae[]): Uint8Array {
-  const tree: Zippable = {};
+export function saeLensZip(saes: readonly ExportedSae[]): Promise<Uint8Array> {
+  const tree: AsyncZippable = {};
   for (const { label, seed, files, metrics } of saes) {
     tree[`${folderName(label)}/seed-${seed}`] = {
       [SAELENS_CFG_FILE]: strToU8(files[SAELENS_CFG_FILE]),
@@ -36,5 +36,18 @@ export function saeLensZip(saes: readonly ExportedSae[]): Uint8Array {
       ...(metrics ? { [METRICS_FILE]: strToU8(metrics.map((m) => JSON.stringify(m)).join('\n') + '\n') } : {}),
     };
   }
-  return zipSync(tree);
+  return zipped(tree);
+}
+
+/** Files stored as they are (weights and activations barely compress), e.g. exported shards and their manifest. */
+export function filesZip(files: Record<string, Uint8Array>): Promise<Uint8Array> {
+  return zipped(Object.fromEntries(Object.entries(files).map(([name, bytes]) => [name, [bytes, { level: 0 }]])));
+}
+
+/**
+ * fflate's asynchronous zip: the checksums of hundreds of megabytes are computed in its own workers,
+ * not on the page's thread.
+ */
+function zipped(tree: AsyncZippable): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => zip(tree, (error, data) => (error ? reject(error) : resolve(data))));
 }

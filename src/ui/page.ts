@@ -16,7 +16,7 @@ const opened = parseUrlState(window.location.search);
 export const labStore = createLabStore(opened.state, opened.notes);
 
 /** A worker's own location is its script's; MNIST lives under the app's root. */
-const appBaseUrl = new URL(import.meta.env.BASE_URL, window.location.href).href;
+export const appBaseUrl = new URL(import.meta.env.BASE_URL, window.location.href).href;
 
 export const labController = createLabController(labStore, startLabWorker, appBaseUrl, () => RunStore.open());
 

@@ -4,6 +4,8 @@
  * contexts and logit lens, steer, and measure steering success; then feed bad files through the
  * picker and read the message while the data loaded before stays in use.
  */
+import { readFile } from 'node:fs/promises';
+import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, test } from 'vitest';
 import { writeNpy } from '../../src/core/formats/npy';
 import { useLabServer, withLab } from './support/lab-server';
@@ -115,6 +117,11 @@ describe('language-model track', () => {
       await page.getByTestId('export-tokens').fill('1500');
       await page.getByTestId('export-run').click();
       await expect.poll(() => lab.text('export-shards-status'), { timeout: 120_000 }).toMatch(/^Exported 1,500 tokens of .* in 1 shard\.$/);
+      // The zip is built off the page's thread (fflate's workers), under the app's CSP.
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-download').click()]);
+      const zipped = unzipSync(new Uint8Array(await readFile((await download.path())!)));
+      expect(Object.keys(zipped).sort()).toEqual(['manifest.json', 'shard-00000.safetensors']);
+      expect(JSON.parse(strFromU8(zipped['manifest.json'])).total_tokens).toBe(1500);
       await page.getByTestId('export-use').click();
       await expect.poll(() => lab.text('shard-rows').catch(() => ''), { timeout: 60_000 }).toMatch(/^1,500 of 1,500 tokens, d_model 64/);
       expect(await lab.text('shard-hook')).toBe('blocks.3.hook_resid_post');

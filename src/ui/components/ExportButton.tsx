@@ -23,7 +23,7 @@ export function ExportButton() {
           saes.push({ label: labels[side], seed, files: await labController.exportSeed(side, seed), ...(metrics ? { metrics } : {}) });
         }
       }
-      const zip = saeLensZip(saes);
+      const zip = await saeLensZip(saes);
       downloadBlob(new Blob([zip as Uint8Array<ArrayBuffer>], { type: 'application/zip' }), 'sae-stability-lab-saelens.zip');
       setStatus(`Exported ${saes.length} SAEs.`);
     } catch (e) {

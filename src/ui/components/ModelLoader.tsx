@@ -1,9 +1,8 @@
 import { useShallow } from 'zustand/react/shallow';
-import { pickedFiles } from '../lib/picked-files';
+import { FOLDER_PICKER, pickedFiles } from '../lib/picked-files';
 import { labController, useLab } from '../page';
 import { UrlForm } from './UrlForm';
 
-const FOLDER_PICKER = { webkitdirectory: '', directory: '' } as Record<string, string>;
 
 /**
  * The GPT-NeoX checkpoint (Hugging Face layout: config.json, model.safetensors, tokenizer.json) that

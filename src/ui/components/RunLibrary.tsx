@@ -4,7 +4,7 @@ import type { ComparisonRecord, RunRecord } from '../../runtime/run-store';
 import { formatBytes } from '../lib/picked-files';
 import { labController, useLab } from '../page';
 import { SIDE_NAMES, type Side } from '../store/experiment';
-import { pickedFiles } from '../lib/picked-files';
+import { FOLDER_PICKER, pickedFiles } from '../lib/picked-files';
 
 const STATUS_WORDS: Record<RunRecord['status'], string> = {
   training: 'training',
@@ -142,7 +142,6 @@ function CompareTwo({ comparisons, busy }: { comparisons: ComparisonRecord[]; bu
   );
 }
 
-const FOLDER_PICKER = { webkitdirectory: '', directory: '' } as Record<string, string>;
 
 /** SAEs trained elsewhere (e.g. the public Pythia-70M-deduped residual SAEs) into A or B, for the alignment, inspector and steering views. */
 function ImportSaes({ busy }: { busy: boolean }) {

@@ -1,13 +1,12 @@
 import { useState } from 'react';
-import { zipSync } from 'fflate';
 import type { ShardExport } from '../../runtime/export-api';
 import { exportShardsInWorker } from '../../runtime/export-client';
 import { SAMPLE_MODEL_PATH } from '../lab-controller';
+import { filesZip } from '../export-zip';
 import { downloadBlob } from '../lib/download';
-import { pickedFiles } from '../lib/picked-files';
-import { labController, labStore } from '../page';
+import { FOLDER_PICKER, pickedFiles } from '../lib/picked-files';
+import { appBaseUrl, labController, labStore } from '../page';
 
-const FOLDER_PICKER = { webkitdirectory: '', directory: '' } as Record<string, string>;
 
 /**
  * Activation shards made in the browser: a GPT-NeoX checkpoint (the synthetic sample's, or one the
@@ -29,7 +28,7 @@ export function ShardExporter() {
     setResult(null);
     setStatus('Loading the model…');
     try {
-      const baseUrl = new URL(SAMPLE_MODEL_PATH, new URL(import.meta.env.BASE_URL, window.location.href)).href;
+      const baseUrl = new URL(SAMPLE_MODEL_PATH, appBaseUrl).href;
       const exported = await exportShardsInWorker(
         {
           backend: labStore.getState().experiment.backend,
@@ -97,8 +96,8 @@ export function ShardExporter() {
           <button
             type="button"
             data-testid="export-download"
-            onClick={() => {
-              const zip = zipSync(Object.fromEntries(Object.entries(result.files).map(([name, bytes]) => [name, [bytes, { level: 0 }]])) as Parameters<typeof zipSync>[0]);
+            onClick={async () => {
+              const zip = await filesZip(result.files);
               downloadBlob(new Blob([zip as Uint8Array<ArrayBuffer>], { type: 'application/zip' }), 'activation-shards.zip');
             }}
           >

@@ -1,12 +1,10 @@
 import { useState, type DragEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { DataChoice } from '../lab-controller';
-import { formatBytes, pickedFiles } from '../lib/picked-files';
+import { FOLDER_PICKER, formatBytes, pickedFiles } from '../lib/picked-files';
 import { labController, useLab } from '../page';
 import { UrlForm } from './UrlForm';
 
-/** Folder pickers are non-standard attributes React does not type. */
-const FOLDER_PICKER = { webkitdirectory: '', directory: '' } as Record<string, string>;
 
 /**
  * Where the activation shards come from — the shipped synthetic sample, a folder or files picked or

@@ -14,3 +14,6 @@ export function formatBytes(bytes: number): string {
   }
   return `${value >= 100 || unit === 0 ? value.toFixed(0) : value.toFixed(1)} ${units[unit]}`;
 }
+
+/** Attributes that make an <input type="file"> pick a whole folder (non-standard, so React does not type them). */
+export const FOLDER_PICKER = { webkitdirectory: '', directory: '' } as Record<string, string>;
