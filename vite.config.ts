@@ -2,6 +2,7 @@ import react from '@vitejs/plugin-react';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import { cspPlugin } from './build/csp-plugin';
+import { canOpenBrowser } from './build/desktop';
 import { CROSS_ORIGIN_ISOLATION_HEADERS } from './build/isolation-headers';
 import { mnistPlugin } from './build/mnist-plugin';
 
@@ -9,7 +10,7 @@ export { CROSS_ORIGIN_ISOLATION_HEADERS };
 
 export default defineConfig({
   plugins: [react(), mnistPlugin(), cspPlugin()],
-  server: { host: '127.0.0.1', headers: CROSS_ORIGIN_ISOLATION_HEADERS },
+  server: { host: '127.0.0.1', headers: CROSS_ORIGIN_ISOLATION_HEADERS, open: canOpenBrowser() },
   preview: { host: '127.0.0.1', headers: CROSS_ORIGIN_ISOLATION_HEADERS },
   build: {
     // Two pages: the lab, and the training-step bench that `npm run bench -- --browser` drives (src/bench).

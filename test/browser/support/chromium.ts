@@ -10,7 +10,7 @@ export const CHROMIUM_PATH = '/usr/bin/chromium';
 
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`${CHROMIUM_PATH} is missing: install it with "apt-get install -y chromium" (.ci/run does this)`);
+    throw new Error(`${CHROMIUM_PATH} is missing: npm test installs it (scripts/ensure-chromium.mjs), or run "apt-get install -y chromium"`);
   }
   const { chromium } = await import('playwright-core');
   return chromium.launch({
