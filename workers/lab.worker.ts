@@ -125,6 +125,7 @@ const api: LabWorkerApi = {
     }
   },
 
+  renameRun: async (runId, name) => (lab ? lab.session.renameRun(runId, name) : false),
   ping: async () => true,
   pause: () => lab?.session.pause(),
   resume: () => lab?.session.resume(),

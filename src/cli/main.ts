@@ -149,6 +149,13 @@ async function runFile(path: string | undefined, dataset: 'mnist' | 'shards'): P
   const known = new Set(Object.keys(defaults()));
   const unknown = Object.keys(overrides).filter((k) => !known.has(k));
   if (unknown.length > 0) throw new Error(`${path}: unknown field(s) ${unknown.join(', ')}; known: name, seeds, ${[...known].join(', ')}`);
+  // Inside the fixed-shape objects too: a misspelt switch (init.removeParallelGrad) would otherwise
+  // be ignored silently and the run would train with the default. (activation's keys depend on its kind.)
+  const base = defaults() as unknown as Record<string, unknown>;
+  const unknownNested = Object.entries(overrides).flatMap(([key, value]) =>
+    key === 'activation' || typeof value !== 'object' || value === null ? [] : Object.keys(value).filter((k) => !(k in (base[key] as object))).map((k) => `${key}.${k}`),
+  );
+  if (unknownNested.length > 0) throw new Error(`${path}: unknown field(s) ${unknownNested.join(', ')}`);
   if (!Array.isArray(seeds) || seeds.length === 0 || !seeds.every((s) => Number.isInteger(s) && s >= 0)) throw new Error(`${path}: "seeds" must be a non-empty list of whole numbers`);
   return { entries: [{ name, config: defaults(overrides) }], seeds, dataset };
 }

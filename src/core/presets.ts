@@ -13,7 +13,8 @@ export function mnistPaperConfig(overrides: ConfigOverrides = {}): TrainConfig {
       d_sae: 1568,
       activation: { kind: 'relu', l1Coeff: 0.1 },
       penalty: { kind: 'none', coeff: 0, on: 'both' },
-      init: { tied: true, unitNormDecoder: true, bDecInit: 'geometric-median', biases: true },
+      // The paper's MNIST code renormalises after each step but keeps the gradient's parallel component.
+      init: { tied: true, unitNormDecoder: true, removeParallelGrad: false, bDecInit: 'geometric-median', biases: true },
       optim: { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, clipGradNorm: 0, warmupSteps: 0, decayStartFrac: 1 },
       batchSize: 512,
       length: { unit: 'epochs', value: 100 },
@@ -26,7 +27,7 @@ export function mnistPaperConfig(overrides: ConfigOverrides = {}): TrainConfig {
 }
 
 /** The paper's "unconstrained" MNIST variant: independent Kaiming init, no biases, no norm constraint. */
-export const UNCONSTRAINED: ConfigOverrides['init'] = { tied: false, unitNormDecoder: false, bDecInit: 'zeros', biases: false };
+export const UNCONSTRAINED: ConfigOverrides['init'] = { tied: false, unitNormDecoder: false, removeParallelGrad: false, bDecInit: 'zeros', biases: false };
 
 /** Small MNIST config that shows something within a minute on a laptop. */
 export function teachingDemoConfig(overrides: ConfigOverrides = {}): TrainConfig {
@@ -54,7 +55,8 @@ export function pythiaPaperConfig(overrides: ConfigOverrides = {}): TrainConfig 
       d_sae: 16_384,
       activation: { kind: 'topk', k: 40, auxkCoeff: 1 / 32, kAux: 256 },
       penalty: { kind: 'none', coeff: 0, on: 'both' },
-      init: { tied: true, unitNormDecoder: false, bDecInit: 'geometric-median', biases: true },
+      // The paper's L2 TopK trainer neither renormalises the decoder nor removes parallel gradients.
+      init: { tied: true, unitNormDecoder: false, removeParallelGrad: false, bDecInit: 'geometric-median', biases: true },
       optim: { lr: 5e-5, beta1: 0.9, beta2: 0.999, eps: 1e-8, clipGradNorm: 1, warmupSteps: 1000, decayStartFrac: 0.8 },
       batchSize: 2048,
       length: { unit: 'steps', value: PYTHIA_PAPER_STEPS },

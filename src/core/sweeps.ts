@@ -24,7 +24,7 @@ export interface SweepScaling {
   width?: number;
 }
 
-const constrained: ConfigOverrides['init'] = { tied: true, unitNormDecoder: true, bDecInit: 'geometric-median', biases: true };
+const constrained: ConfigOverrides['init'] = { tied: true, unitNormDecoder: true, removeParallelGrad: false, bDecInit: 'geometric-median', biases: true };
 
 /**
  * The paper's MNIST grid: penalties {none, L1 1e-3, L2 1e-5} × {constrained, unconstrained}, seeds 0–2.

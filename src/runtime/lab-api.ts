@@ -5,10 +5,12 @@
  */
 import type { AlignmentSummary } from '../core/align';
 import type { SteeringSuccessRate } from '../core/analysis';
+import type { FeatureSuccess } from '../core/stats';
 import type { JudgeEndpoint } from '../core/judge/judge';
 import type { SaeLensFiles } from '../core/formats/saelens';
 import type { TrainConfig } from '../core/train/config';
 import type { StepMetrics } from '../core/train/metrics';
+import type { AlignmentAt } from './milestones';
 import type { PersistSpec } from './run-recorder';
 import type { RunEnd, TrainerInitOptions, TrainerReady } from './trainer-api';
 
@@ -87,6 +89,8 @@ export interface LabMetricsUpdate {
   elapsedMs: number;
   /** For a saved run: the step of its latest checkpoint, and why saving fails if it does (storage full). */
   saved?: { checkpointStep: number | null; problem: string | null };
+  /** Cross-seed alignment at milestone steps reached since the previous update (see milestones.ts). */
+  alignments?: AlignmentAt[];
 }
 
 /** About once a second: what the tile grid, the headline numbers and the histogram need. */
@@ -135,6 +139,12 @@ export interface FeaturePartner {
   feature: number;
   /** Matched decoder |cos| under the optimal assignment between the two seeds. */
   cosine: number;
+  /** Encoder |cos| with the same partner. */
+  encoderCosine: number;
+  /** The partner the encoder assignment picks instead, or -1; equal to `feature` when the two agree. */
+  encoderPartner: number;
+  /** Encoder |cos| with the encoder assignment's partner. */
+  encoderPartnerCosine: number;
   /** The paper's criterion: encoder and decoder assignments agree and both |cos| ≥ 0.7. */
   shared: boolean;
   decoder: Float32Array;
@@ -176,7 +186,7 @@ export interface SteeringSuccess extends SteeringSuccessRate {
   /** One sentence the UI shows verbatim: how success is judged. */
   definition: string;
   /** The same trials scored by an LLM judge, when one was asked for (language-model data only). */
-  judged?: { rate: number; ci95: [number, number]; successes: number; trials: number; definition: string } | null;
+  judged?: { rate: number; ci95: [number, number]; successes: number; trials: number; perFeature: FeatureSuccess[]; definition: string } | null;
 }
 
 /** How a steering success rate is measured: language-model data take a strength and an optional judge. */
@@ -261,6 +271,12 @@ export interface LabWorkerApi {
   pause(): void;
   resume(): void;
   stop(): void;
+  /**
+   * Renames a saved run this worker is training (or setting up to train): the worker is the only
+   * writer of a live run's record, so its next checkpoint keeps the name. False when the worker
+   * holds no such run: the page then renames it in the store itself.
+   */
+  renameRun(runId: string, name: string): Promise<boolean>;
   /** Answers between training chunks: the page's check that the worker is still alive. */
   ping(): Promise<true>;
   pairMatrix(seedA: number, seedB: number): Promise<PairMatrix>;

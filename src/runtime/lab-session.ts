@@ -13,6 +13,7 @@ import { firingFrequency } from '../core/analysis/firing-frequency';
 import type { SaeWeights } from '../core/sae/weights';
 import type { TrainConfig } from '../core/train/config';
 import { captureSnapshot, snapshotOf, type LabState } from './lab-snapshot';
+import { alignmentMilestones } from './milestones';
 import { labMetricsUpdate, MultiSeedTrainer, type MultiSeedCheckpoint } from './multi-seed';
 import { RunLoop } from './run-loop';
 import { RunRecorder } from './run-recorder';
@@ -40,6 +41,11 @@ export class LabSession<Analysis> {
   private analysis: Analysis | null = null;
   private analysedStep = -1;
   private readonly pacing: PacerOptions;
+  /**
+   * The saved runs this session is setting up or training, each with its recorder once it exists:
+   * their records are written by the recorder alone, renames included (see renameRun).
+   */
+  private readonly recorders = new Map<string, Promise<RunRecorder | null>>();
 
   constructor(
     private readonly train: BatchSource,
@@ -55,29 +61,72 @@ export class LabSession<Analysis> {
 
   /** Trains every seed of `spec`; resolves after the final snapshot, when the run is done, stopped or diverged. */
   async start(spec: RunSpec, onMetrics: (update: LabMetricsUpdate) => void, onSnapshot: (snapshot: LabSnapshot) => void): Promise<RunEnd> {
-    await this.stopAndWait();
-    if (spec.config.d_in !== this.train.d_in) throw new Error(`config.d_in is ${spec.config.d_in}, the data has ${this.train.d_in} columns`);
-    const trainer = MultiSeedTrainer.create(spec.config, spec.seeds, this.train);
-    const recorder = spec.persist ? new RunRecorder(await this.store(), spec.persist, spec.config, spec.seeds) : null;
-    return this.drive(trainer, spec, recorder, { onMetrics, onSnapshot });
+    const claim = spec.persist ? this.claim(spec.persist.runId) : null;
+    try {
+      await this.stopAndWait();
+      if (spec.config.d_in !== this.train.d_in) throw new Error(`config.d_in is ${spec.config.d_in}, the data has ${this.train.d_in} columns`);
+      const trainer = MultiSeedTrainer.create(spec.config, spec.seeds, this.train);
+      const recorder = spec.persist ? new RunRecorder(await this.store(), spec.persist, spec.config, spec.seeds) : null;
+      claim?.found(recorder);
+      return await this.drive(trainer, spec, recorder, { onMetrics, onSnapshot });
+    } finally {
+      claim?.release();
+    }
   }
 
   /** Continues a saved run from its checkpoint, with its metrics history kept; resolves like start. */
   async resumeSaved(runId: string, onMetrics: (update: LabMetricsUpdate) => void, onSnapshot: (snapshot: LabSnapshot) => void): Promise<RunEnd> {
-    await this.stopAndWait();
-    const store = await this.store();
-    const [record, saved, perSeed] = await Promise.all([store.get(runId), store.checkpoint(runId), store.metrics(runId)]);
-    if (!record) throw new Error(`no saved run with id ${runId}`);
-    if (!saved) throw new Error(`run "${record.name}" has no checkpoint to resume from`);
-    const trainer = MultiSeedTrainer.restore(saved.checkpoint as MultiSeedCheckpoint, this.train);
-    // Metrics read after the checkpoint are trained again: drop them, so each step appears once.
-    const kept = perSeed.map(({ seed, metrics }) => ({ seed, metrics: metrics.filter((m) => m.step <= saved.step) }));
-    const spec: RunSpec = { config: record.config, seeds: record.seeds };
-    const recorder = new RunRecorder(store, { ...record, runId: record.id, checkpointEveryMs: record.checkpointEveryMs }, record.config, record.seeds, {
-      record: { ...record, step: saved.step },
-      perSeed: kept,
-    });
-    return this.drive(trainer, spec, recorder, { onMetrics, onSnapshot });
+    // Claimed before the record is read: a rename arriving meanwhile waits for the recorder made from it.
+    const claim = this.claim(runId);
+    try {
+      await this.stopAndWait();
+      const store = await this.store();
+      const [record, saved, perSeed] = await Promise.all([store.get(runId), store.checkpoint(runId), store.metrics(runId)]);
+      if (!record) throw new Error(`no saved run with id ${runId}`);
+      if (!saved) throw new Error(`run "${record.name}" has no checkpoint to resume from`);
+      const trainer = MultiSeedTrainer.restore(saved.checkpoint as MultiSeedCheckpoint, this.train);
+      // Metrics read after the checkpoint are trained again: drop them, so each step appears once.
+      const kept = perSeed.map(({ seed, metrics }) => ({ seed, metrics: metrics.filter((m) => m.step <= saved.step) }));
+      const spec: RunSpec = { config: record.config, seeds: record.seeds };
+      const recorder = new RunRecorder(store, { ...record, runId: record.id, checkpointEveryMs: record.checkpointEveryMs }, record.config, record.seeds, {
+        record: { ...record, step: saved.step },
+        perSeed: kept,
+      });
+      claim.found(recorder);
+      return await this.drive(trainer, spec, recorder, { onMetrics, onSnapshot });
+    } finally {
+      claim.release();
+    }
+  }
+
+  /**
+   * Renames a saved run this session is setting up or training, through its recorder: the
+   * recorder rewrites the whole record at every checkpoint, so a name written to the store by the
+   * page would last only until the next one. False when the session holds no such run (its record
+   * is then the page's to write).
+   */
+  async renameRun(runId: string, name: string): Promise<boolean> {
+    const recorder = await this.recorders.get(runId);
+    if (!recorder) return false;
+    await recorder.rename(name);
+    return true;
+  }
+
+  /**
+   * Marks `runId` as this session's until `release` (after its final save): renames wait for the
+   * recorder `found` gives (null: the run did not get that far).
+   */
+  private claim(runId: string): { found: (recorder: RunRecorder | null) => void; release: () => void } {
+    let found!: (recorder: RunRecorder | null) => void;
+    const recorder = new Promise<RunRecorder | null>((resolve) => (found = resolve));
+    this.recorders.set(runId, recorder);
+    return {
+      found,
+      release: () => {
+        found(null);
+        if (this.recorders.get(runId) === recorder) this.recorders.delete(runId);
+      },
+    };
   }
 
   /**
@@ -175,20 +224,30 @@ export class LabSession<Analysis> {
       await recorder.save(status, { step: checkpoint.step, totalSteps: trainer.totalSteps, elapsedMs, alignment: latestState?.alignment?.summary ?? null }, checkpoint);
     };
     let checkpointing = false;
-    const loop = new RunLoop(trainer, (batch) => {
-      const update = labMetricsUpdate(batch, trainer.seeds);
-      if (recorder) {
-        recorder.addMetrics(update);
-        if (!checkpointing && recorder.due(batch.elapsedMs)) {
-          checkpointing = true;
-          void checkpointAndSave('training', batch.elapsedMs)
-            .catch(reportCheckpointFailure)
-            .finally(() => (checkpointing = false));
+    const milestones = trainer.seeds.length >= 2 ? alignmentMilestones(trainer.totalSteps, () => trainer.snapshots(), reportSnapshotFailure) : null;
+    const withAlignments = (update: LabMetricsUpdate): LabMetricsUpdate => {
+      const alignments = milestones?.take() ?? [];
+      return alignments.length > 0 ? { ...update, alignments } : update;
+    };
+    const loop = new RunLoop(
+      trainer,
+      (batch) => {
+        const update = withAlignments(labMetricsUpdate(batch, trainer.seeds));
+        if (recorder) {
+          recorder.addMetrics(update);
+          if (!checkpointing && recorder.due(batch.elapsedMs)) {
+            checkpointing = true;
+            void checkpointAndSave('training', batch.elapsedMs)
+              .catch(reportCheckpointFailure)
+              .finally(() => (checkpointing = false));
+          }
         }
-      }
-      onMetrics(recorder ? { ...update, saved: recorder.saved } : update);
-      pacer.maybe(takeSnapshot, reportSnapshotFailure);
-    });
+        onMetrics(recorder ? { ...update, saved: recorder.saved } : update);
+        pacer.maybe(takeSnapshot, reportSnapshotFailure);
+      },
+      undefined,
+      milestones,
+    );
     if (recorder) {
       await recorder.save('training', { step: trainer.step, totalSteps: trainer.totalSteps, elapsedMs: 0 });
     }
@@ -199,6 +258,10 @@ export class LabSession<Analysis> {
         // them may already exist (at large widths a snapshot takes seconds: don't repeat it).
         await pacer.settle();
         if (this.analysedStep !== trainer.step && end.reason !== 'diverged') await pacer.now(takeSnapshot);
+        // Milestones aligned after the last metrics batch still reach the page.
+        await milestones?.settled();
+        const late = withAlignments({ perSeed: [], step: end.step, totalSteps: trainer.totalSteps, elapsedMs: end.elapsedMs });
+        if (late.alignments) onMetrics(late);
         if (recorder) {
           // A diverged run keeps its last good checkpoint; the others save their final state.
           if (end.reason === 'diverged') await recorder.save('diverged', { step: end.step, totalSteps: trainer.totalSteps, elapsedMs: end.elapsedMs, message: end.message ?? null });

@@ -27,6 +27,17 @@ export interface Steppable {
   trainStep(): Promise<StepMetrics> | null;
 }
 
+/**
+ * Steps at which the loop pauses its chunk so that state can be captured at exactly that step: every
+ * multiple of `every`. Two configurations trained side by side use the same grid, so what is
+ * captured there (their alignment) can be compared at equal steps.
+ */
+export interface Milestones {
+  every: number;
+  /** Called between chunks, before the next step is queued, with the step all seeds have reached. */
+  reached: (step: number) => void;
+}
+
 export interface RunLoopTiming {
   /** Longest stretch of training between two returns to the event loop. */
   chunkMs: number;
@@ -73,6 +84,7 @@ export class RunLoop {
     private readonly trainer: Steppable,
     private readonly emit: (batch: MetricsBatch) => void,
     private readonly timing: RunLoopTiming = DEFAULT_TIMING,
+    private readonly milestones: Milestones | null = null,
   ) {}
 
   async run(): Promise<RunEnd> {
@@ -92,7 +104,8 @@ export class RunLoop {
           }
           continue;
         }
-        await this.trainChunk();
+        const reached = await this.trainChunk();
+        if (reached !== null) this.milestones?.reached(reached);
         if (performance.now() - this.lastEmit >= this.timing.emitEveryMs) this.flush();
         await yieldToEventLoop();
       }
@@ -172,19 +185,26 @@ export class RunLoop {
     return this.draining;
   }
 
-  private async trainChunk(): Promise<void> {
+  /** Trains for up to `chunkMs`; returns the milestone step it stopped at, if it reached one. */
+  private async trainChunk(): Promise<number | null> {
     const start = performance.now();
     const end = start + this.timing.chunkMs;
+    let reached: number | null = null;
     do {
       // A divergence noticed by a read that lands mid-chunk stops the chunk before its next step.
       if (this.divergence) break;
+      const before = this.trainer.step;
       const read = this.trainer.trainStep();
       if (read) this.queueCheck(read);
       // Awaiting an already settled read costs nothing; an unsettled one means the device is behind.
       if (this.reads.length > this.timing.maxReadsInFlight) await this.reads.shift();
-    } while (!this.trainer.done && performance.now() < end);
+      // The step count moves once every seed has taken its step: all seeds stand at the milestone.
+      const now = this.trainer.step;
+      if (this.milestones && now !== before && now % this.milestones.every === 0) reached = now;
+    } while (reached === null && !this.trainer.done && performance.now() < end);
     // Time spent paused is not training time: steps/s must not drop while the run is paused.
     this.activeMs += performance.now() - start;
+    return reached;
   }
 
   private queueCheck(read: Promise<StepMetrics>): void {

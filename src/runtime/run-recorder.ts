@@ -94,6 +94,22 @@ export class RunRecorder {
   }
 
   /**
+   * Renames the run. While it trains the recorder is the only writer of its record: a rename
+   * written to the store by anyone else would be undone by the next save. Queued after the saves
+   * already asked for, so none of them writes the old name back.
+   */
+  rename(name: string): Promise<void> {
+    const trimmed = name.trim();
+    if (!trimmed) return Promise.reject(new Error('a run needs a name'));
+    // At once: a save queued before this one runs later and writes the record as it is then.
+    this.record = { ...this.record, name: trimmed };
+    const renamed = this.saving.then(() => this.store.rename(this.record.id, trimmed));
+    // A failed rename is the caller's to report; the saves after it go on.
+    this.saving = renamed.catch(() => undefined);
+    return renamed;
+  }
+
+  /**
    * Saves the run's status, metrics and (when given) a checkpoint taken at `state.step`. Saves are
    * serialised, so a late one never overwrites a newer one.
    */

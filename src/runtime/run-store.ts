@@ -7,6 +7,7 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { AlignmentSummary } from '../core/align/alignSeeds';
 import type { TrainConfig } from '../core/train/config';
+import { savedTrainConfig } from '../core/train/saved-config';
 import type { StepMetrics } from '../core/train/metrics';
 
 /** interrupted: the page found it training or paused with no worker left to finish it (a reload, a crash). */
@@ -80,11 +81,12 @@ export class RunStore {
 
   /** Newest first. */
   async list(): Promise<RunRecord[]> {
-    return (await this.db.getAllFromIndex('runs', 'createdAt')).reverse();
+    return (await this.db.getAllFromIndex('runs', 'createdAt')).reverse().map(withSavedConfig);
   }
 
-  get(id: string): Promise<RunRecord | undefined> {
-    return this.db.get('runs', id);
+  async get(id: string): Promise<RunRecord | undefined> {
+    const record = await this.db.get('runs', id);
+    return record && withSavedConfig(record);
   }
 
   async metrics(id: string): Promise<SeedMetrics[]> {
@@ -145,6 +147,12 @@ export class RunStore {
       throw error;
     }
   }
+}
+
+/** A record saved before a config field existed, read with the semantics it trained with. */
+function withSavedConfig(record: RunRecord): RunRecord {
+  const config = savedTrainConfig(record.config);
+  return config === record.config ? record : { ...record, config };
 }
 
 function isQuotaError(error: unknown): boolean {

@@ -29,6 +29,9 @@ export abstract class SeedAnalysis {
       seed: this.state.seeds[p.otherIndex],
       feature: p.feature,
       cosine: p.cosine,
+      encoderCosine: p.encoderCosine,
+      encoderPartner: p.encoderPartner,
+      encoderPartnerCosine: p.encoderPartnerCosine,
       shared: p.shared,
       decoder: decoderRow(this.state.weights[p.otherIndex], p.feature),
     }));

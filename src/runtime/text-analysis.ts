@@ -20,6 +20,7 @@ import {
   type LmSteeringSuccess,
 } from '../core/analysis/lm';
 import { decoderRow, wilsonInterval } from '../core/analysis';
+import { featureSuccesses } from '../core/stats';
 import { describeFeature, JUDGE_DEFINITION, judgeSteering } from '../core/judge';
 import { writeSaeLens, type SaeLensFiles } from '../core/formats/saelens';
 import { foldInputScale } from '../core/shards/normalise';
@@ -116,7 +117,7 @@ export class TextAnalysis extends SeedAnalysis {
     });
     const { rate, ci95, successes, trials, features } = result;
     const judged = judge ? await this.judgeTrials(seed, result.perTrial, prompts, judge) : null;
-    return { rate, ci95, successes, trials, features, alpha, definition: LM_STEERING_SUCCESS_DEFINITION, judged };
+    return { rate, ci95, successes, trials, features, alpha, perFeature: featureSuccesses(result.perTrial), definition: LM_STEERING_SUCCESS_DEFINITION, judged };
   }
 
   /** Every trial's steered and unsteered texts scored by the judge, against a description of the feature from its contexts and logit lens. */
@@ -131,7 +132,7 @@ export class TextAnalysis extends SeedAnalysis {
           contexts: details.contexts.map((c) => c.tokens.join('')),
         });
       });
-    let successes = 0;
+    const verdicts: { feature: number; success: boolean }[] = [];
     for (const trial of trials) {
       const verdict = await judgeSteering(judge, {
         explanation: await explain(trial.feature),
@@ -139,10 +140,11 @@ export class TextAnalysis extends SeedAnalysis {
         steered: tokenizer.decode(trial.steered),
         unsteered: tokenizer.decode(trial.unsteered),
       });
-      if (verdict.success) successes++;
+      verdicts.push({ feature: trial.feature, success: verdict.success });
     }
+    const successes = verdicts.filter((v) => v.success).length;
     const n = trials.length;
-    return { rate: n > 0 ? successes / n : 0, ci95: wilsonInterval(successes, n), successes, trials: n, definition: JUDGE_DEFINITION };
+    return { rate: n > 0 ? successes / n : 0, ci95: wilsonInterval(successes, n), successes, trials: n, perFeature: featureSuccesses(verdicts), definition: JUDGE_DEFINITION };
   }
 
   /** In SAELens layout for the model's raw residual stream (the normalising scale folded in). */

@@ -1,4 +1,5 @@
 import { AlignmentPanel } from './components/AlignmentPanel';
+import { ArrivalNotice } from './components/ArrivalNotice';
 import { CurvesPanel } from './components/CurvesPanel';
 import { DataPanel } from './components/DataPanel';
 import { ExperimentPanel } from './components/ExperimentPanel';
@@ -22,6 +23,7 @@ export function App() {
       <Header />
       <DataPanel />
       <ExperimentPanel />
+      <ArrivalNotice />
       <RunLibrary />
       <ProgressPanel />
       <CurvesPanel />

@@ -15,3 +15,8 @@ export function formatDuration(ms: number): string {
   const totalMinutes = Math.round(totalSeconds / 60);
   return `${Math.floor(totalMinutes / 60)} h ${String(totalMinutes % 60).padStart(2, '0')} min`;
 }
+
+/** "1 seed", "3 seeds": a count with its noun agreeing (English plurals in -s). */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}

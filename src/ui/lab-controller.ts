@@ -9,18 +9,20 @@ import type { PersistSpec } from '../runtime/run-recorder';
 import { groupComparisons, markInterrupted, newRunId, storageUsage, type RunData, type RunStore } from '../runtime/run-store';
 import type { RunEnd } from '../runtime/trainer-api';
 import { BACKEND_ORDER } from '../runtime/backend-types';
-import { sideLabel } from './labels';
+import { comparisonName } from './labels';
 import type { LabClient } from '../runtime/lab-client';
 import { debounce } from './lib/debounce';
 import { latestOnly, type LatestOnly } from './lib/latest-only';
 import { activeSides, isStartable, PICKED_FILES, SAMPLE, seedList, SIDE_NAMES, trainLimitProblem, type Experiment, type Side } from './store/experiment';
 import type { LabStore } from './store/lab-store';
-import { initialRuntime, isActive, mergeMetricsUpdates, type RunInfo } from './store/runtime';
+import { initialRuntime, isActive, mergeMetricsUpdates, stepsPerSecond, type RunInfo } from './store/runtime';
 import { matchingPreset } from './store/presets';
 import { parseUrlState, serializeUrlState } from './store/url-state';
 import { urlStateOf } from './store/lab-store';
 import { STEERING_STRIP_ALPHAS, type Selection } from './store/selection';
 import { steeringAlphas } from './steering-alphas';
+import { finishedTwin, interruptedComparison } from './arrival';
+import { RecoveryBudget, watchWorker } from './worker-watchdog';
 
 export type StartWorker = (name: string, onCrash: (message: string) => void) => LabClient;
 
@@ -30,16 +32,6 @@ interface Worker {
   options: LabInitOptions;
   ready: Promise<boolean>;
 }
-
-/**
- * A training worker that sends nothing for this long (or for three steps' time, if steps are
- * slower) is pinged, and given as long again to answer before it is taken for dead.
- */
-const SILENCE_MS = 10_000;
-const WATCHDOG_EVERY_MS = 2_000;
-
-/** Fresh workers a run may be resumed on before its failure is reported as final. */
-const MAX_RECOVERIES = 3;
 
 /** How long the α slider must rest before the steering strip is recomputed. */
 const STEER_DEBOUNCE_MS = 120;
@@ -54,6 +46,12 @@ const METRICS_RENDER_MS = 250;
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export interface LabController {
+  /**
+   * A visit to the page: prepares the workers, then, unless the link says auto=0, trains — except
+   * where a reload interrupted the newest saved run (it is offered for Resume, never trained over)
+   * or this very experiment is already saved and finished (it is opened instead of trained again).
+   */
+  arrive(): Promise<void>;
   /** Starts (or restarts) the workers the experiment needs; resolves when they are ready or failed. */
   prepare(): Promise<void>;
   /** Trains every active configuration, all seeds side by side (one click). */
@@ -113,10 +111,8 @@ export function createLabController(store: LabStore, startWorker: StartWorker, a
   const runStore = openRuns().catch(() => null);
 
   const runCounts = [0, 0];
-  /** When each side's worker was last heard from while training (any message or answer). */
-  const lastHeard = [0, 0];
   /** Crashes recovered from in the current run of each side: a run that keeps failing is given up. */
-  const recoveries = [0, 0];
+  const recoveries = [new RecoveryBudget(), new RecoveryBudget()];
   const unrendered: LabMetricsUpdate[][] = [[], []];
   let renderTimer: ReturnType<typeof setTimeout> | null = null;
   function renderMetrics() {
@@ -318,20 +314,35 @@ export function createLabController(store: LabStore, startWorker: StartWorker, a
     const run = ++runCounts[side];
     const current = () => runCounts[side] === run && workers[side] === worker;
     unrendered[side] = [];
-    lastHeard[side] = Date.now();
-    const watchdog = setInterval(() => void checkAlive(side, worker, current), WATCHDOG_EVERY_MS);
+    // A worker can die without a word (closed, out of memory): a silent one is pinged, and one that
+    // does not answer either is recovered.
+    const watchdog = watchWorker({
+      ping: () => worker.client.api.ping(),
+      current,
+      training: () => state().runtime[side].phase === 'training',
+      msPerStep: () => {
+        const pace = stepsPerSecond(state().runtime[side]);
+        return pace ? 1000 / pace : 0;
+      },
+      onSilent: () => void recover(side, worker.client, 'it stopped responding'),
+    });
     state().startRun(side, info);
     state().patchRuntime(side, { runId: info.runId, notice: info.notice ?? null, checkpointStep: info.checkpointStep ?? null });
     try {
       const end = await begin(
         (update) => {
           if (!current()) return;
-          lastHeard[side] = Date.now();
+          watchdog.heard();
           queueMetrics(side, update);
-          if (update.saved) state().patchRuntime(side, { storageProblem: update.saved.problem, checkpointStep: update.saved.checkpointStep });
+          if (update.saved) {
+            const firstCheckpoint = state().runtime[side].checkpointStep === null && update.saved.checkpointStep !== null;
+            state().patchRuntime(side, { storageProblem: update.saved.problem, checkpointStep: update.saved.checkpointStep });
+            // The run is now in the store: list it, so it can be renamed while it trains.
+            if (firstCheckpoint) void refreshLibrary();
+          }
         },
         (snapshot) => {
-          lastHeard[side] = Date.now();
+          watchdog.heard();
           if (current()) showSnapshot(side, snapshot);
         },
       );
@@ -342,29 +353,13 @@ export function createLabController(store: LabStore, startWorker: StartWorker, a
       // A run that fails while training (a lost WebGPU device, an exception) is a crash like any other.
       if (current()) void (info.training === false ? fail(side, e) : recover(side, worker.client, message(e)));
     } finally {
-      clearInterval(watchdog);
+      watchdog.stop();
       if (current()) void refreshLibrary();
     }
   }
 
-  /**
-   * A worker can die without a word (closed, out of memory): training that has been silent for
-   * longer than its steps take gets a ping, and a worker that does not answer either is recovered.
-   */
-  async function checkAlive(side: Side, worker: Worker, current: () => boolean) {
-    const runtime = state().runtime[side];
-    if (!current() || runtime.phase !== 'training') return;
-    const msPerStep = runtime.step > 0 ? runtime.elapsedMs / runtime.step : 0;
-    const patience = Math.max(SILENCE_MS, 3 * msPerStep);
-    if (Date.now() - lastHeard[side] < patience) return;
-    lastHeard[side] = Date.now();
-    const answered = await Promise.race([worker.client.api.ping().then(() => true), new Promise<false>((resolve) => setTimeout(() => resolve(false), patience))]);
-    if (answered) lastHeard[side] = Date.now();
-    else if (current()) await recover(side, worker.client, 'it stopped responding');
-  }
-
   async function train(side: Side, worker: Worker, persist: PersistSpec | undefined) {
-    recoveries[side] = 0;
+    recoveries[side].reset();
     const { experiment } = state();
     const spec: RunSpec = { config: experiment.configs[side], seeds: seedList(experiment.seedCount), ...(persist ? { persist } : {}) };
     await follow(side, worker, { ...spec, runId: persist?.runId ?? null }, (onMetrics, onSnapshot) => worker.client.start(spec, onMetrics, onSnapshot));
@@ -379,7 +374,9 @@ export function createLabController(store: LabStore, startWorker: StartWorker, a
     const upTo = record.checkpointStep ?? 0;
     await follow(side, worker, { config: record.config, seeds: record.seeds, runId, notice, checkpointStep: record.checkpointStep }, (onMetrics, onSnapshot) => {
       const perSeed = history.map(({ seed, metrics }) => ({ seed, metrics: metrics.filter((m) => m.step <= upTo) }));
-      state().addMetrics(side, { perSeed, step: upTo, totalSteps: record.totalSteps, elapsedMs: record.elapsedMs });
+      // The worker's clock starts again at 0: the pace shown counts only the resumed stretch.
+      state().addMetrics(side, { perSeed, step: upTo, totalSteps: record.totalSteps, elapsedMs: 0 });
+      state().patchRuntime(side, { resumedFrom: { step: upTo, elapsedMs: record.elapsedMs } });
       return worker.client.resumeRun(runId, onMetrics, onSnapshot);
     });
   }
@@ -393,11 +390,16 @@ export function createLabController(store: LabStore, startWorker: StartWorker, a
     if (!worker || worker.client !== client) return;
     const { runId, phase } = state().runtime[side];
     const record = runId ? await (await runStore)?.get(runId) : undefined;
-    if (!runId || !isActive(phase) || record?.checkpointStep == null || recoveries[side] >= MAX_RECOVERIES) {
+    if (!runId || !isActive(phase) || record?.checkpointStep == null) {
       fail(side, `the ${SIDE_NAMES[side]} worker failed: ${why}`);
       return;
     }
-    recoveries[side]++;
+    if (!recoveries[side].take()) {
+      fail(side, recoveries[side].givingUp(SIDE_NAMES[side], why));
+      // The run is left as its last checkpoint: the list shows it interrupted, to be resumed.
+      void refreshLibrary();
+      return;
+    }
     // A lost GPU device is likely to be lost again: the fresh worker starts on the next backend.
     const from = state().runtime[side].ready?.backend.name;
     const next = /device (was |is )?lost|lost device/i.test(why) && from ? BACKEND_ORDER[BACKEND_ORDER.indexOf(from) + 1] : undefined;
@@ -423,7 +425,7 @@ export function createLabController(store: LabStore, startWorker: StartWorker, a
       comparisonId,
       side,
       link: serializeUrlState(urlStateOf(s)),
-      name: `${matchingPreset(experiment)?.title ?? 'Custom experiment'} · ${sideLabel(side, experiment.configs, experiment.compare)}`,
+      name: comparisonName(matchingPreset(experiment)?.title ?? 'Custom experiment', experiment.configs, experiment.compare),
       data,
       checkpointEveryMs: experiment.checkpointSeconds * 1000,
     };
@@ -453,11 +455,33 @@ export function createLabController(store: LabStore, startWorker: StartWorker, a
     await Promise.all(sides.map((side) => workerFor(side, options).ready));
   }
 
-  return {
+  async function arrive() {
+    await refreshLibrary();
+    const { library } = state();
+    const interrupted = interruptedComparison(library.comparisons);
+    if (interrupted) {
+      state().setLibrary({ arrival: interrupted });
+      await prepare();
+      return;
+    }
+    await prepare();
+    const { experiment } = state();
+    if (!experiment.autostart || !isStartable(experiment)) return;
+    const twin = finishedTwin(library.comparisons, serializeUrlState(urlStateOf(state())), activeSides(experiment).length);
+    if (!twin) return controller.start();
+    const runs = library.comparisons.find((c) => c.id === twin.comparisonId)!.runs;
+    await controller.openSaved(runs[0].id, runs[1]?.id ?? null);
+    state().setLibrary({ arrival: twin });
+  }
+
+  const controller: LabController = {
+    arrive,
+
     prepare,
 
     async start() {
       if (!isStartable(state().experiment)) return;
+      state().setLibrary({ arrival: null });
       await prepare();
       const options = initOptions();
       if (!options) return;
@@ -482,7 +506,13 @@ export function createLabController(store: LabStore, startWorker: StartWorker, a
       const comparison = state().library.comparisons.find((c) => c.id === comparisonId);
       if (!runs || !comparison) return;
       try {
-        for (const run of comparison.runs) await runs.rename(run.id, name);
+        // A run a worker trains is renamed by that worker, the only writer of its record: a name
+        // written here would be undone at its next checkpoint. The others are the page's to write.
+        for (const run of comparison.runs) {
+          const holder = workers[run.side];
+          const renamed = holder !== null && state().runtime[run.side].runId === run.id && (await holder.client.api.renameRun(run.id, name));
+          if (!renamed) await runs.rename(run.id, name);
+        }
         state().setLibrary({ problem: null });
       } catch (e) {
         state().setLibrary({ problem: message(e) });
@@ -494,6 +524,9 @@ export function createLabController(store: LabStore, startWorker: StartWorker, a
       const runs = await runStore;
       const comparison = state().library.comparisons.find((c) => c.id === comparisonId);
       if (!runs || !comparison) return;
+      // A worker would write a live run back at its next checkpoint: it must end first.
+      const live = comparison.runs.find((run) => state().runtime[run.side].runId === run.id && isActive(state().runtime[run.side].phase));
+      if (live) return state().setLibrary({ problem: `"${live.name}" is still training: stop it before deleting it` });
       for (const run of comparison.runs) await runs.delete(run.id);
       await refreshLibrary();
     },
@@ -544,7 +577,7 @@ export function createLabController(store: LabStore, startWorker: StartWorker, a
           onSnapshot(imported.snapshot);
           return { reason: 'done', step: 0, elapsedMs: 0 };
         });
-        state().patchRuntime(side, { notice: `Imported ${imported.names.join(', ')} as seeds ${seeds.join(', ')}.` });
+        state().patchRuntime(side, { notice: `Imported ${imported.names.join(', ')} as ${seeds.length === 1 ? 'seed' : 'seeds'} ${seeds.join(', ')}.` });
       } catch (e) {
         state().setLibrary({ problem: `import failed: ${message(e)}` });
       }
@@ -553,18 +586,23 @@ export function createLabController(store: LabStore, startWorker: StartWorker, a
     async resumeComparison(comparisonId) {
       const comparison = state().library.comparisons.find((c) => c.id === comparisonId);
       if (!comparison) return;
+      state().setLibrary({ arrival: null });
       const first = comparison.runs[0];
       if (first.data.kind === 'shards' && first.data.location === PICKED_FILES && !pickedShards) {
         state().setLibrary({ problem: `"${first.name}" trained on shards picked from this computer: pick the same files again (Data panel), then Resume.` });
         return;
       }
       const { state: linked } = parseUrlState(first.link);
-      state().setExperiment({ ...linked.experiment, autostart: false, compare: comparison.runs.length > 1 });
+      // The saved configurations, not the link's: a record of an older version reads as it trained.
+      const configs: Experiment['configs'] = [comparison.runs[0].config, (comparison.runs[1] ?? comparison.runs[0]).config];
+      state().setExperiment({ ...linked.experiment, autostart: false, compare: comparison.runs.length > 1, configs });
       state().setLibrary({ problem: null });
       await prepare();
       await Promise.all(
         comparison.runs.map(async (run) => {
           const worker = workers[run.side];
+          // A Resume by hand gets a fresh set of recoveries, whatever the run went through before.
+          recoveries[run.side].reset();
           if (worker && (await worker.ready)) await resumeOn(run.side, worker, run.id);
         }),
       );
@@ -655,4 +693,5 @@ export function createLabController(store: LabStore, startWorker: StartWorker, a
       workers.fill(null);
     },
   };
+  return controller;
 }

@@ -23,15 +23,30 @@ export function formatCoeff(value: number): string {
 }
 
 /**
- * "A · L2 off", "B · L2 1e-3": the side's name and what sets it apart. When the penalties agree,
- * the first other field that differs names the side instead.
+ * What sets a side apart, without its letter: "L2 off", "L2 1e-3"; when the penalties agree, the
+ * first other field that differs ("width (latents) 32"); "" when nothing does.
  */
-export function sideLabel(side: Side, configs: readonly [TrainConfig, TrainConfig], compare: boolean): string {
-  const name = SIDE_NAMES[side];
+export function sideDistinction(side: Side, configs: readonly [TrainConfig, TrainConfig], compare: boolean): string {
   const own = configs[side];
-  if (!compare) return `${name} · ${penaltySummary(own.penalty)}`;
+  if (!compare) return penaltySummary(own.penalty);
   const other = configs[side === 0 ? 1 : 0];
-  if (penaltySummary(own.penalty) !== penaltySummary(other.penalty)) return `${name} · ${penaltySummary(own.penalty)}`;
+  if (penaltySummary(own.penalty) !== penaltySummary(other.penalty)) return penaltySummary(own.penalty);
   const differing = CONFIG_FIELDS.find((f) => fieldApplies(f, own) && f.get(own) !== f.get(other));
-  return differing ? `${name} · ${differing.label} ${differing.get(own)}` : name;
+  return differing ? `${differing.label} ${differing.get(own)}` : '';
+}
+
+/** "A · L2 off", "B · L2 1e-3": the side's name and what sets it apart (see sideDistinction). */
+export function sideLabel(side: Side, configs: readonly [TrainConfig, TrainConfig], compare: boolean): string {
+  const distinction = sideDistinction(side, configs, compare);
+  return distinction ? `${SIDE_NAMES[side]} · ${distinction}` : SIDE_NAMES[side];
+}
+
+/**
+ * A saved comparison's name: the experiment's title and what it compares, "Teaching demo: L2 off vs
+ * L2 1e-3" (one configuration: "Teaching demo: L2 off"). Each side's own label is sideLabel.
+ */
+export function comparisonName(title: string, configs: readonly [TrainConfig, TrainConfig], compare: boolean): string {
+  if (!compare) return `${title}: ${sideDistinction(0, configs, false)}`;
+  const [a, b] = [sideDistinction(0, configs, true), sideDistinction(1, configs, true)];
+  return a || b ? `${title}: ${a || 'A'} vs ${b || 'B'}` : `${title}: A vs B (same settings)`;
 }

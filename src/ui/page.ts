@@ -4,9 +4,10 @@
  */
 import { useStore } from 'zustand';
 import { startLabWorker } from '../runtime/lab-client';
+import { matchDirectionsInWorker } from '../runtime/match-client';
 import { RunStore } from '../runtime/run-store';
+import { crossPartnerFinder } from './cross-partner';
 import { createLabController } from './lab-controller';
-import { isStartable } from './store/experiment';
 import { createLabStore, type LabState } from './store/lab-store';
 import { parseUrlState } from './store/url-state';
 import { keepUrlInSync } from './url-sync';
@@ -20,15 +21,15 @@ export const appBaseUrl = new URL(import.meta.env.BASE_URL, window.location.href
 
 export const labController = createLabController(labStore, startLabWorker, appBaseUrl, () => RunStore.open());
 
+/** Matches features across the two configurations (switching A ↔ B lands on the selected feature's partner). */
+export const crossPartners = crossPartnerFinder(matchDirectionsInWorker);
+
 export function useLab<T>(selector: (state: LabState) => T): T {
   return useStore(labStore, selector);
 }
 
-/** Prepares the workers and, unless the link says auto=0, starts training once they are ready. */
+/** Prepares the workers and trains, resumes or reopens as the visit calls for (see LabController.arrive). */
 export async function startPage(): Promise<void> {
   keepUrlInSync(labStore);
-  void labController.refreshLibrary();
-  await labController.prepare();
-  const { experiment } = labStore.getState();
-  if (experiment.autostart && isStartable(experiment)) await labController.start();
+  await labController.arrive();
 }

@@ -75,6 +75,26 @@ describe('controls', () => {
     });
   });
 
+  test("a configuration too large for its backend's memory cannot start, and the button and the list say how much it needs", async () => {
+    // Autostart on: the link must not start it either.
+    await withLab(server, 'controls-memory', 'backend=wasm&images=1000&width=100000', async (lab) => {
+      const page = lab.page;
+      await lab.ready();
+      await lab.phase(/^ready$/, 30_000);
+      const reason = /width 100,000 × 3 seeds at batch 256 needs about \d+(\.\d)? GiB of memory; the wasm backend can address 4 GiB: lower the width, batch or seeds/;
+      const start = page.getByTestId('start');
+      expect(await start.isDisabled()).toBe(true);
+      expect(await start.getAttribute('title')).toMatch(reason);
+      expect(await lab.text('config-problems')).toMatch(reason);
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      expect(await lab.text('phase')).toBe('ready');
+      await page.getByTestId('field-width').fill('64');
+      await expect.poll(() => page.getByTestId('config-problems').count()).toBe(0);
+      expect(await start.isEnabled()).toBe(true);
+      expect(await start.getAttribute('title')).toBeNull();
+    });
+  });
+
   test('one click starts both configurations; pause holds them, resume continues, stop ends them', { timeout: 90_000 }, async () => {
     await withLab(server, 'controls-pause', `${IDLE}&steps=100000&width=16&batch=32&every=10&seeds=2`, async (lab) => {
       const page = lab.page;

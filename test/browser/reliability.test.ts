@@ -16,7 +16,7 @@ import { useLabServer, withLab } from './support/lab-server';
 const server = useLabServer();
 
 /** Two seeds per side, long enough to interrupt, a checkpoint every second of training. */
-const LONG_RUN = 'auto=0&backend=wasm&images=1000&width=16&batch=50&seeds=2&every=5&steps=1500&ckpt=1';
+const LONG_RUN = 'auto=0&backend=wasm&images=1000&width=16&batch=50&seeds=2&every=5&steps=6000&ckpt=1';
 
 async function checkpointStep(lab: LabPage, side: 'A' | 'B'): Promise<number> {
   let step = 0;
@@ -64,6 +64,36 @@ describe('reliability', () => {
       await page.getByTestId('stop').click();
       await lab.phase(/^stopped$/, 60_000);
       await expect.poll(() => row.getByTestId('saved-status').allTextContents(), { timeout: 20_000 }).toEqual(['stopped', 'stopped']);
+    });
+  });
+
+  test('a run renamed in Saved runs while it trains keeps the name through later checkpoints', async () => {
+    await withLab(server, 'reliability-rename', LONG_RUN + '&mode=single', async (lab) => {
+      const page = lab.page;
+      await lab.ready();
+      await page.getByTestId('start').click();
+      await lab.phase(/^training$/, 30_000);
+      await checkpointStep(lab, 'A');
+      // Listed after a reload, and resumed: its worker writes its record again at every checkpoint.
+      await page.reload();
+      await lab.ready();
+      const row = page.getByTestId('saved-comparison').first();
+      await expect.poll(() => row.getByTestId('saved-status').allTextContents(), { timeout: 20_000 }).toEqual(['interrupted']);
+      await row.getByTestId('resume-saved').click();
+      await lab.phase(/^training$/, 60_000);
+      await checkpointStep(lab, 'A');
+      const name = row.getByTestId('saved-name');
+      await name.fill('renamed while training');
+      await name.blur();
+      // Two checkpoints later the worker has rewritten the run's record at least once since the rename.
+      const renamedAt = await checkpointStep(lab, 'A');
+      await expect.poll(() => checkpointStep(lab, 'A'), { timeout: 60_000 }).toBeGreaterThan(renamedAt);
+      const later = await checkpointStep(lab, 'A');
+      await expect.poll(() => checkpointStep(lab, 'A'), { timeout: 60_000 }).toBeGreaterThan(later);
+      // What the store holds, as a fresh page reads it.
+      await page.reload();
+      await lab.ready();
+      await expect.poll(() => page.getByTestId('saved-comparison').first().getByTestId('saved-name').inputValue(), { timeout: 20_000 }).toBe('renamed while training');
     });
   });
 
@@ -191,6 +221,9 @@ describe('reliability', () => {
       await expect.poll(() => lab.text('library-problem').catch(() => ''), { timeout: 30_000 }).toMatch(/import failed: .*sae: the SAE reads 100 values, the loaded data has 784/);
       await page.getByTestId('import-folder').setInputFiles(join(dir, 'good'));
       await expect.poll(() => lab.text('notice-A').catch(() => ''), { timeout: 60_000 }).toMatch(/Imported .*seed-0.*seed-1.*seed-2 as seeds 0, 1, 2/);
+      // Progress says what they are, not "done, step 0 / —".
+      expect(await lab.text('phase-A')).toBe('imported');
+      expect(await lab.text('imported-A')).toBe('imported · 3 SAEs trained elsewhere');
       // Three random SAEs: their alignment is computed, and a feature can be inspected.
       expect(await lab.text('headline-mmcs-0')).toMatch(/0\.\d{3}/);
       expect(await page.getByTestId('field-width').inputValue()).toBe('24');

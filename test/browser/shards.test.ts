@@ -9,6 +9,7 @@ import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, test } from 'vitest';
 import { writeNpy } from '../../src/core/formats/npy';
 import { useLabServer, withLab } from './support/lab-server';
+import { horizontalOverflow } from './support/layout';
 
 const server = useLabServer();
 
@@ -26,6 +27,9 @@ describe('language-model track', () => {
       expect(await lab.text('data-name')).toMatch(/activation rows of width \d+/);
       await expect.poll(() => lab.text('model-status'), { timeout: 60_000 }).toMatch(/^Loaded /);
       await lab.screenshot('view-data-shards', 'data-panel');
+      // The header says what the SAEs train on here: not MNIST.
+      expect(await lab.text('header-data')).toMatch(/^residual-stream activations of a random-weight synthetic GPT-NeoX \(.+, not Pythia\) at blocks\.3\.hook_resid_post$/);
+      expect(await lab.text('header-intro')).not.toMatch(/MNIST/);
 
       await page.getByTestId('start').click();
       await lab.phase(/^done$/, 120_000);
@@ -39,10 +43,33 @@ describe('language-model track', () => {
       await lab.screenshot('view-text-inspector', 'inspector-panel');
       const contexts = page.getByTestId('top-contexts').locator('li');
       expect(await contexts.count()).toBeGreaterThan(0);
+      // Every context fits its line (it wraps between tokens), its firing last token inside the inspector, at 1400 px and on a phone.
+      for (const width of [1400, 390]) {
+        await page.setViewportSize({ width, height: 900 });
+        const layout = await page.getByTestId('text-feature-inspector').evaluate((inspector) => {
+          const box = inspector.getBoundingClientRect();
+          return [...inspector.querySelectorAll<HTMLElement>('[data-testid="top-context"]')].map((item) => {
+            const last = item.querySelector('.sv-token-row')!.getBoundingClientRect();
+            return { fits: item.scrollWidth <= item.clientWidth, lastInside: last.left >= box.left && last.right <= box.right };
+          });
+        });
+        expect(layout.length).toBe(await contexts.count());
+        expect(layout.every((c) => c.fits && c.lastInside), `at ${width} px: ${JSON.stringify(layout)}`).toBe(true);
+        await lab.screenshot(`view-text-inspector-${width}`, 'inspector-panel');
+      }
+      await page.setViewportSize({ width: 1280, height: 900 });
+      // Partners say why they are or are not shared: decoder and encoder |cos| of the pair.
+      expect(await lab.text('cosines-of-partner-1')).toMatch(/^dec \|cos\| \d\.\d+ · enc \|cos\| \d\.\d+$/);
       // Tokens are the sample tokenizer's text, not ids.
       expect(await contexts.first().innerText()).not.toMatch(/#\d+/);
       expect(await page.getByTestId('logit-lens').locator('li').count()).toBeGreaterThan(0);
 
+      // The prompt box shows the whole default prompt.
+      const prompt = page.getByTestId('steer-prompt');
+      expect(await prompt.inputValue()).toBe('The most important thing is');
+      const promptBox = await prompt.evaluate((input) => ({ scrollWidth: input.scrollWidth, clientWidth: input.clientWidth }));
+      expect(promptBox.scrollWidth, JSON.stringify(promptBox)).toBeLessThanOrEqual(promptBox.clientWidth);
+      expect(promptBox.clientWidth).toBeGreaterThan(150);
       await page.getByTestId('steer-prompt').fill('the cat');
       await page.getByTestId('steer-text-alpha').fill('40');
       await page.getByTestId('steer-text-alpha').press('Enter');
@@ -59,7 +86,10 @@ describe('language-model track', () => {
       await page.getByTestId('measure-steering').click();
       await expect.poll(() => page.getByTestId('steering-success-B').count(), { timeout: 180_000 }).toBe(1);
       expect(await lab.text('steering-success-A')).toMatch(/\d+\.\d% \(95% interval/);
-      expect(await lab.text('steering-success-comparison')).toMatch(/Fisher's exact p = /);
+      // The verdict compares per-feature rates; the pooled-trial tests follow, labelled as assuming independence.
+      expect(await lab.text('steering-success-comparison')).toMatch(/Mann–Whitney U over the success rates of \d+ \+ \d+ features, p = /);
+      expect(await lab.text('steering-success-clustering')).toMatch(/not independent/);
+      expect(await lab.text('steering-success-pooled')).toMatch(/assuming every trial independent.*Fisher's exact p = /);
       expect(await lab.text('steering-success-definition')).toMatch(/clean pass of the model/);
 
       // The built app's Content-Security-Policy: nothing it did was refused, and injected script does not run.
@@ -71,6 +101,11 @@ describe('language-model track', () => {
         return (window as unknown as { __injected?: boolean }).__injected === true;
       });
       expect(injectedRan).toBe(false);
+
+      // On a phone nothing hides behind sideways scrolling.
+      await page.setViewportSize({ width: 390, height: 844 });
+      await expect.poll(() => horizontalOverflow(page)).toEqual({ documentWidth: 390, clipped: [] });
+      await lab.screenshot('shards-390x844');
     });
   });
 

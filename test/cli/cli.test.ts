@@ -43,6 +43,8 @@ describe('the headless runner', () => {
     const t = await lab('train', '--config', typo, '--out', join(dir, 'x'));
     expect(t.code).not.toBe(0);
     expect(t.stderr).toMatch(/typo\.json: unknown field\(s\) widht/);
+    await writeFile(typo, JSON.stringify({ init: { removeParalelGrad: true } }));
+    expect((await lab('train', '--config', typo, '--out', join(dir, 'x'))).stderr).toMatch(/typo\.json: unknown field\(s\) init\.removeParalelGrad/);
 
     const absurd = join(dir, 'absurd.json');
     await writeFile(absurd, JSON.stringify({ activation: { kind: 'topk', k: 5000, auxkCoeff: 0, kAux: 1 } }));

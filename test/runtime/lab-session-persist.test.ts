@@ -90,6 +90,32 @@ describe('saved runs', () => {
     if (checkpoint) expect(checkpoint.step).toBeLessThanOrEqual(end.finiteThrough ?? end.step);
   });
 
+  it('a run renamed while it trains keeps the new name through its later checkpoints', async () => {
+    const store = RunStore.open(`persist-${++stores}`);
+    const s = session(store);
+    let renamed: Promise<boolean> | null = null;
+    let renamedAt = 0;
+    // checkpointEveryMs 0 (persist()): a checkpoint at every metrics read, each rewriting the record.
+    const end = await s.start(
+      { ...spec(40), persist: persist('named') },
+      (update) => {
+        if (renamed || update.step < 10) return;
+        renamedAt = update.step;
+        // What the page does through the worker (lab.worker.ts → LabSession.renameRun).
+        renamed = s.renameRun('named', 'renamed mid-run');
+      },
+      () => undefined,
+    );
+    expect(end).toMatchObject({ reason: 'done', step: 40 });
+    expect(await renamed).toBe(true);
+    const record = await (await store).get('named');
+    expect(record?.checkpointStep).toBeGreaterThan(renamedAt);
+    expect(record?.name).toBe('renamed mid-run');
+    // Once the run is over the session no longer holds it: the page renames it in the store.
+    expect(await s.renameRun('named', 'later')).toBe(false);
+    expect(await s.renameRun('unknown', 'x')).toBe(false);
+  });
+
   it('resuming a run that was never saved says so', async () => {
     const s = session(RunStore.open(`persist-${++stores}`));
     await expect(s.resumeSaved('nope', () => undefined, () => undefined)).rejects.toThrow(/no saved run with id nope/);

@@ -5,6 +5,7 @@ import { teachingDemoConfig } from '../../src/core/presets';
 import { loadMnistNode } from '../../src/io/mnist-node';
 import type { LabMetricsUpdate, LabSnapshot, RunSpec } from '../../src/runtime/lab-api';
 import type { LabSession } from '../../src/runtime/lab-session';
+import { milestoneEvery } from '../../src/runtime/milestones';
 import type { MnistAnalysis } from '../../src/runtime/mnist-analysis';
 import { createMnistSession, type MnistSession } from '../../src/runtime/mnist-session';
 import { splitRows, useWasmBackend } from '../core/analysis/helpers';
@@ -64,6 +65,19 @@ describe('LabSession', () => {
     const exported = readSaeLens(await (await analysis()).exportSaeLens(1));
     expect(exported.weights.W_dec).toEqual(last.decoders[1]);
     expect((exported.training as { seed: number }).seed).toBe(1);
+  });
+
+  it('aligns the seeds at every milestone step, with the weights of exactly that step', async () => {
+    const every = milestoneEvery(24);
+    const { updates } = await record(tinyRun(24));
+    const milestones = updates.flatMap((u) => u.alignments ?? []);
+    expect(milestones.map((m) => m.step)).toEqual(Array.from({ length: 24 / every }, (_, i) => (i + 1) * every));
+    // Independently: a run stopped at step 8 (no warm-up or decay, so its first 8 steps are the same) and its final snapshot.
+    const { snapshots } = await record(tinyRun(8));
+    const final = snapshots.at(-1)!;
+    expect(final.step).toBe(8);
+    expect(milestones.find((m) => m.step === 8)!.alignment).toEqual(final.alignment);
+    expect(milestones.find((m) => m.step === 8)!.alignment).not.toEqual(milestones.find((m) => m.step === 24)!.alignment);
   });
 
   it("inspects a feature consistently with the snapshot, the heatmap's matching and the stability", async () => {

@@ -104,6 +104,27 @@ describe('RunLoop divergence', () => {
   });
 });
 
+describe('RunLoop milestones', () => {
+  it('stops its chunk at every multiple of the interval, before any later step, including with long chunks', async () => {
+    const trainer = new FakeTrainer(50, () => 1, tinyConfig());
+    const seen: [number, number][] = [];
+    const milestones = { every: 7, reached: (step: number) => seen.push([step, trainer.step]) };
+    await new RunLoop(trainer, () => undefined, { ...TIMING, chunkMs: 10_000 }, milestones).run();
+    expect(seen).toEqual([7, 14, 21, 28, 35, 42, 49].map((s) => [s, s]));
+  });
+
+  it('in a multi-seed run, reaches a milestone only once every seed has taken that step', async () => {
+    const trainer = MultiSeedTrainer.create(tinyConfig({ length: { unit: 'steps', value: 12 } }), SEEDS, tensorSource(planted.data, 8));
+    const seen: number[][] = [];
+    try {
+      await new RunLoop(trainer, () => undefined, TIMING, { every: 4, reached: () => seen.push((trainer as unknown as { trainers: { step: number }[] }).trainers.map((t) => t.step)) }).run();
+    } finally {
+      trainer.dispose();
+    }
+    expect(seen).toEqual([4, 8, 12].map((s) => SEEDS.map(() => s)));
+  });
+});
+
 describe('RunLoop.between', () => {
   it('runs work between chunks with no step taken while it runs, then training goes on', async () => {
     const trainer = new FakeTrainer(400, () => 1);

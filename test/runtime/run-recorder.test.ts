@@ -33,4 +33,18 @@ describe('RunRecorder', () => {
     await recorder.save('training', { step: 20, totalSteps: 300, elapsedMs: 10_000 }, {});
     expect(recorder.saved).toEqual({ checkpointStep: 10, problem: 'the run could not be saved (full)' });
   });
+
+  test('a rename is kept by the saves already queued and by later ones; an empty name is refused', async () => {
+    const store = await RunStore.open('recorder-3');
+    const recorder = new RunRecorder(store, spec, teachingDemoConfig(), [0]);
+    await recorder.save('training', { step: 10, totalSteps: 300, elapsedMs: 5_000 }, {});
+    const queued = recorder.save('training', { step: 20, totalSteps: 300, elapsedMs: 10_000 }, {});
+    await recorder.rename('  my run ');
+    await queued;
+    await recorder.save('training', { step: 30, totalSteps: 300, elapsedMs: 15_000 }, {});
+    expect(await store.get('r')).toMatchObject({ name: 'my run', checkpointStep: 30 });
+    await expect(recorder.rename('  ')).rejects.toThrow('a run needs a name');
+    await recorder.save('done', { step: 300, totalSteps: 300, elapsedMs: 150_000 }, {});
+    expect(await store.get('r')).toMatchObject({ name: 'my run', status: 'done' });
+  });
 });

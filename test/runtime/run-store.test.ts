@@ -47,6 +47,24 @@ describe('RunStore', () => {
     expect((await store.checkpoint(run.id))?.step).toBe(10);
   });
 
+  test('reads a run saved before the parallel-gradient switch existed with the removal it trained with', async () => {
+    const store = await freshStore();
+    const config = (unitNormDecoder: boolean) => {
+      const c = teachingDemoConfig({ init: { unitNormDecoder } });
+      delete (c.init as Partial<typeof c.init>).removeParallelGrad;
+      return c;
+    };
+    const constrained = record({ config: config(true) });
+    const free = record({ config: config(false) });
+    const current = record({ config: teachingDemoConfig() });
+    for (const run of [constrained, free, current]) await store.save(run, []);
+    expect((await store.get(constrained.id))?.config.init.removeParallelGrad).toBe(true);
+    expect((await store.get(free.id))?.config.init.removeParallelGrad).toBe(false);
+    expect((await store.get(current.id))?.config).toEqual(teachingDemoConfig());
+    const listed = new Map((await store.list()).map((r) => [r.id, r.config.init.removeParallelGrad]));
+    expect(listed).toEqual(new Map([[constrained.id, true], [free.id, false], [current.id, false]]));
+  });
+
   test('lists newest first, renames and deletes every part of a run', async () => {
     const store = await freshStore();
     const older = record({ createdAt: 1000, name: 'old' });

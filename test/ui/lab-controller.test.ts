@@ -6,7 +6,7 @@ import { describe, expect, test, vi } from 'vitest';
 import type { FeatureDetails, LabInitOptions, LabMetricsUpdate, LabReady, LabSnapshot, PairMatrix, RunSpec, SteeringResult } from '../../src/runtime/lab-api';
 import type { LabClient } from '../../src/runtime/lab-client';
 import type { RunEnd } from '../../src/runtime/trainer-api';
-import type { RunStore } from '../../src/runtime/run-store';
+import type { RunRecord, RunStore } from '../../src/runtime/run-store';
 import { createLabController } from '../../src/ui/lab-controller';
 import { createLabStore } from '../../src/ui/store/lab-store';
 import { parseUrlState } from '../../src/ui/store/url-state';
@@ -48,6 +48,7 @@ function fakeWorkers(initWith: (options: LabInitOptions) => Promise<LabReady> = 
         loadModel: vi.fn(async () => ({ name: 'tiny', layers: 4, d_model: 64, vocab: 200 })),
         inspectText: vi.fn(async (seed: number, feature: number) => ({ seed, feature })),
         ping: vi.fn(async () => true),
+        renameRun: vi.fn(async () => true),
         pause: vi.fn(async () => undefined),
         resume: vi.fn(async () => undefined),
         stop: vi.fn(async () => undefined),
@@ -61,7 +62,13 @@ function fakeWorkers(initWith: (options: LabInitOptions) => Promise<LabReady> = 
     started.push(worker);
     return {
       api: worker.api as unknown as LabClient['api'],
-      resumeRun: (runId) => ((worker.resumed = runId), new Promise<RunEnd>(() => undefined)),
+      resumeRun(runId, onMetrics, onSnapshot) {
+        Object.assign(worker, { resumed: runId, onMetrics, onSnapshot });
+        return new Promise<RunEnd>((resolve, reject) => {
+          finish = resolve;
+          crash = reject;
+        });
+      },
       openRun: () => new Promise<RunEnd>(() => undefined),
       init: (options, onProgress) => (worker.api.init as unknown as LabClient["init"])(options, onProgress),
       start(spec, onMetrics, onSnapshot) {
@@ -84,6 +91,15 @@ function setUp(query = 'backend=wasm&width=16&seeds=3', initWith?: (options: Lab
   const workers = fakeWorkers(initWith);
   const controller = createLabController(store, workers.startWorker, 'http://127.0.0.1/', async () => runs ?? null);
   return { store, controller, ...workers };
+}
+
+/** A run store whose every run has a checkpoint at step 12. */
+function savedRuns(): RunStore {
+  return {
+    get: async (id: string) => ({ id, checkpointStep: 12, config: parseUrlState('').state.experiment.configs[0], seeds: [0], totalSteps: 300, elapsedMs: 1, step: 12 }),
+    metrics: async () => [],
+    list: async () => [],
+  } as unknown as RunStore;
 }
 
 describe('lab controller', () => {
@@ -290,13 +306,7 @@ describe('lab controller', () => {
   });
 
   test('a run that fails with a lost GPU device resumes from its checkpoint on a fresh worker, on the next backend', async () => {
-    const saved = new Map<string, { checkpointStep: number | null }>();
-    const runs = {
-      get: async (id: string) => ({ id, checkpointStep: 12, config: parseUrlState('').state.experiment.configs[0], seeds: [0], totalSteps: 300, elapsedMs: 1, step: 12 }),
-      metrics: async () => [],
-      list: async () => [],
-      save: async (record: { id: string }) => void saved.set(record.id, { checkpointStep: 12 }),
-    } as unknown as RunStore;
+    const runs = savedRuns();
     const { store, controller, started } = setUp('backend=auto&width=16&seeds=1&mode=single', async () => ({ ...READY, backend: { name: 'webgpu', requested: 'auto', reasons: [], detail: 'GPU' } }), runs);
     void controller.start();
     await vi.waitFor(() => expect(started[0]?.spec?.persist?.runId).toBeTruthy());
@@ -306,5 +316,57 @@ describe('lab controller', () => {
     expect(started[0].terminated).toBe(true);
     expect(started[1].api.init).toHaveBeenCalledWith(expect.objectContaining({ backend: 'webgl' }), expect.any(Function));
     expect(store.getState().runtime[0].notice).toMatch(/device was lost.*on webgl resumed the run from its checkpoint at step 12/);
+  });
+
+  test('a run a worker trains is renamed by that worker, the others in the store; a training run is not deleted', async () => {
+    const inStore: string[] = [];
+    const deleted: string[] = [];
+    const runs = Object.assign(savedRuns(), { rename: async (id: string) => void inStore.push(id), delete: async (id: string) => void deleted.push(id) });
+    const { store, controller, started } = setUp('backend=wasm&width=16&seeds=1', undefined, runs);
+    void controller.start();
+    await vi.waitFor(() => expect(started.length === 2 && started.every((w) => w.spec?.persist)).toBe(true));
+    const [a, b] = started.map((w) => w.spec!.persist!);
+    const listed = () => store.getState().setLibrary({ comparisons: [{ id: a.comparisonId, runs: [a, b].map((p) => ({ id: p.runId, side: p.side, name: p.name }) as RunRecord) }] });
+    listed();
+    // B's run has just ended in its worker: the worker says so, and the page writes the store.
+    started[1].api.renameRun.mockResolvedValueOnce(false);
+    await controller.renameComparison(a.comparisonId, 'mine');
+    expect(started[0].api.renameRun).toHaveBeenCalledWith(a.runId, 'mine');
+    expect(inStore).toEqual([b.runId]);
+    listed();
+    await controller.deleteComparison(a.comparisonId);
+    expect(deleted).toEqual([]);
+    expect(store.getState().library.problem).toMatch(/is still training: stop it before deleting it/);
+  });
+
+  test('a training worker that stops answering pings is resumed on a fresh worker; three times, then given up naming the attempts', async () => {
+    vi.useFakeTimers();
+    try {
+      const { store, controller, started } = setUp('backend=wasm&width=16&seeds=1&mode=single', undefined, savedRuns());
+      void controller.start();
+      await vi.waitFor(() => expect(started[0]?.spec?.persist?.runId).toBeTruthy());
+      const runId = started[0].spec!.persist!.runId;
+      // Answers pings while silent: kept.
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(started[0].api.ping).toHaveBeenCalled();
+      expect(started).toHaveLength(1);
+      // Silent and deaf: after 10 s of silence and 10 s more for the ping, a fresh worker takes the run over.
+      started[0].api.ping.mockImplementation(() => new Promise(() => undefined));
+      await vi.advanceTimersByTimeAsync(20_000);
+      await vi.waitFor(() => expect(started[1]?.resumed).toBe(runId));
+      expect(started[0].terminated).toBe(true);
+      expect(store.getState().runtime[0].notice).toMatch(/stopped responding.*resumed the run from its checkpoint at step 12/);
+      // It keeps failing: two more fresh workers, then the fourth failure is final.
+      started[1].crash(new Error('memory access out of bounds'));
+      await vi.waitFor(() => expect(started[2]?.resumed).toBe(runId));
+      started[2].crash(new Error('memory access out of bounds'));
+      await vi.waitFor(() => expect(started[3]?.resumed).toBe(runId));
+      started[3].crash(new Error('memory access out of bounds'));
+      await vi.waitFor(() => expect(store.getState().runtime[0].phase).toBe('error'));
+      expect(started).toHaveLength(4);
+      expect(store.getState().runtime[0].error).toMatch(/the A worker failed: memory access out of bounds\. Gave up after 3 attempts to resume the run/);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -4,7 +4,7 @@ import type { LabReady, LabSnapshot } from '../../src/runtime/lab-api';
 import { experimentProblems, isStartable } from '../../src/ui/store/experiment';
 import { createLabStore } from '../../src/ui/store/lab-store';
 import { defaultExperiment, matchingPreset, presetById } from '../../src/ui/store/presets';
-import { firstAndLatest, mergeMetricsUpdates, progressFraction, timeLeftMs } from '../../src/ui/store/runtime';
+import { firstAndLatest, mergeMetricsUpdates, progressFraction, stepsPerSecond, timeLeftMs, totalTrainingMs } from '../../src/ui/store/runtime';
 import { parseUrlState } from '../../src/ui/store/url-state';
 
 const metrics = (step: number): StepMetrics => ({ step, epoch: 0, lr: 1e-3, loss: 1 / step, mse: 1, fvu: 1, l0: 5, deadFrac: 0, encNorm: 1, decNorm: 1, terms: {} });
@@ -81,7 +81,16 @@ describe('lab store: runtime', () => {
   });
 
   test('no time-left estimate before the first step', () => {
-    expect(timeLeftMs({ step: 0, totalSteps: 100, elapsedMs: 0 })).toBeNull();
+    expect(timeLeftMs({ step: 0, totalSteps: 100, elapsedMs: 0, resumedFrom: null })).toBeNull();
+  });
+
+  test('a resumed run paces itself on the steps since it resumed, not on the steps before', () => {
+    // Resumed at step 250 of 300 after 100 s; 10 steps in 2 s since: 5 steps/s, 40 steps (8 s) left.
+    const resumed = { step: 260, totalSteps: 300, elapsedMs: 2000, resumedFrom: { step: 250, elapsedMs: 100_000 } };
+    expect(stepsPerSecond(resumed)).toBeCloseTo(5, 12);
+    expect(timeLeftMs(resumed)).toBeCloseTo(8000, 9);
+    expect(totalTrainingMs(resumed)).toBe(102_000);
+    expect(stepsPerSecond({ ...resumed, step: 250 })).toBeNull();
   });
 
   test('a new run forgets the last one but keeps what the worker reported at init', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { formatCoeff, penaltySummary, sideLabel } from '../../src/ui/labels';
+import { comparisonName, formatCoeff, penaltySummary, sideLabel } from '../../src/ui/labels';
 import { defaultExperiment, presetById } from '../../src/ui/store/presets';
 import { formatDuration } from '../../src/ui/format';
 import { steeringAlphas } from '../../src/ui/steering-alphas';
@@ -29,6 +29,15 @@ describe('labels', () => {
     const sameButWidth = [configs[0], { ...configs[0], d_sae: 32 }] as const;
     expect(sideLabel(1, sameButWidth, true)).toBe('B · width (latents) 32');
     expect(sideLabel(1, [configs[0], configs[0]], true)).toBe('B');
+  });
+
+  test('a saved comparison is named by its title and what it compares, not by one side', () => {
+    const { configs } = defaultExperiment();
+    expect(comparisonName('Teaching demo', configs, true)).toBe('Teaching demo: L2 off vs L2 1e-3');
+    expect(comparisonName('Teaching demo', configs, false)).toBe('Teaching demo: L2 off');
+    const sameButWidth = [configs[0], { ...configs[0], d_sae: 32 }] as const;
+    expect(comparisonName('Custom experiment', sameButWidth, true)).toBe('Custom experiment: width (latents) 64 vs width (latents) 32');
+    expect(comparisonName('Custom experiment', [configs[0], configs[0]], true)).toBe('Custom experiment: A vs B (same settings)');
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { UNCONSTRAINED } from '../../src/core/presets';
 import { trainConfigProblems } from '../../src/core/train/validate';
-import { defaultExperiment, matchingPreset, presetById, PRESETS, sameJson } from '../../src/ui/store/presets';
+import { defaultExperiment, LM_PRESETS, matchingPreset, presetById, PRESETS, sameJson } from '../../src/ui/store/presets';
 
 describe('lab presets', () => {
   test.each(PRESETS.map((p) => [p.id, p] as const))('%s compares L2 off with L2 on and keeps everything else equal', (_, preset) => {
@@ -17,7 +17,8 @@ describe('lab presets', () => {
   test("the paper's constrained runs use unsquared L2 1e-5 with tied init and a unit-norm decoder", () => {
     const [, b] = presetById('paper-constrained').experiment().configs;
     expect(b.penalty).toEqual({ kind: 'l2-unsquared', coeff: 1e-5, on: 'both' });
-    expect(b.init).toMatchObject({ tied: true, unitNormDecoder: true, bDecInit: 'geometric-median' });
+    // The paper's MNIST code renormalises the decoder but keeps the gradient's parallel component.
+    expect(b.init).toMatchObject({ tied: true, unitNormDecoder: true, removeParallelGrad: false, bDecInit: 'geometric-median' });
     expect(b).toMatchObject({ d_sae: 1568, batchSize: 512, length: { unit: 'epochs', value: 100 } });
   });
 
@@ -31,10 +32,14 @@ describe('lab presets', () => {
     const preset = presetById('teaching-demo');
     const [, b] = preset.experiment().configs;
     expect(b.d_sae).toBeLessThanOrEqual(128);
-    expect(b.init).toMatchObject({ tied: true, unitNormDecoder: true });
+    expect(b.init).toMatchObject({ tied: true, unitNormDecoder: true, removeParallelGrad: false });
     expect(b.penalty).toEqual({ kind: 'l2-unsquared', coeff: 1e-3, on: 'both' });
     expect(preset.note).toMatch(/1e-5/);
     expect(preset.note).toMatch(/100 epochs/);
+  });
+
+  test("the Pythia presets neither renormalise the decoder nor remove parallel gradients, as the paper's TopK trainer", () => {
+    for (const preset of LM_PRESETS) for (const c of preset.experiment().configs) expect(c.init).toMatchObject({ unitNormDecoder: false, removeParallelGrad: false });
   });
 
   test('a first visit gets the teaching demo, on the best backend, starting by itself', () => {

@@ -44,7 +44,7 @@ describe('URL field table', () => {
         init: { tied: false, unitNormDecoder: false, bDecInit: 'mean', biases: false },
         penalty: { kind: 'l1', coeff: 2e-3, on: 'encoder' },
       },
-      { d_sae: 48, activation: { kind: 'topk', k: 12, auxkCoeff: 1 / 32, kAux: 64 }, penalty: { kind: 'l2', coeff: 1e-5, on: 'decoder' } },
+      { d_sae: 48, activation: { kind: 'topk', k: 12, auxkCoeff: 1 / 32, kAux: 64 }, penalty: { kind: 'l2', coeff: 1e-5, on: 'decoder' }, init: { removeParallelGrad: true } },
     );
     expect(roundTrip(state)).toEqual({ state, notes: [] });
   });
@@ -85,7 +85,16 @@ describe('URL field table', () => {
     expect(state.experiment.configs.map((c) => c.penalty.kind)).toEqual(['none', 'l2-unsquared']);
   });
 
+  test('turns parallel-gradient removal on by its own key, leaving the unit-norm constraint as it was', () => {
+    const { state, notes } = parseUrlState('?perp=0,1');
+    expect(notes).toEqual([]);
+    expect(state.experiment.configs.map((c) => c.init.removeParallelGrad)).toEqual([false, true]);
+    expect(state.experiment.configs.map((c) => c.init.unitNormDecoder)).toEqual([true, true]);
+    expect(serializeUrlState(state)).toBe('perp=0,1');
+  });
+
   test.each([
+    ['perp=yes', /remove parallel gradient must be 1 or 0/],
     ['width=abc', /width.*must be a number/],
     ['width=0', /width d_sae must be a positive integer/],
     ['width=1.5', /width d_sae must be a positive integer/],

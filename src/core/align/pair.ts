@@ -35,6 +35,15 @@ export interface PairAlignment {
   decoder: Assignment;
   /** Decoder |cos| of each A feature with its decoder partner (0 when it has none). */
   decoderMatched: Float32Array;
+  /** Optimal one-to-one matching on encoder similarity: "shared" needs it to agree with the decoder's. */
+  encoder: Assignment;
+  /** Encoder |cos| of each A feature with its encoder partner (0 when it has none). */
+  encoderMatched: Float32Array;
+  /**
+   * Encoder |cos| of each A feature with its decoder partner (0 when it has none): next to
+   * `decoderMatched` it shows why a well-matched decoder pair is or is not shared.
+   */
+  encoderAtDecoderPartner: Float32Array;
   /** For each A feature its partner in B when shared (see `sharedPartners`), else -1. */
   sharedPartner: Int32Array;
 }
@@ -51,7 +60,8 @@ export async function alignPair(a: SaeWeights, b: SaeWeights, options: PairOptio
   // [d_sae, d_sae] matrix can be collected before the encoder's is built (at 16,384 features each
   // is 1 GiB).
   const decoder = reduce(await decoderCosine(a, b), tau);
-  const encoder = reduce(await encoderCosine(a, b), tau);
+  // The encoder matrix is also read at the decoder's pairs before it is dropped.
+  const encoder = reduce(await encoderCosine(a, b), tau, decoder.assignment.rowToCol);
 
   const sharedPartner = sharedPartners(
     { rowToCol: decoder.assignment.rowToCol, matched: decoder.matched },
@@ -72,6 +82,9 @@ export async function alignPair(a: SaeWeights, b: SaeWeights, options: PairOptio
     },
     decoder: decoder.assignment,
     decoderMatched: decoder.matched,
+    encoder: encoder.assignment,
+    encoderMatched: encoder.matched,
+    encoderAtDecoderPartner: encoder.atOther ?? new Float32Array(a.d_sae),
     sharedPartner,
   };
 }
@@ -83,13 +96,16 @@ interface Reduced {
   mmcs: number;
   meanMatched: number;
   fracAboveTau: number;
+  /** The matrix read at another matching's pairs (`otherRowToCol`), when one was given. */
+  atOther: Float32Array | null;
 }
 
-function reduce(s: SimilarityMatrix, tau: number): Reduced {
+function reduce(s: SimilarityMatrix, tau: number, otherRowToCol?: Int32Array): Reduced {
   const assignment = linearSumAssignment(s.values, s.rows, s.cols, { maximize: true });
   return {
     assignment,
     matched: matchedSimilarities(s, assignment.rowToCol),
+    atOther: otherRowToCol ? matchedSimilarities(s, otherRowToCol) : null,
     mmcs: meanMaxCosine(s),
     meanMatched: meanMatchedSimilarity(s, assignment),
     fracAboveTau: fractionBestAtLeast(s, tau),
@@ -123,22 +139,46 @@ export interface DirectedMatch {
   matchedCosine: Float32Array;
   /** Partner when shared, else -1. */
   sharedPartner: Int32Array;
+  /** Encoder |cos| with the decoder partner (0 when there is none). */
+  encoderCosine: Float32Array;
+  /** Encoder-matching partner in the other SAE, or -1; "shared" needs it to equal `partner`. */
+  encoderPartner: Int32Array;
+  /** Encoder |cos| with the encoder partner (0 when there is none). */
+  encoderPartnerCosine: Float32Array;
 }
 
 export function viewFromA(pair: PairAlignment): DirectedMatch {
-  return { partner: pair.decoder.rowToCol, matchedCosine: pair.decoderMatched, sharedPartner: pair.sharedPartner };
+  return {
+    partner: pair.decoder.rowToCol,
+    matchedCosine: pair.decoderMatched,
+    sharedPartner: pair.sharedPartner,
+    encoderCosine: pair.encoderAtDecoderPartner,
+    encoderPartner: pair.encoder.rowToCol,
+    encoderPartnerCosine: pair.encoderMatched,
+  };
 }
 
 /** The same pair seen from B; a matching is one-to-one, so B's view is the inverse of A's. */
 export function viewFromB(pair: PairAlignment): DirectedMatch {
   const partner = pair.decoder.colToRow;
-  const matchedCosine = new Float32Array(partner.length);
-  partner.forEach((i, j) => {
-    if (i >= 0) matchedCosine[j] = pair.decoderMatched[i];
-  });
+  // |cos| is symmetric, so B's feature j and its partner i share the entry A's feature i has.
+  const fromRows = (partnerOf: Int32Array, values: Float32Array) => {
+    const out = new Float32Array(partnerOf.length);
+    partnerOf.forEach((i, j) => {
+      if (i >= 0) out[j] = values[i];
+    });
+    return out;
+  };
   const sharedPartner = new Int32Array(partner.length).fill(-1);
   pair.sharedPartner.forEach((j, i) => {
     if (j >= 0) sharedPartner[j] = i;
   });
-  return { partner, matchedCosine, sharedPartner };
+  return {
+    partner,
+    matchedCosine: fromRows(partner, pair.decoderMatched),
+    sharedPartner,
+    encoderCosine: fromRows(partner, pair.encoderAtDecoderPartner),
+    encoderPartner: pair.encoder.colToRow,
+    encoderPartnerCosine: fromRows(pair.encoder.colToRow, pair.encoderMatched),
+  };
 }

@@ -14,6 +14,12 @@ export interface FeatureStability {
   matchedCosine: Float32Array[];
   /** Per other seed: partner when the feature is shared with that seed, else -1. */
   sharedPartner: Int32Array[];
+  /** Per other seed: encoder |cos| of each feature with its decoder partner (0 when it has none). */
+  encoderCosine: Float32Array[];
+  /** Per other seed: encoder-matching partner of each feature, or -1 (shared needs it to equal `partner`). */
+  encoderPartner: Int32Array[];
+  /** Per other seed: encoder |cos| of each feature with its encoder partner. */
+  encoderPartnerCosine: Float32Array[];
   /** Per feature, over the other seeds: mean and minimum of `matchedCosine`. */
   meanMatched: Float32Array;
   minMatched: Float32Array;
@@ -42,6 +48,9 @@ export function featureStability(seed: number, dSae: number, against: Map<number
     partner: matches.map((m) => m.partner),
     matchedCosine: matches.map((m) => m.matchedCosine),
     sharedPartner: matches.map((m) => m.sharedPartner),
+    encoderCosine: matches.map((m) => m.encoderCosine),
+    encoderPartner: matches.map((m) => m.encoderPartner),
+    encoderPartnerCosine: matches.map((m) => m.encoderPartnerCosine),
     meanMatched,
     minMatched,
     sharedCount,

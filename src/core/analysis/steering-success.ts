@@ -16,6 +16,7 @@ import type { DeviceSae } from './device-sae';
 import type { DigitSet } from './digits';
 import type { FeatureStats } from './features';
 import { steerRows } from './steering';
+import type { FeatureSuccess } from '../stats/feature-rates';
 import { wilsonInterval } from './wilson';
 
 /**
@@ -54,6 +55,11 @@ export interface SteeringSuccessRate {
   trials: number;
   features: number;
   alpha: number;
+  /**
+   * Each steered feature's own count, in the order drawn. A feature's trials share its direction,
+   * so they are not independent: compare SAEs by these (compareFeatureRates), not by pooled trials.
+   */
+  perFeature: FeatureSuccess[];
 }
 
 interface Trials {
@@ -77,6 +83,7 @@ export async function steeringSuccessRate(
   const chosen = sampleLiveFeatures(stats, options.features ?? STEERING_FEATURES, rng);
   const trials = drawTrials(chosen, stats, readable, digits.split.labels, options.digitsPerFeature ?? STEERING_DIGITS_PER_FEATURE, rng);
 
+  const byFeature = new Map(Array.from(chosen, (feature) => [feature, { feature, successes: 0, trials: 0 }]));
   let successes = 0;
   for (let start = 0; start < trials.digits.length; start += batchSize) {
     const end = Math.min(trials.digits.length, start + batchSize);
@@ -84,11 +91,24 @@ export async function steeringSuccessRate(
       steerRows(sae, x, trials.features.subarray(start, end), alpha),
     );
     predicted.forEach((c, k) => {
-      if (c === trials.targets[start + k]) successes++;
+      const own = byFeature.get(trials.features[start + k])!;
+      own.trials++;
+      if (c === trials.targets[start + k]) {
+        successes++;
+        own.successes++;
+      }
     });
   }
   const count = trials.digits.length;
-  return { rate: count === 0 ? 0 : successes / count, ci95: wilsonInterval(successes, count), successes, trials: count, features: chosen.length, alpha };
+  return {
+    rate: count === 0 ? 0 : successes / count,
+    ci95: wilsonInterval(successes, count),
+    successes,
+    trials: count,
+    features: chosen.length,
+    alpha,
+    perFeature: [...byFeature.values()],
+  };
 }
 
 /** The pool's digits whose clipped reconstruction the classifier reads as their label. */

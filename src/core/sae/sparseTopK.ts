@@ -12,6 +12,7 @@ import { tf } from '../tf';
 import type { TrainConfig } from '../train/config';
 import type { SaeParams } from './model';
 import { rowOps } from './rowKernels';
+import { takesSparsePath } from './sparse-path';
 
 /** TopK activations as `slots` (latent, value) pairs per row instead of a [batch, d_sae] matrix. */
 export interface SparseCodes {
@@ -225,23 +226,7 @@ function transpose(m: Float32Array, rows: number, cols: number): Float32Array {
   return out;
 }
 
-/**
- * Per backend whose tensors live in host memory: the sparse path is used when d_sae is at least this
- * many times the slots per row (k, plus k_aux with AuxK). Measured break-even (BENCHMARKS.md): on
- * wasm the dense products run through XNNPACK's SIMD kernels and the two paths tie at 256 latents with
- * 72 slots (ratio 3.6); tfjs-cpu's products are plain JavaScript, and the sparse path was 3× faster
- * there at that shape.
- */
-const SPARSE_DENSITY_LIMIT: Record<string, number> = { wasm: 4, cpu: 1 };
-
-/**
- * Whether TopK training takes the sparse path on `backend`. On GPU backends the loops would read
- * every tensor back from the device: they keep the dense path.
- */
+/** Whether TopK training takes the sparse path on `backend` (by default the active one): see takesSparsePath. */
 export function sparseTopKPays(config: TrainConfig, backend: string = tf.getBackend()): boolean {
-  const a = config.activation;
-  const limit = SPARSE_DENSITY_LIMIT[backend];
-  if (a.kind !== 'topk' || limit === undefined) return false;
-  const slots = a.k + (a.auxkCoeff > 0 ? a.kAux : 0);
-  return slots * limit <= config.d_sae;
+  return takesSparsePath(config, backend);
 }

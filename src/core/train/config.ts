@@ -30,8 +30,16 @@ export interface PenaltyConfig {
 export interface InitConfig {
   /** W_enc starts as W_decᵀ (decoder Kaiming-uniform, then unit-norm rows). Otherwise independent Kaiming. */
   tied: boolean;
-  /** Renormalize decoder rows after each step and remove the gradient component along each row before it. */
+  /** Renormalise decoder rows to unit length after every optimiser step. */
   unitNormDecoder: boolean;
+  /**
+   * With `unitNormDecoder` only (ignored without it): before the step, remove from each decoder row's
+   * gradient its component along that row. Gao et al.'s TopK trainer does this; the paper's own
+   * MNIST code and its L2 TopK trainer do not. It matters for weight penalties: the unsquared L2
+   * gradient of W_dec is W_dec/‖W_dec‖_F, parallel to every row, so removal deletes the decoder's
+   * whole penalty.
+   */
+  removeParallelGrad: boolean;
   /** Where b_dec starts: geometric median of the first batch (Weiszfeld), its mean, or zero. */
   bDecInit: 'geometric-median' | 'mean' | 'zeros';
   /** false: b_enc and b_dec are fixed at zero and never trained (the paper's unconstrained MNIST runs). */

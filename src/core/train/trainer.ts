@@ -9,6 +9,7 @@ import type { TrainConfig } from './config';
 import { DivergedError, likelyCause } from './divergence';
 import { lossTerms } from './losses';
 import type { StepMetrics } from './metrics';
+import { savedTrainConfig } from './saved-config';
 import { learningRate } from './schedule';
 import type { BatchSource } from './source';
 import { removeParallelComponent, unitRows } from './unitNorm';
@@ -66,7 +67,9 @@ export class SaeTrainer {
    * A trainer that continues `checkpoint` exactly: trained to the end, it gives the weights the
    * uninterrupted run would have (bitwise on the same backend). The checkpoint must fit `source`.
    */
-  static restore(checkpoint: TrainerCheckpoint, source: BatchSource): SaeTrainer {
+  static restore(saved: TrainerCheckpoint, source: BatchSource): SaeTrainer {
+    // A checkpoint written before a config field existed resumes with the semantics it trained with.
+    const checkpoint = { ...saved, config: savedTrainConfig(saved?.config) };
     const problems = checkpointProblems(checkpoint, source, (config) => runLength(config, source.size).totalSteps);
     if (problems.length > 0) throw new Error(`Cannot resume from this checkpoint: ${problems.join('; ')}`);
     const { weights: w } = checkpoint;
@@ -206,7 +209,7 @@ export class SaeTrainer {
     this.firingCounts.dispose();
   }
 
-  /** Gradient clipping by global norm, then the unit-norm constraint's projection. */
+  /** Gradient clipping by global norm, then (if configured) the unit-norm constraint's projection. */
   private prepareGradients(grads: tf.Tensor[]): tf.Tensor[] {
     let out = [...grads]; // a copy: the caller disposes the original gradients
     const clip = this.config.optim.clipGradNorm;
@@ -216,7 +219,7 @@ export class SaeTrainer {
       const scale = tf.div(clip, tf.maximum(norm, clip));
       out = out.map((g) => tf.mul(g, scale));
     }
-    if (this.config.init.unitNormDecoder) {
+    if (this.config.init.unitNormDecoder && this.config.init.removeParallelGrad) {
       const i = this.trainable.indexOf(this.params.W_dec);
       out[i] = removeParallelComponent(out[i] as tf.Tensor2D, this.params.W_dec);
     }

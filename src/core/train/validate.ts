@@ -35,6 +35,9 @@ export function trainConfigProblems(c: TrainConfig, source?: Pick<BatchSource, '
   check(['both', 'encoder', 'decoder'].includes(c.penalty.on), `penalty target must be both, encoder or decoder (got '${c.penalty.on}')`);
   check(finiteNonNeg(c.penalty.coeff), `penalty coefficient must be ≥ 0 (got ${c.penalty.coeff})`);
   check(['geometric-median', 'mean', 'zeros'].includes(c.init.bDecInit), `unknown b_dec initialisation '${c.init.bDecInit}'`);
+  for (const flag of ['tied', 'unitNormDecoder', 'removeParallelGrad', 'biases'] as const) {
+    check(typeof c.init[flag] === 'boolean', `init.${flag} must be true or false (got ${String(c.init[flag])})`);
+  }
 
   const o = c.optim;
   check(Number.isFinite(o.lr) && o.lr > 0, `learning rate must be positive (got ${o.lr})`);

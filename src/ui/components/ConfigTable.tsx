@@ -10,7 +10,7 @@ import { FieldControl } from './FieldControl';
 import { NumberInput } from './NumberInput';
 
 /** The fields the table shows, in order; the training length follows as its own row. */
-const TABLE_KEYS = ['width', 'act', 'l1', 'k', 'pen', 'pc', 'pon', 'tied', 'unit', 'bdec', 'bias', 'lr', 'batch'];
+const TABLE_KEYS = ['width', 'act', 'l1', 'k', 'pen', 'pc', 'pon', 'tied', 'unit', 'perp', 'bdec', 'bias', 'lr', 'batch'];
 
 const setField = (sides: Side[], key: string, text: string) => labStore.getState().setConfigField(sides, key, text);
 

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { downloadBlob } from '../lib/download';
+import { plural } from '../format';
 import { saeLensZip, type ExportedSae } from '../export-zip';
 import { labController, labStore, useLab } from '../page';
 import { resultLabels } from '../selectors';
@@ -25,7 +26,7 @@ export function ExportButton() {
       }
       const zip = await saeLensZip(saes);
       downloadBlob(new Blob([zip as Uint8Array<ArrayBuffer>], { type: 'application/zip' }), 'sae-stability-lab-saelens.zip');
-      setStatus(`Exported ${saes.length} SAEs.`);
+      setStatus(`Exported ${plural(saes.length, 'SAE')}.`);
     } catch (e) {
       setStatus(`Export failed: ${e instanceof Error ? e.message : String(e)}`);
     }

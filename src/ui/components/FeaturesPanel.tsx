@@ -20,7 +20,8 @@ export function FeaturesPanel() {
           ? "Each tile is one feature's decoder direction as a 28×28 image (red adds ink, blue removes it). The bar under a tile is its stability: how well it is matched in the other seeds. "
           : "Each row is one feature: its stability (how well it is matched in the other seeds), how often it fired on recent training rows, and its decoder norm. "}
         The heatmap shows |cos| between two seeds' features, ordered so matched pairs sit on the diagonal; a bright diagonal
-        means the seeds agree. Click a {images ? 'tile' : 'row'} or a cell to inspect the feature.
+        means the seeds agree. Click a {images ? 'tile' : 'row'} to inspect its feature, or a heatmap cell to inspect its row's feature with its
+        column's feature beside it.
       </p>
       <SidePicker />
       {snapshot ? (
@@ -39,7 +40,10 @@ export function FeaturesPanel() {
               seedOptions={snapshot.seeds}
               pair={pair}
               onPairChange={(a, b) => select({ pair: [a, b] })}
-              onSelect={(featureA) => selectFeature(side, pair[0], featureA)}
+              onSelect={(featureA, featureB) =>
+                // The row's feature is inspected, the column's shown beside it (see CellComparison).
+                matrix && selectFeature(side, matrix.seedA, featureA, { companion: { seed: matrix.seedB, feature: featureB } })
+              }
             />
           ) : (
             <p className="muted">Train two or more seeds to compare their features.</p>

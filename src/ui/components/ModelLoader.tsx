@@ -13,6 +13,7 @@ export function ModelLoader() {
   const { modelLoad, hasData } = useLab(useShallow((s) => ({ modelLoad: s.modelLoad, hasData: s.runtime[0].ready?.shards != null })));
   const busy = modelLoad.phase === 'loading';
   const disabled = busy || !hasData;
+  const why = busy ? 'A model is loading.' : !hasData ? 'Load activation shards first: the model must match their d_model.' : undefined;
   return (
     <div className="model-loader" data-testid="model-loader">
       <h3>Model</h3>
@@ -20,10 +21,10 @@ export function ModelLoader() {
         Needed for the contexts' text, the logit lens and steering; training needs only the shards. Its hidden size must match the shards' d_model.
       </p>
       <div className="loader-buttons">
-        <button type="button" data-testid="load-sample-model" disabled={disabled} onClick={() => void labController.chooseModel({ kind: 'sample' })}>
+        <button type="button" data-testid="load-sample-model" disabled={disabled} title={why} onClick={() => void labController.chooseModel({ kind: 'sample' })}>
           Sample model
         </button>
-        <label className="file-button">
+        <label className="file-button" title={why}>
           Model folder…
           <input
             type="file"
@@ -41,6 +42,7 @@ export function ModelLoader() {
           label="model folder URL"
           testId="model-url"
           disabled={disabled}
+          disabledReason={why}
           onLoad={(url) => void labController.chooseModel({ kind: 'url', url })}
         />
       </div>

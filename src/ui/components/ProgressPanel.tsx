@@ -1,10 +1,10 @@
 import { useShallow } from 'zustand/react/shallow';
-import { formatDuration, formatMetric } from '../format';
+import { formatDuration, formatMetric, plural } from '../format';
 import { SIDE_COLORS } from '../labels';
 import { useLab } from '../page';
-import { resultLabels } from '../selectors';
+import { importedSaeCount, resultLabels } from '../selectors';
 import { activeSides, SIDE_NAMES, type Side } from '../store/experiment';
-import { firstAndLatest, progressFraction, timeLeftMs } from '../store/runtime';
+import { firstAndLatest, progressFraction, stepsPerSecond, timeLeftMs, totalTrainingMs } from '../store/runtime';
 
 /** Each configuration's run: phase, steps, time so far and left, and its error if it failed. */
 export function ProgressPanel() {
@@ -24,27 +24,34 @@ function SideProgress({ side }: { side: Side }) {
   const name = SIDE_NAMES[side];
   const left = timeLeftMs(runtime);
   const fraction = progressFraction(runtime);
-  const pace = runtime.elapsedMs > 0 ? (runtime.step / runtime.elapsedMs) * 1000 : 0;
+  const pace = stepsPerSecond(runtime);
   const loss = firstAndLatest(runtime.perSeed, (m) => m.loss);
+  const imported = importedSaeCount(runtime);
   return (
     <div className="panel side-progress" style={{ borderTopColor: SIDE_COLORS[side] }} data-testid={`progress-${name}`}>
       <div className="side-progress-title">
         <strong style={{ color: SIDE_COLORS[side] }}>{label}</strong>
         <span className="muted" data-testid={`phase-${name}`}>
-          {runtime.phase}
+          {imported !== null ? 'imported' : runtime.phase}
         </span>
       </div>
       <div className="progress-bar" role="progressbar" aria-valuemin={0} aria-valuemax={1} aria-valuenow={fraction}>
         <div style={{ width: `${fraction * 100}%`, background: SIDE_COLORS[side] }} />
       </div>
-      <div className="side-progress-numbers">
+      {imported !== null && (
+        <div className="side-progress-numbers" data-testid={`imported-${name}`}>
+          imported · {plural(imported, 'SAE')} trained elsewhere
+        </div>
+      )}
+      <div className="side-progress-numbers" hidden={imported !== null}>
         step <strong data-testid={`step-${name}`}>{runtime.step}</strong> / <span data-testid={`total-${name}`}>{runtime.totalSteps || '—'}</span>
-        {runtime.run && <> · {runtime.run.seeds.length} seeds</>}
-        {runtime.elapsedMs > 0 && (
-          <>
+        {runtime.run && <> · {plural(runtime.run.seeds.length, 'seed')}</>}
+        {totalTrainingMs(runtime) > 0 && <> · {formatDuration(totalTrainingMs(runtime))}</>}
+        {pace !== null && (
+          <span data-testid={`pace-${name}`} title={runtime.resumedFrom ? `Counted since the run resumed at step ${runtime.resumedFrom.step}` : undefined}>
             {' '}
-            · {formatDuration(runtime.elapsedMs)} · {pace.toFixed(1)} steps/s
-          </>
+            · {pace.toFixed(1)} steps/s{runtime.resumedFrom && runtime.phase === 'training' ? ' since resuming' : ''}
+          </span>
         )}
         {left !== null && runtime.phase === 'training' && <span data-testid={`time-left-${name}`}> · about {formatDuration(left)} left</span>}
       </div>

@@ -1,6 +1,6 @@
 import { useShallow } from 'zustand/react/shallow';
 import { labController, useLab } from '../page';
-import { activeSides, isStartable } from '../store/experiment';
+import { activeSides, problemSentences } from '../store/experiment';
 import { isActive, type Phase } from '../store/runtime';
 
 /** One phase for the page: the configurations' phase when they agree, else each with its name. */
@@ -10,10 +10,11 @@ function combinedPhase(phases: Phase[]): string {
 
 /** Start (one click for the whole comparison), pause, resume, stop. */
 export function RunButtons() {
-  const { compare, startable, phaseList } = useLab(
+  const { compare, problems, phaseList } = useLab(
     useShallow((s) => ({
       compare: s.experiment.compare,
-      startable: isStartable(s.experiment),
+      // Why Start is disabled, also listed above the buttons (ProblemList); '' when it can start.
+      problems: problemSentences(s.experiment).join('; '),
       // A string, not an array: a fresh array would make every store update look like a change.
       phaseList: activeSides(s.experiment)
         .map((side) => s.runtime[side].phase)
@@ -28,7 +29,7 @@ export function RunButtons() {
   const what = compare ? 'comparison' : 'run';
   return (
     <div className="run-buttons">
-      <button type="button" className="primary" data-testid="start" disabled={!startable} onClick={() => void labController.start()}>
+      <button type="button" className="primary" data-testid="start" disabled={problems !== ''} title={problems || undefined} onClick={() => void labController.start()}>
         {hasRun ? `Restart ${what}` : `Start ${what}`}
       </button>
       {anyPaused && !anyTraining ? (
@@ -36,11 +37,11 @@ export function RunButtons() {
           Resume
         </button>
       ) : (
-        <button type="button" data-testid="pause" disabled={!anyTraining} onClick={labController.pause}>
+        <button type="button" data-testid="pause" disabled={!anyTraining} title={anyTraining ? 'Pause training (the paused weights can be inspected)' : 'Nothing is training'} onClick={labController.pause}>
           Pause
         </button>
       )}
-      <button type="button" data-testid="stop" disabled={!running} onClick={labController.stop}>
+      <button type="button" data-testid="stop" disabled={!running} title={running ? 'End the run here; it stays saved and can be resumed' : 'Nothing is training or paused'} onClick={labController.stop}>
         Stop
       </button>
       <span className="muted" data-testid="phase">

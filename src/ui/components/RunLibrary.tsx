@@ -3,7 +3,9 @@ import { useShallow } from 'zustand/react/shallow';
 import type { ComparisonRecord, RunRecord } from '../../runtime/run-store';
 import { formatBytes } from '../lib/picked-files';
 import { labController, useLab } from '../page';
+import { sideLabel } from '../labels';
 import { SIDE_NAMES, type Side } from '../store/experiment';
+import { isActive, type Phase } from '../store/runtime';
 import { FOLDER_PICKER, pickedFiles } from '../lib/picked-files';
 
 const STATUS_WORDS: Record<RunRecord['status'], string> = {
@@ -21,7 +23,14 @@ const STATUS_WORDS: Record<RunRecord['status'], string> = {
  * with how much of the site's storage the runs use.
  */
 export function RunLibrary() {
-  const { library, busy } = useLab(useShallow((s) => ({ library: s.library, busy: s.runtime.some((r) => r.phase === 'training' || r.phase === 'paused' || r.phase === 'loading') })));
+  const { library, busyReason, liveIds } = useLab(
+    useShallow((s) => ({
+      library: s.library,
+      busyReason: busyReasonOf(s.runtime.map((r) => r.phase)),
+      // A string, not an array, so that useShallow sees no change while the same runs train.
+      liveIds: s.runtime.flatMap((r) => (r.runId && isActive(r.phase) ? [r.runId] : [])).join(' '),
+    })),
+  );
   return (
     <section className="panel run-library" data-testid="run-library">
       <h2>Saved runs</h2>
@@ -36,8 +45,8 @@ export function RunLibrary() {
           {library.problem}
         </p>
       )}
-      <ImportSaes busy={busy} />
-      {library.comparisons.length > 0 && <CompareTwo comparisons={library.comparisons} busy={busy} />}
+      <ImportSaes busyReason={busyReason} />
+      {library.comparisons.length > 0 && <CompareTwo comparisons={library.comparisons} busyReason={busyReason} />}
       {library.comparisons.length === 0 ? (
         <p className="muted">No saved runs yet.</p>
       ) : (
@@ -53,7 +62,7 @@ export function RunLibrary() {
           </thead>
           <tbody>
             {library.comparisons.map((comparison) => (
-              <ComparisonRow key={comparison.id} comparison={comparison} busy={busy} />
+              <ComparisonRow key={comparison.id} comparison={comparison} busyReason={busyReason} live={comparison.runs.some((r) => liveIds.split(' ').includes(r.id))} />
             ))}
           </tbody>
         </table>
@@ -62,7 +71,15 @@ export function RunLibrary() {
   );
 }
 
-function ComparisonRow({ comparison, busy }: { comparison: ComparisonRecord; busy: boolean }) {
+/** Why saved runs cannot be opened or resumed now (the page shows one run at a time), or null. */
+function busyReasonOf(phases: Phase[]): string | null {
+  if (phases.includes('loading')) return 'Wait until the data has loaded.';
+  if (phases.some(isActive)) return 'A run is training here: stop it first (the page shows one run at a time).';
+  return null;
+}
+
+function ComparisonRow({ comparison, busyReason, live }: { comparison: ComparisonRecord; busyReason: string | null; live: boolean }) {
+  const busy = busyReason !== null;
   const first = comparison.runs[0];
   const resumable = comparison.runs.some((r) => r.status === 'interrupted' || r.status === 'stopped' || r.status === 'paused') && comparison.runs.every((r) => r.checkpointStep !== null);
   const data = first.data.kind === 'mnist' ? `MNIST${first.data.trainLimit ? `, first ${first.data.trainLimit}` : ''}` : first.data.name;
@@ -74,6 +91,7 @@ function ComparisonRow({ comparison, busy }: { comparison: ComparisonRecord; bus
           aria-label="comparison name"
           data-testid="saved-name"
           defaultValue={first.name}
+          size={Math.max(16, first.name.length + 2)}
           onBlur={(e) => e.target.value !== first.name && void labController.renameComparison(comparison.id, e.target.value)}
         />
       </td>
@@ -82,7 +100,8 @@ function ComparisonRow({ comparison, busy }: { comparison: ComparisonRecord; bus
       <td>
         {comparison.runs.map((run) => (
           <div key={run.id} data-testid="saved-run">
-            {SIDE_NAMES[run.side]}: <span data-testid="saved-status">{STATUS_WORDS[run.status]}</span> at step {run.step}/{run.totalSteps || '—'}
+            {sideLabel(run.side, [comparison.runs[0].config, (comparison.runs[1] ?? comparison.runs[0]).config], comparison.runs.length > 1)}:{' '}
+            <span data-testid="saved-status">{STATUS_WORDS[run.status]}</span> at step {run.step}/{run.totalSteps || '—'}
             {run.checkpointStep !== null && run.status !== 'done' && ` (checkpoint at ${run.checkpointStep})`}
             {run.alignment && ` · MMCS ${run.alignment.meanOverPairs.mmcs.toFixed(3)}`}
             {run.message && <span className="error"> · {run.message}</span>}
@@ -94,17 +113,29 @@ function ComparisonRow({ comparison, busy }: { comparison: ComparisonRecord; bus
           type="button"
           data-testid="open-saved"
           disabled={busy}
-          title="Show these runs' curves, alignment and features without training them"
+          title={busyReason ?? "Show these runs' curves, alignment and features without training them"}
           onClick={() => void labController.openSaved(comparison.runs[0].id, comparison.runs[1]?.id ?? null)}
         >
           Open
         </button>
         {resumable && (
-          <button type="button" data-testid="resume-saved" disabled={busy} onClick={() => void labController.resumeComparison(comparison.id)}>
+          <button
+            type="button"
+            data-testid="resume-saved"
+            disabled={busy}
+            title={busyReason ?? 'Continue training from the saved checkpoint'}
+            onClick={() => void labController.resumeComparison(comparison.id)}
+          >
             Resume
           </button>
         )}
-        <button type="button" data-testid="delete-saved" disabled={busy} onClick={() => void labController.deleteComparison(comparison.id)}>
+        <button
+          type="button"
+          data-testid="delete-saved"
+          disabled={live}
+          title={live ? 'It is training now: stop it first, then delete it.' : 'Delete these runs from this browser'}
+          onClick={() => void labController.deleteComparison(comparison.id)}
+        >
           Delete
         </button>
       </td>
@@ -113,7 +144,8 @@ function ComparisonRow({ comparison, busy }: { comparison: ComparisonRecord; bus
 }
 
 /** Any two saved runs side by side (as A and B), whichever comparisons they came from. */
-function CompareTwo({ comparisons, busy }: { comparisons: ComparisonRecord[]; busy: boolean }) {
+function CompareTwo({ comparisons, busyReason }: { comparisons: ComparisonRecord[]; busyReason: string | null }) {
+  const busy = busyReason !== null;
   const runs = comparisons.flatMap((c) => c.runs);
   const [a, setA] = useState('');
   const [b, setB] = useState('');
@@ -135,7 +167,13 @@ function CompareTwo({ comparisons, busy }: { comparisons: ComparisonRecord[]; bu
         <option value="">choose…</option>
         {options}
       </select>{' '}
-      <button type="button" data-testid="compare-open" disabled={busy || !a || !b || a === b} onClick={() => void labController.openSaved(a, b)}>
+      <button
+        type="button"
+        data-testid="compare-open"
+        disabled={busy || !a || !b || a === b}
+        title={busyReason ?? (!a || !b ? 'Choose a run for A and one for B' : a === b ? 'Choose two different runs' : 'Show both runs side by side, without training')}
+        onClick={() => void labController.openSaved(a, b)}
+      >
         Open side by side
       </button>
     </div>
@@ -144,7 +182,7 @@ function CompareTwo({ comparisons, busy }: { comparisons: ComparisonRecord[]; bu
 
 
 /** SAEs trained elsewhere (e.g. the public Pythia-70M-deduped residual SAEs) into A or B, for the alignment, inspector and steering views. */
-function ImportSaes({ busy }: { busy: boolean }) {
+function ImportSaes({ busyReason }: { busyReason: string | null }) {
   const [side, setSide] = useState<Side>(0);
   return (
     <div className="import-saes" data-testid="import-saes">
@@ -153,13 +191,13 @@ function ImportSaes({ busy }: { busy: boolean }) {
         <option value={0}>A</option>
         <option value={1}>B</option>
       </select>{' '}
-      <label className="file-button">
+      <label className="file-button" title={busyReason ?? undefined}>
         Folder…
         <input
           type="file"
           {...FOLDER_PICKER}
           data-testid="import-folder"
-          disabled={busy}
+          disabled={busyReason !== null}
           onChange={(e) => {
             const files = pickedFiles(e.target.files);
             if (files.length > 0) void labController.importSaes(side, files);

@@ -3,6 +3,7 @@ import type { ShardExport } from '../../runtime/export-api';
 import { exportShardsInWorker } from '../../runtime/export-client';
 import { SAMPLE_MODEL_PATH } from '../lab-controller';
 import { filesZip } from '../export-zip';
+import { plural } from '../format';
 import { downloadBlob } from '../lib/download';
 import { FOLDER_PICKER, pickedFiles } from '../lib/picked-files';
 import { appBaseUrl, labController, labStore } from '../page';
@@ -63,7 +64,7 @@ export function ShardExporter() {
       </p>
       <div className="exporter-fields">
         <label className="file-button">
-          {modelFiles ? `model: ${modelFiles.length} files` : 'Model folder… (default: sample)'}
+          {modelFiles ? `model: ${plural(modelFiles.length, 'file')}` : 'Model folder… (default: sample)'}
           <input type="file" {...FOLDER_PICKER} data-testid="export-model" onChange={(e) => setModelFiles(pickedFiles(e.target.files).length > 0 ? pickedFiles(e.target.files) : null)} />
         </label>
         <label className="file-button">
@@ -79,7 +80,7 @@ export function ShardExporter() {
         <label>
           tokens <input type="number" data-testid="export-tokens" value={tokens} onChange={(e) => setTokens(e.target.value)} />
         </label>
-        <button type="button" data-testid="export-run" disabled={busy || texts.length === 0} onClick={() => void run()}>
+        <button type="button" data-testid="export-run" disabled={busy || texts.length === 0} title={busy ? 'An export is running' : texts.length === 0 ? 'Choose text files to run the model over first' : undefined} onClick={() => void run()}>
           {busy ? 'Exporting…' : 'Export'}
         </button>
       </div>

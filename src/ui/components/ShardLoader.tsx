@@ -6,6 +6,9 @@ import { labController, useLab } from '../page';
 import { UrlForm } from './UrlForm';
 
 
+/** Why the shard buttons wait: one set of shards loads at a time. */
+const LOADING = 'Shards are loading: wait until they have loaded.';
+
 /**
  * Where the activation shards come from — the shipped synthetic sample, a folder or files picked or
  * dropped, or a manifest URL — with the load's progress, what was loaded, and why a load failed.
@@ -39,18 +42,18 @@ export function ShardLoader() {
         {formatBytes(info?.maxBytes ?? 256 * 2 ** 20)} of activations: a larger set is streamed through and a uniform sample of its rows kept.
       </p>
       <div className="loader-buttons">
-        <button type="button" data-testid="load-sample-shards" disabled={busy} onClick={() => load({ kind: 'sample' })}>
+        <button type="button" data-testid="load-sample-shards" disabled={busy} title={busy ? LOADING : undefined} onClick={() => load({ kind: 'sample' })}>
           Synthetic sample
         </button>
-        <label className="file-button">
+        <label className="file-button" title={busy ? LOADING : undefined}>
           Folder…
           <input type="file" data-testid="shard-folder" {...FOLDER_PICKER} disabled={busy} onChange={(e) => loadFiles(pickedFiles(e.target.files))} />
         </label>
-        <label className="file-button">
+        <label className="file-button" title={busy ? LOADING : undefined}>
           Files…
           <input type="file" data-testid="shard-files" multiple accept=".json,.safetensors,.npy" disabled={busy} onChange={(e) => loadFiles(pickedFiles(e.target.files))} />
         </label>
-        <UrlForm placeholder="https://…/manifest.json" label="manifest URL" testId="shard-url" disabled={busy} onLoad={(url) => load({ kind: 'url', url })} />
+        <UrlForm placeholder="https://…/manifest.json" label="manifest URL" testId="shard-url" disabled={busy} disabledReason={LOADING} onLoad={(url) => load({ kind: 'url', url })} />
       </div>
       {busy && (
         <p className="muted" data-testid="shard-progress" aria-live="polite">

@@ -1,10 +1,15 @@
+import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { switchConfiguration } from '../cross-partner';
 import { SIDE_COLORS } from '../labels';
-import { labStore, useLab } from '../page';
+import { crossPartners, labStore, useLab } from '../page';
 import { resultLabels } from '../selectors';
 import type { Side } from '../store/experiment';
 
-/** Which configuration, and which of its seeds, the feature views show. */
+/**
+ * Which configuration, and which of its seeds, the feature views show. Switching configuration with
+ * a feature open goes to its matched partner in the other configuration.
+ */
 export function SidePicker() {
   const { side, seed, compare, seeds, labelA, labelB } = useLab(
     useShallow((s) => {
@@ -21,6 +26,17 @@ export function SidePicker() {
     }),
   );
   const select = labStore.getState().select;
+  const [matching, setMatching] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const switchTo = async (to: Side) => {
+    setMatching(true);
+    setProblem(null);
+    try {
+      setProblem(await switchConfiguration(labStore, crossPartners, to));
+    } finally {
+      setMatching(false);
+    }
+  };
   return (
     <div className="side-picker">
       {compare && (
@@ -32,12 +48,23 @@ export function SidePicker() {
               data-testid={`show-side-${'AB'[i]}`}
               aria-pressed={side === i}
               style={side === i ? { borderColor: SIDE_COLORS[i], color: SIDE_COLORS[i] } : undefined}
-              onClick={() => select({ side: i as Side })}
+              disabled={matching}
+              onClick={() => void switchTo(i as Side)}
             >
               {label}
             </button>
           ))}
         </div>
+      )}
+      {matching && (
+        <span className="muted" data-testid="cross-matching">
+          finding the matched partner…
+        </span>
+      )}
+      {problem && (
+        <span className="muted" data-testid="cross-problem">
+          No partner: {problem}.
+        </span>
       )}
       {seeds && (
         <div role="group" aria-label="Seed shown" className="segmented">

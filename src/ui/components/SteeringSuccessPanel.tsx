@@ -1,5 +1,5 @@
 import { useShallow } from 'zustand/react/shallow';
-import { compareRates, type RateCount } from '../../core/stats';
+import { compareFeatureRates, compareRates, type FeatureSuccess, type RateCount } from '../../core/stats';
 import { labController, useLab } from '../page';
 import { resultLabels } from '../selectors';
 import { SIDE_COLORS } from '../labels';
@@ -9,13 +9,15 @@ import { JudgeSettings } from './JudgeSettings';
 interface Rate extends RateCount {
   rate: number;
   ci95: [number, number];
+  perFeature?: FeatureSuccess[];
 }
 
 /**
  * The steering success rate of each configuration, on demand (it steers hundreds of digits or
- * generates hundreds of continuations), with its 95% interval, B against A with a significance
- * test, and the worker's own sentence on how success is judged. On language-model data an optional
- * LLM judge scores the same trials.
+ * generates hundreds of continuations), with its 95% interval, B against A, and the worker's own
+ * sentence on how success is judged. The verdict compares the features' own success rates, since
+ * trials of one feature are not independent; the pooled-trial tests follow as secondary
+ * information. On language-model data an optional LLM judge scores the same trials.
  */
 export function SteeringSuccessPanel() {
   const { seed, compare, labelA, labelB, successA, successB, measuring, hasSnapshot, text, alpha } = useLab(
@@ -64,8 +66,10 @@ export function SteeringSuccessPanel() {
 
 function RateLines({ testId, labels, rates, compare }: { testId: string; labels: string[]; rates: (Rate | null)[]; compare: boolean }) {
   const [a, b] = rates;
-  // Two small counts: the test is arithmetic, not work for a worker.
-  const comparison = compare && a && b && a.trials > 0 && b.trials > 0 ? compareRates(b, a) : null;
+  const both = compare && a && b && a.trials > 0 && b.trials > 0;
+  // Small counts: the tests are arithmetic, not work for a worker.
+  const perFeature = both && a.perFeature && b.perFeature ? compareFeatureRates(b.perFeature, a.perFeature) : null;
+  const pooled = both ? compareRates(b, a) : null;
   return (
     <>
       <ul className="success-list">
@@ -80,16 +84,36 @@ function RateLines({ testId, labels, rates, compare }: { testId: string; labels:
           ) : null;
         })}
       </ul>
-      {comparison && (
-        <p data-testid={`${testId}-comparison`}>
-          {labels[1]} − {labels[0]}: {comparison.difference >= 0 ? '+' : '−'}
-          {Math.abs(comparison.difference * 100).toFixed(1)} points · χ² = {comparison.chiSquare.statistic.toFixed(2)}, p = {formatP(comparison.chiSquare.pValue)} ·
-          Fisher's exact p = {formatP(comparison.fisher.pValue)}
-          {comparison.fisher.pValue >= 0.05 ? ' (not significant at 5%: more trials would tell)' : ' (significant at 5%)'}
+      {perFeature && (
+        <>
+          <p data-testid={`${testId}-comparison`}>
+            {labels[1]} − {labels[0]}, mean success per feature: {points(perFeature.difference)} · Mann–Whitney U over the success rates of {perFeature.features[1]} +{' '}
+            {perFeature.features[0]} features, p = {formatP(perFeature.test.pValue)}
+            {verdict(perFeature.test.pValue, 'features')}
+          </p>
+          <p className="caption" data-testid={`${testId}-clustering`}>
+            Trials that steer with the same feature are not independent, so this test compares the features' success rates, one per feature.
+          </p>
+        </>
+      )}
+      {pooled && (
+        <p className={perFeature ? 'caption' : undefined} data-testid={perFeature ? `${testId}-pooled` : `${testId}-comparison`}>
+          {perFeature ? 'Pooled trials, assuming every trial independent: ' : `${labels[1]} − ${labels[0]}: `}
+          {points(pooled.difference)} · χ² = {pooled.chiSquare.statistic.toFixed(2)}, p = {formatP(pooled.chiSquare.pValue)} · Fisher's exact p ={' '}
+          {formatP(pooled.fisher.pValue)}
+          {perFeature ? '' : verdict(pooled.fisher.pValue, 'trials')}
         </p>
       )}
     </>
   );
+}
+
+function points(difference: number): string {
+  return `${difference >= 0 ? '+' : '−'}${Math.abs(difference * 100).toFixed(1)} points`;
+}
+
+function verdict(p: number, more: 'features' | 'trials'): string {
+  return p >= 0.05 ? ` (not significant at 5%: more ${more} would tell)` : ' (significant at 5%)';
 }
 
 function formatP(p: number): string {

@@ -5,11 +5,13 @@ interface UrlFormProps {
   label: string;
   testId: string;
   disabled: boolean;
+  /** Why it is disabled (shown as the button's tooltip). */
+  disabledReason?: string;
   onLoad: (url: string) => void;
 }
 
 /** A URL field with its Load button (shards' manifest, a model folder). */
-export function UrlForm({ placeholder, label, testId, disabled, onLoad }: UrlFormProps) {
+export function UrlForm({ placeholder, label, testId, disabled, disabledReason, onLoad }: UrlFormProps) {
   const [url, setUrl] = useState('');
   return (
     <form
@@ -20,7 +22,7 @@ export function UrlForm({ placeholder, label, testId, disabled, onLoad }: UrlFor
       }}
     >
       <input type="url" placeholder={placeholder} aria-label={label} data-testid={testId} value={url} onChange={(e) => setUrl(e.target.value)} />
-      <button type="submit" disabled={disabled || !url.trim()}>
+      <button type="submit" disabled={disabled || !url.trim()} title={disabled ? disabledReason : !url.trim() ? `Type a ${label} first` : undefined}>
         Load
       </button>
     </form>

@@ -144,6 +144,16 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     read: (c) => c.init.unitNormDecoder,
     write: (c, unitNormDecoder) => ({ ...c, init: { ...c.init, unitNormDecoder } }),
   }),
+  flagField({
+    key: 'perp',
+    label: 'remove parallel gradient',
+    hint:
+      'With a unit-norm decoder: drop the part of each decoder row’s gradient along the row before the step (Gao et al.’s TopK trainer; ' +
+      'not the paper’s code). It cancels a weight penalty’s pull on the decoder.',
+    applies: (c) => c.init.unitNormDecoder,
+    read: (c) => c.init.removeParallelGrad,
+    write: (c, removeParallelGrad) => ({ ...c, init: { ...c.init, removeParallelGrad } }),
+  }),
   choiceField({
     key: 'bdec',
     label: 'b_dec starts at',

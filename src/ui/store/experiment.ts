@@ -3,6 +3,7 @@
  * A comparison trains two configurations (A and B) side by side, each once per seed.
  */
 import type { TrainConfig } from '../../core/train/config';
+import { BACKEND_MEMORY_LIMIT, bytesAgainstLimit, estimateTrainingMemory, type MemoryBackend } from '../../core/train/memory-estimate';
 import { trainConfigProblems } from '../../core/train/validate';
 import type { BackendRequest } from '../../runtime/backend-types';
 
@@ -69,14 +70,55 @@ export interface ExperimentProblems {
 /** Everything that keeps the experiment from starting, as sentences for the controls. */
 export function experimentProblems(experiment: Experiment): ExperimentProblems {
   const perSide: [string[], string[]] = [[], []];
-  for (const side of activeSides(experiment)) perSide[side] = trainConfigProblems(experiment.configs[side]);
+  for (const side of activeSides(experiment)) {
+    perSide[side] = trainConfigProblems(experiment.configs[side]);
+    const tooBig = perSide[side].length === 0 && seedCountProblem(experiment.seedCount) === null ? memoryProblem(experiment.configs[side], experiment) : null;
+    if (tooBig) perSide[side].push(tooBig);
+  }
   const shared = [seedCountProblem(experiment.seedCount), trainLimitProblem(experiment.trainLimit), dataProblem(experiment)].filter((p): p is string => p !== null);
   return { perSide, shared };
+}
+
+/** The problems as the page lists them: the shared ones, then each configuration's, named in a comparison. */
+export function problemSentences(experiment: Experiment): string[] {
+  const { perSide, shared } = experimentProblems(experiment);
+  const named = (side: Side) => perSide[side].map((p) => (experiment.compare ? `${SIDE_NAMES[side]}: ${p}` : p));
+  return [...shared, ...named(0), ...named(1)];
 }
 
 export function isStartable(experiment: Experiment): boolean {
   const { perSide, shared } = experimentProblems(experiment);
   return perSide[0].length + perSide[1].length + shared.length === 0;
+}
+
+/** MNIST's training images, and the bound on activation rows a lab worker keeps (core/shards/loader.ts's DEFAULT_MAX_BYTES). */
+const MNIST_TRAIN_IMAGES = 60_000;
+export const SHARD_DATA_BYTES = 256 * 2 ** 20;
+
+/** Auto mode is judged as wasm: the backend every machine falls back to, and the one with a hard limit. */
+const memoryBackend = (backend: BackendRequest): MemoryBackend => (backend === 'auto' ? 'wasm' : backend);
+
+const gib = (bytes: number) => `${Number((bytes / 2 ** 30).toFixed(1))} GiB`;
+
+/**
+ * Why one configuration would not fit its worker's memory (see core/train/memory-estimate.ts), or
+ * null. A GPU upload of the data counts on GPU backends; the wasm limit is hard, the others budgets.
+ */
+export function memoryProblem(config: TrainConfig, experiment: Pick<Experiment, 'seedCount' | 'backend' | 'dataset' | 'trainLimit'>): string | null {
+  const backend = memoryBackend(experiment.backend);
+  const dataBytes = experiment.dataset === 'shards' ? SHARD_DATA_BYTES : Math.min(experiment.trainLimit ?? MNIST_TRAIN_IMAGES, MNIST_TRAIN_IMAGES) * config.d_in * 4;
+  const estimate = estimateTrainingMemory(config, { seeds: experiment.seedCount, backend, dataBytes });
+  const needed = bytesAgainstLimit(estimate, backend);
+  const limit = BACKEND_MEMORY_LIMIT[backend];
+  if (needed <= limit) return null;
+  const seeds = `${experiment.seedCount} seed${experiment.seedCount === 1 ? '' : 's'}`;
+  const can =
+    backend === 'wasm'
+      ? `the wasm backend${experiment.backend === 'auto' ? ' (what auto falls back to)' : ''} can address ${gib(limit)}`
+      : backend === 'cpu'
+        ? `the cpu backend is allowed ${gib(limit)} (the tab's own memory)`
+        : `the ${backend} backend is allowed ${gib(limit)} (browsers do not report GPU memory)`;
+  return `width ${config.d_sae.toLocaleString('en')} × ${seeds} at batch ${config.batchSize.toLocaleString('en')} needs about ${gib(needed)} of memory; ${can}: lower the width, batch or seeds`;
 }
 
 export function dataProblem(experiment: Pick<Experiment, 'dataset' | 'shards'>): string | null {

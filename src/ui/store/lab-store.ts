@@ -3,6 +3,7 @@
  * (what its worker reported) and the selection with what was fetched for it. Actions only record;
  * the controller (src/ui/lab-controller.ts) talks to the workers and calls them.
  */
+import type { Arrival } from '../arrival';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { TrainConfig } from '../../core/train/config';
 import type { FeatureDetails, LabMetricsUpdate, LabSnapshot, ModelInfo, ShardProgress, SteeringResult, TextFeatureDetails, TextSteeringResult } from '../../runtime/lab-api';
@@ -10,8 +11,8 @@ import { configField } from './config-fields';
 import type { Dataset, Experiment, Side } from './experiment';
 import type { ComparisonRecord } from '../../runtime/run-store';
 import { DATASET_DEFAULT_PRESET, presetById, type PresetId } from './presets';
-import { initialRuntime, metricsArrived, runStarted, type RunInfo, type SideRuntime } from './runtime';
-import { clampSelection, defaultSelection, type Selection } from './selection';
+import { initialRuntime, metricsArrived, runStarted, snapshotArrived, type RunInfo, type SideRuntime } from './runtime';
+import { clampSelection, defaultSelection, movedOn, type CrossPartner, type FeatureRef, type Selection } from './selection';
 import { defaultUrlState, type UrlState } from './url-state';
 
 /** What was fetched from a worker for the selection; cleared when the selection moves on. */
@@ -56,6 +57,8 @@ export interface Library {
   comparisons: ComparisonRecord[];
   usage: { usage: number; quota: number } | null;
   problem: string | null;
+  /** What this visit found on arrival (an interrupted run, or this experiment already saved); null once acted on. */
+  arrival: Arrival | null;
 }
 
 /** The steering playground's settings (language-model data). */
@@ -103,8 +106,12 @@ export interface LabState {
 
   // Selection and what was fetched for it.
   select(patch: Partial<Selection>): void;
-  /** A feature of a given configuration and seed (a grid tile, a heatmap cell, a partner). */
-  selectFeature(side: Side, seed: number, feature: number | null): void;
+  /**
+   * A feature of a given configuration and seed (a grid tile, a heatmap cell, a partner), with what
+   * is shown beside it: a heatmap cell's column feature, or the feature of the other configuration
+   * it was reached from. Both are cleared unless given.
+   */
+  selectFeature(side: Side, seed: number, feature: number | null, context?: { companion?: FeatureRef | null; arrivedFrom?: CrossPartner | null }): void;
   setInspection(patch: Partial<Inspection>): void;
 }
 
@@ -137,7 +144,7 @@ export function createLabStore(initial: UrlState = defaultUrlState(), urlNotes: 
       modelLoad: { phase: 'none', info: null, error: null },
       textSteer: DEFAULT_TEXT_STEER,
       judge: { enabled: false, baseUrl: '', model: '', apiKey: '' },
-      library: { available: true, comparisons: [], usage: null, problem: null },
+      library: { available: true, comparisons: [], usage: null, problem: null, arrival: null },
 
       setExperiment: (patch) => setExperimentAndClamp({ ...get().experiment, ...patch }),
 
@@ -193,17 +200,28 @@ export function createLabStore(initial: UrlState = defaultUrlState(), urlNotes: 
       },
 
       addMetrics: (side, update) => updateRuntime(side, (r) => metricsArrived(r, update)),
-      setSnapshot: (side, snapshot) => updateRuntime(side, (r) => ({ ...r, snapshot })),
+      setSnapshot: (side, snapshot) => updateRuntime(side, (r) => snapshotArrived(r, snapshot)),
 
-      select: (patch) => set((s) => ({ selection: clampSelection({ ...s.selection, ...patch }, s.experiment.seedCount) })),
+      select: (patch) =>
+        set((s) => {
+          const next = { ...s.selection, ...patch };
+          // A companion or an arrival belongs to the feature it was shown with.
+          if (movedOn(s.selection, next)) Object.assign(next, { companion: patch.companion ?? null, arrivedFrom: patch.arrivedFrom ?? null });
+          return { selection: clampSelection(next, s.experiment.seedCount) };
+        }),
 
-      selectFeature(side, seed, feature) {
+      selectFeature(side, seed, feature, context = {}) {
         const { selection } = get();
+        const companion = feature === null ? null : (context.companion ?? null);
+        const arrivedFrom = feature === null ? null : (context.arrivedFrom ?? null);
         const sameView = selection.side === side && selection.seed === seed && selection.feature === feature;
-        if (sameView) return;
+        if (sameView) {
+          if (!sameRef(selection.companion, companion) || selection.arrivedFrom !== arrivedFrom) set({ selection: { ...selection, companion, arrivedFrom } });
+          return;
+        }
         const samePlace = selection.side === side && selection.seed === seed;
         set({
-          selection: { ...selection, side, seed, feature },
+          selection: { ...selection, side, seed, feature, companion, arrivedFrom },
           // Steering belongs to the feature; details of a feature elsewhere are stale at once.
           inspection: samePlace ? { ...get().inspection, steering: null, textSteering: null } : EMPTY_INSPECTION,
         });
@@ -213,6 +231,8 @@ export function createLabStore(initial: UrlState = defaultUrlState(), urlNotes: 
     };
   });
 }
+
+const sameRef = (a: FeatureRef | null, b: FeatureRef | null) => a === b || (a !== null && b !== null && a.seed === b.seed && a.feature === b.feature);
 
 /** The state the URL encodes, taken from the store. */
 export function urlStateOf(state: Pick<LabState, 'experiment' | 'selection'>): UrlState {

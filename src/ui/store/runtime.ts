@@ -5,6 +5,7 @@
 import type { TrainConfig } from '../../core/train/config';
 import type { StepMetrics } from '../../core/train/metrics';
 import type { LabMetricsUpdate, LabReady, LabSnapshot, PairMatrix, SteeringSuccess } from '../../runtime/lab-api';
+import type { AlignmentAt } from '../../runtime/milestones';
 
 /**
  * idle: no worker yet · loading: choosing a backend, loading MNIST, training the judging classifier ·
@@ -33,8 +34,13 @@ export interface SideRuntime {
   /** Steps done by every seed, the run's total per seed, and training time (pauses excluded). */
   step: number;
   totalSteps: number;
+  /** Training time of this stretch: since the run started, or since it was resumed (see `resumedFrom`). */
   elapsedMs: number;
+  /** A resumed run: the step and training time it continued from (its pace counts only what came after). */
+  resumedFrom: { step: number; elapsedMs: number } | null;
   snapshot: LabSnapshot | null;
+  /** Cross-seed alignment by step (milestones and snapshots), in step order: compares A and B at equal steps. */
+  alignmentHistory: AlignmentAt[];
   /** The heatmap's matrix for the selected seed pair, from the latest snapshot's weights. */
   pairMatrix: PairMatrix | null;
   steeringSuccess: SteeringSuccess | null;
@@ -59,7 +65,9 @@ export function initialRuntime(): SideRuntime {
     step: 0,
     totalSteps: 0,
     elapsedMs: 0,
+    resumedFrom: null,
     snapshot: null,
+    alignmentHistory: [],
     pairMatrix: null,
     steeringSuccess: null,
     measuringSteering: false,
@@ -89,7 +97,21 @@ export function metricsArrived(runtime: SideRuntime, update: LabMetricsUpdate): 
     const metrics = incoming.get(curve.seed);
     return metrics && metrics.length > 0 ? { seed: curve.seed, metrics: [...curve.metrics, ...metrics] } : curve;
   });
-  return { ...runtime, perSeed, step: update.step, totalSteps: update.totalSteps, elapsedMs: update.elapsedMs };
+  const alignmentHistory = update.alignments ? withAlignments(runtime.alignmentHistory, update.alignments) : runtime.alignmentHistory;
+  return { ...runtime, perSeed, alignmentHistory, step: update.step, totalSteps: update.totalSteps, elapsedMs: update.elapsedMs };
+}
+
+/** A snapshot shown: its alignment joins the history at its step. */
+export function snapshotArrived(runtime: SideRuntime, snapshot: LabSnapshot): SideRuntime {
+  const alignmentHistory = snapshot.alignment ? withAlignments(runtime.alignmentHistory, [{ step: snapshot.step, alignment: snapshot.alignment }]) : runtime.alignmentHistory;
+  return { ...runtime, snapshot, alignmentHistory };
+}
+
+/** `history` with `added` merged in step order; a step already there keeps its first alignment (the same weights). */
+function withAlignments(history: AlignmentAt[], added: AlignmentAt[]): AlignmentAt[] {
+  const steps = new Set(history.map((h) => h.step));
+  const fresh = added.filter((a) => !steps.has(a.step));
+  return fresh.length === 0 ? history : [...history, ...fresh].sort((a, b) => a.step - b.step);
 }
 
 /** Several updates as one (the page renders metrics less often than workers send them). */
@@ -100,18 +122,33 @@ export function mergeMetricsUpdates(updates: readonly LabMetricsUpdate[]): LabMe
     for (const { seed, metrics } of update.perSeed) perSeed.set(seed, [...(perSeed.get(seed) ?? []), ...metrics]);
   }
   const last = updates[updates.length - 1];
-  return { perSeed: [...perSeed].map(([seed, metrics]) => ({ seed, metrics })), step: last.step, totalSteps: last.totalSteps, elapsedMs: last.elapsedMs };
+  const alignments = updates.flatMap((u) => u.alignments ?? []);
+  const merged = { perSeed: [...perSeed].map(([seed, metrics]) => ({ seed, metrics })), step: last.step, totalSteps: last.totalSteps, elapsedMs: last.elapsedMs };
+  return alignments.length > 0 ? { ...merged, alignments } : merged;
 }
 
 export function isActive(phase: Phase): boolean {
   return phase === 'training' || phase === 'paused';
 }
 
-/** Remaining training time at the run's average pace so far; null until there is a pace to go by. */
-export function timeLeftMs(runtime: Pick<SideRuntime, 'step' | 'totalSteps' | 'elapsedMs'>): number | null {
-  const { step, totalSteps, elapsedMs } = runtime;
-  if (step <= 0 || totalSteps <= 0 || elapsedMs <= 0) return null;
-  return (elapsedMs / step) * Math.max(0, totalSteps - step);
+type Pace = Pick<SideRuntime, 'step' | 'totalSteps' | 'elapsedMs' | 'resumedFrom'>;
+
+/** Steps per second of this stretch of training (a resumed run: since it resumed); null before a step. */
+export function stepsPerSecond({ step, elapsedMs, resumedFrom }: Pace): number | null {
+  const steps = step - (resumedFrom?.step ?? 0);
+  return steps > 0 && elapsedMs > 0 ? (steps / elapsedMs) * 1000 : null;
+}
+
+/** The run's whole training time, a resumed run's earlier stretch included. */
+export function totalTrainingMs({ elapsedMs, resumedFrom }: Pace): number {
+  return (resumedFrom?.elapsedMs ?? 0) + elapsedMs;
+}
+
+/** Remaining training time at this stretch's pace; null until there is a pace to go by. */
+export function timeLeftMs(runtime: Pace): number | null {
+  const pace = stepsPerSecond(runtime);
+  if (pace === null || runtime.totalSteps <= 0) return null;
+  return (Math.max(0, runtime.totalSteps - runtime.step) / pace) * 1000;
 }
 
 export function progressFraction(runtime: Pick<SideRuntime, 'step' | 'totalSteps'>): number {

@@ -1,11 +1,32 @@
 /**
- * What the person is looking at: which configuration, seed and feature, the heatmap's seed pair,
- * the steering digit and strength. Not part of the experiment; the URL keeps only what a demo
+ * What the person is looking at: which configuration, seed and feature (with a second one beside it
+ * after a heatmap click), the heatmap's seed pair, the steering digit and strength. Not part of the experiment; the URL keeps only what a demo
  * link needs to open on the same feature (see url-state.ts).
  */
 import type { Side } from './experiment';
 
 export type SortBy = 'index' | 'stability' | 'frequency' | 'norm';
+
+/** One feature of one seed of the selected configuration. */
+export interface FeatureRef {
+  seed: number;
+  feature: number;
+}
+
+/**
+ * How the selected feature was reached from the other configuration: it is the partner of `feature`
+ * of `side`'s seed `seed` when their decoder directions are matched across the two configurations.
+ */
+export interface CrossPartner extends FeatureRef {
+  side: Side;
+  /** Decoder |cos| of the two features. */
+  cosine: number;
+  /**
+   * 'assignment': the optimal one-to-one matching of the two seeds' decoder directions; 'best': the
+   * largest |cos| (the feature is left out of a matching between SAEs of different widths).
+   */
+  how: 'assignment' | 'best';
+}
 
 export interface Selection {
   /** The configuration the grid, heatmap, inspector and steering panel show. */
@@ -13,6 +34,13 @@ export interface Selection {
   /** The seed whose features the grid shows. */
   seed: number;
   feature: number | null;
+  /**
+   * A second feature shown beside the selected one: the column feature of a clicked heatmap cell
+   * (the selected feature is the row's). Cleared by any other selection.
+   */
+  companion: FeatureRef | null;
+  /** Set when switching configurations landed on the selected feature as a matched partner. */
+  arrivedFrom: CrossPartner | null;
   sortBy: SortBy;
   /** The heatmap's two seeds (rows, columns). */
   pair: [number, number];
@@ -27,7 +55,7 @@ export const STEERING_STRIP_ALPHAS = [-8, -4, -2, 0, 2, 4, 8, 12];
 export const ALPHA_RANGE = { min: -12, max: 12, step: 0.5 } as const;
 
 export function defaultSelection(): Selection {
-  return { side: 0, seed: 0, feature: null, sortBy: 'stability', pair: [0, 1], digit: 0, alpha: 4 };
+  return { side: 0, seed: 0, feature: null, companion: null, arrivedFrom: null, sortBy: 'stability', pair: [0, 1], digit: 0, alpha: 4 };
 }
 
 /** The selection made consistent with the number of seeds (after a change of the experiment). */
@@ -35,5 +63,11 @@ export function clampSelection(selection: Selection, seedCount: number): Selecti
   const seed = Math.min(selection.seed, seedCount - 1);
   const [a, b] = selection.pair;
   const pair: [number, number] = a < seedCount && b < seedCount && a !== b ? [a, b] : [0, Math.min(1, seedCount - 1)];
-  return seed === selection.seed && pair === selection.pair ? selection : { ...selection, seed, pair };
+  const companion = selection.companion && selection.companion.seed < seedCount ? selection.companion : null;
+  return seed === selection.seed && pair === selection.pair && companion === selection.companion ? selection : { ...selection, seed, pair, companion };
+}
+
+/** The selection moved to another feature (or seed, or configuration): what belonged to the old one goes. */
+export function movedOn(before: Selection, after: Selection): boolean {
+  return before.side !== after.side || before.seed !== after.seed || before.feature !== after.feature;
 }

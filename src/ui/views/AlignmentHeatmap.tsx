@@ -9,7 +9,7 @@ import { SaveFigureButton } from './SaveFigureButton';
 interface AlignmentHeatmapProps {
   /** Already reordered by the optimal assignment; null while it is being computed. */
   matrix: PairMatrix | null;
-  /** Called with A's and B's feature indices of the clicked cell. */
+  /** Called with the row seed's and the column seed's feature indices of the clicked cell. */
   onSelect: (featureOfSeedA: number, featureOfSeedB: number) => void;
   /** Seed numbers to choose a pair from; given, a pair selector is shown. */
   seedOptions?: number[];
@@ -113,7 +113,7 @@ export function AlignmentHeatmap({ matrix, onSelect, seedOptions, pair, onPairCh
               ? `seed ${matrix.seedA} #${hover.featureA} ↔ seed ${matrix.seedB} #${hover.featureB}: |cos| ${formatFixed(hover.value, 3)}${
                   hover.row === hover.col ? ' (matched pair)' : ''
                 }`
-              : 'Hover a cell for its features; click to inspect them.'}
+              : 'Hover a cell for its two features; click to inspect them side by side.'}
           </p>
           <p className="sv-caption">
             {matrix.n} × {matrix.n} features

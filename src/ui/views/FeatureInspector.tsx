@@ -13,6 +13,8 @@ interface FeatureInspectorProps {
   onClose?: () => void;
   /** The sharing threshold, for the partners' explanation (the paper's 0.7 by default). */
   tau?: number;
+  /** A partner to mark: the other feature of a clicked heatmap cell. */
+  highlight?: { seed: number; feature: number } | null;
 }
 
 const RUN_COLOR = '#4c6ef5';
@@ -21,7 +23,7 @@ const PREFERRED_COLOR = '#e8590c';
 const CLASS_EDGES = Array.from({ length: 11 }, (_, i) => i - 0.5);
 
 /** Everything about one feature: its weights, when it fires, what it fires on, and its partners in the other seeds. */
-export function FeatureInspector({ details, onSelectPartner, onClose, tau = 0.7 }: FeatureInspectorProps) {
+export function FeatureInspector({ details, onSelectPartner, onClose, tau = 0.7, highlight = null }: FeatureInspectorProps) {
   const classData = useMemo(
     () => ({
       series: [{ label: 'mean activation', color: RUN_COLOR, counts: details.classProfile }],
@@ -84,6 +86,7 @@ export function FeatureInspector({ details, onSelectPartner, onClose, tau = 0.7 
         partners={details.partners}
         onSelect={onSelectPartner}
         tau={tau}
+        highlight={highlight}
         picture={(partner) => <ImageTile pixels={partner.decoder} mode="diverging" size={56} />}
       />
     </section>

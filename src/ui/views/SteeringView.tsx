@@ -1,5 +1,6 @@
 import type { SteeringResult, SteeringSuccess } from '../../runtime/lab-api';
 import { ImageTile } from './ImageTile';
+import { plural } from '../format';
 import { formatPercent, formatShort } from './number-format';
 import { topClass } from './steering-values';
 
@@ -60,7 +61,7 @@ export function SteeringView({ result, success, onAlphaPick }: SteeringViewProps
         <div className="sv-success" data-testid="steering-success">
           <p>
             Success rate <strong data-testid="steering-rate">{formatPercent(success.rate)}</strong> (95% CI {formatPercent(success.ci95[0])} –{' '}
-            {formatPercent(success.ci95[1])}), {success.successes} of {success.trials} trials over {success.features} features at α ={' '}
+            {formatPercent(success.ci95[1])}), {success.successes} of {plural(success.trials, 'trial')} over {plural(success.features, 'feature')} at α ={' '}
             {formatShort(success.alpha)}.
           </p>
           <p className="sv-caption" data-testid="steering-definition">

@@ -1,3 +1,4 @@
+import { Fragment } from 'react';
 import type { TextContext, TextFeatureDetails } from '../../runtime/lab-api';
 import { ActivationHistogram, InspectorHeader } from './ActivationHistogram';
 import { PartnerCards } from './PartnerCards';
@@ -8,6 +9,8 @@ interface TextFeatureInspectorProps {
   onSelectPartner: (seed: number, feature: number) => void;
   onClose?: () => void;
   tau?: number;
+  /** A partner to mark: the other feature of a clicked heatmap cell. */
+  highlight?: { seed: number; feature: number } | null;
 }
 
 /**
@@ -16,7 +19,7 @@ interface TextFeatureInspectorProps {
  * decoder direction promotes and suppresses through the unembedding, and its partners in the other
  * seeds. Token text comes from files, so it is only ever rendered as text.
  */
-export function TextFeatureInspector({ details, onSelectPartner, onClose, tau = 0.7 }: TextFeatureInspectorProps) {
+export function TextFeatureInspector({ details, onSelectPartner, onClose, tau = 0.7, highlight = null }: TextFeatureInspectorProps) {
   const scale = Math.max(1e-9, ...details.contexts.flatMap((c) => [c.activation, ...(c.tokenActivations ?? [])]));
   return (
     <section className="sv-view sv-inspector" data-testid="text-feature-inspector">
@@ -33,7 +36,7 @@ export function TextFeatureInspector({ details, onSelectPartner, onClose, tau = 
       <h4>Top-activating contexts</h4>
       <ol className="sv-contexts" data-testid="top-contexts">
         {details.contexts.map((context, i) => (
-          <li key={i}>
+          <li key={i} data-testid="top-context">
             <ContextLine context={context} scale={scale} />
             <span className="sv-context-value">{formatShort(context.activation)}</span>
           </li>
@@ -55,7 +58,7 @@ export function TextFeatureInspector({ details, onSelectPartner, onClose, tau = 
       )}
 
       <h4>Matched partners in the other seeds</h4>
-      <PartnerCards partners={details.partners} onSelect={onSelectPartner} tau={tau} />
+      <PartnerCards partners={details.partners} onSelect={onSelectPartner} tau={tau} highlight={highlight} />
     </section>
   );
 }
@@ -67,15 +70,19 @@ function ContextLine({ context, scale }: { context: TextContext; scale: number }
         const last = i === context.tokens.length - 1;
         const value = context.tokenActivations?.[i] ?? (last ? context.activation : 0);
         const shade = Math.min(1, Math.max(0, value / scale));
+        // Spaces are drawn as "·", so a context has no spaces left to wrap at: <wbr> lets a line break
+        // between any two tokens, and the whole context (its firing last token too) stays in view.
         return (
-          <span
-            key={i}
-            className={last ? 'sv-token sv-token-row' : 'sv-token'}
-            style={{ backgroundColor: `rgba(232, 89, 12, ${shade.toFixed(3)})` }}
-            title={`activation ${formatShort(value)}`}
-          >
-            {visibleWhitespace(token)}
-          </span>
+          <Fragment key={i}>
+            <span
+              className={last ? 'sv-token sv-token-row' : 'sv-token'}
+              style={{ backgroundColor: `rgba(232, 89, 12, ${shade.toFixed(3)})` }}
+              title={`activation ${formatShort(value)}`}
+            >
+              {visibleWhitespace(token)}
+            </span>
+            {!last && <wbr />}
+          </Fragment>
         );
       })}
     </span>

@@ -123,6 +123,10 @@ describe('steering MNIST digits with planted features', () => {
     const mismatched = await steeringSuccessRate(sae, classFeatureStats((c) => (c + 1) % 10), classifier, digits, options);
     sae.dispose();
     expect(matching).toMatchObject({ trials: 200, features: 10 });
+    // Each feature's own count, for comparisons that respect that its trials share a direction.
+    expect(matching.perFeature.map((f) => f.trials)).toEqual(new Array(10).fill(20));
+    expect(new Set(matching.perFeature.map((f) => f.feature)).size).toBe(10);
+    expect(matching.perFeature.reduce((s, f) => s + f.successes, 0)).toBe(matching.successes);
     expect(matching.successes).toBe(Math.round(matching.rate * 200));
     expect(matching.ci95[0]).toBeLessThanOrEqual(matching.rate);
     expect(matching.ci95[1]).toBeGreaterThanOrEqual(matching.rate);

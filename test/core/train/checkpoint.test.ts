@@ -101,6 +101,21 @@ describe('SaeTrainer checkpoints', () => {
     source.dispose();
   });
 
+  it('resumes a checkpoint saved before the parallel-gradient switch existed with removal on, as it trained then', async () => {
+    // An unsquared L2 on the decoder: the one setting where removal changes the run a lot.
+    const config = (removeParallelGrad: boolean) => tinyConfig({ ...base, penalty: { kind: 'l2-unsquared', coeff: 0.05, on: 'both' }, init: { removeParallelGrad } });
+    const source = tensorSource(planted.data, 8);
+    const removed = await finish(SaeTrainer.create(config(true), source), 21);
+    const kept = await finish(SaeTrainer.create(config(false), source), 21);
+    const old = structuredClone(await checkpointAt(config(true), source, 21));
+    delete (old.config.init as Partial<TrainConfig['init']>).removeParallelGrad;
+    const resumed = SaeTrainer.restore(old, source);
+    expect(resumed.config.init.removeParallelGrad).toBe(true);
+    expectSameRun(await finish(resumed, 21), removed);
+    expect(bits(kept.weights[2])).not.toEqual(bits(removed.weights[2]));
+    source.dispose();
+  });
+
   it('restores into a trainer whose own checkpoint is the one it came from', async () => {
     const [, config] = CONFIGS[2];
     const source = tensorSource(planted.data, 8);
