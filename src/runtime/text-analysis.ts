@@ -19,7 +19,7 @@ import {
   tokenActivations,
   type LmSteeringSuccess,
 } from '../core/analysis/lm';
-import { decoderRow, wilsonInterval } from '../core/analysis';
+import { decoderRow, successRate } from '../core/analysis';
 import { featureSuccesses } from '../core/stats';
 import { describeFeature, JUDGE_DEFINITION, judgeSteering } from '../core/judge';
 import { writeSaeLens, type SaeLensFiles } from '../core/formats/saelens';
@@ -144,7 +144,7 @@ export class TextAnalysis extends SeedAnalysis {
     }
     const successes = verdicts.filter((v) => v.success).length;
     const n = trials.length;
-    return { rate: n > 0 ? successes / n : 0, ci95: wilsonInterval(successes, n), successes, trials: n, perFeature: featureSuccesses(verdicts), definition: JUDGE_DEFINITION };
+    return { ...successRate(successes, n), perFeature: featureSuccesses(verdicts), definition: JUDGE_DEFINITION };
   }
 
   /** In SAELens layout for the model's raw residual stream (the normalising scale folded in). */

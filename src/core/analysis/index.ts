@@ -19,4 +19,4 @@ export {
 } from './steering-success';
 export { decoderNorms, decoderRow, encoderColumn } from './weights-view';
 export { firingFrequency } from './firing-frequency';
-export { wilsonInterval } from './wilson';
+export { successRate, wilsonInterval } from './wilson';

@@ -17,7 +17,7 @@ import type { DigitSet } from './digits';
 import type { FeatureStats } from './features';
 import { steerRows } from './steering';
 import type { FeatureSuccess } from '../stats/feature-rates';
-import { wilsonInterval } from './wilson';
+import { successRate } from './wilson';
 
 /**
  * α in units of pixel-space length. A test digit's own length ‖x‖ is 9.3 on average, so 5 adds a
@@ -101,10 +101,7 @@ export async function steeringSuccessRate(
   }
   const count = trials.digits.length;
   return {
-    rate: count === 0 ? 0 : successes / count,
-    ci95: wilsonInterval(successes, count),
-    successes,
-    trials: count,
+    ...successRate(successes, count),
     features: chosen.length,
     alpha,
     perFeature: [...byFeature.values()],

@@ -10,3 +10,8 @@ export function wilsonInterval(successes: number, trials: number, z = 1.95996398
   const half = (z * Math.sqrt((p * (1 - p)) / trials + z2n / (4 * trials))) / (1 + z2n);
   return [Math.max(0, centre - half), Math.min(1, centre + half)];
 }
+
+/** A success rate as the lab reports it: the rate, its 95% Wilson interval, and the counts behind it. */
+export function successRate(successes: number, trials: number): { rate: number; ci95: [number, number]; successes: number; trials: number } {
+  return { rate: trials === 0 ? 0 : successes / trials, ci95: wilsonInterval(successes, trials), successes, trials };
+}

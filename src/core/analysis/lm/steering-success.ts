@@ -12,7 +12,7 @@ import { Rng } from '../../rng';
 import { tf } from '../../tf';
 import type { GptNeox, HookName } from '../../model';
 import type { DeviceSae } from '../device-sae';
-import { wilsonInterval } from '../wilson';
+import { successRate } from '../wilson';
 import { checkFeature } from './feature-columns';
 import { LM_STEERING_DEFAULTS, steeredContinuation, steeringVector, unsteeredContinuation, type GenerationSettings } from './steer-prompt';
 import { tokenFeatureActivations } from './token-activations';
@@ -104,10 +104,7 @@ export async function lmSteeringSuccess(model: GptNeox, sae: DeviceSae, options:
   }
   const successes = perTrial.filter((trial) => trial.success).length;
   return {
-    rate: total === 0 ? 0 : successes / total,
-    ci95: wilsonInterval(successes, total),
-    successes,
-    trials: total,
+    ...successRate(successes, total),
     features: features.length,
     alpha,
     minExtraFirings,
