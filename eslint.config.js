@@ -14,11 +14,41 @@ export default tseslint.config(
       'no-implied-eval': 'error',
     },
   },
+  // The layers, lowest first: src/core (the science) ← src/io, src/runtime ← src/ui, src/cli. A file
+  // imports only from its own layer or those below it, and nothing in src/ or workers/ from test/.
+  // Patterns are gitignore-style and match the import as written, so relative ones cover every depth.
   {
-    // The numerical core runs in workers, Node and tests: no DOM, React or UI state.
+    files: ['src/**/*.{ts,tsx}', 'workers/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/test/**'], message: 'src/ and workers/ never import from test/.' }] }] },
+  },
+  {
+    // The numerical core runs in workers, Node and tests: no DOM, React or UI state, and no layer above it.
     files: ['src/core/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['react', 'react-dom', 'zustand', 'comlink', 'd3', 'd3-*', '../ui/*', '../../ui/*'] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['react', 'react-dom', 'zustand', 'comlink', 'd3', 'd3-*'], message: 'src/core stays free of UI and worker libraries.' },
+            { group: ['**/runtime', '**/runtime/**', '**/io', '**/io/**', '**/ui', '**/ui/**', '**/cli', '**/cli/**', '**/workers/**'], message: 'src/core imports nothing from the layers above it.' },
+            { group: ['**/test/**'], message: 'src/ and workers/ never import from test/.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/runtime/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/ui', '**/ui/**', '**/cli', '**/cli/**'], message: 'src/runtime imports nothing from the page (src/ui) or the Node runner (src/cli).' },
+            { group: ['**/test/**'], message: 'src/ and workers/ never import from test/.' },
+          ],
+        },
+      ],
     },
   },
 );

@@ -1,7 +1,7 @@
 /**
  * The browser parts of `npm run bench -- --browser`: the app is built (or a build reused), served on
- * 127.0.0.1 with cross-origin isolation and opened in headless Chromium, with the browser tests'
- * own helpers (test/browser/support).
+ * 127.0.0.1 with cross-origin isolation and opened in headless Chromium, with the helpers the browser
+ * tests use too (src/cli/browser).
  *
  * - browser: bench.html times the MNIST paper step in a worker on each tfjs backend.
  * - longtasks: the lab page trains a short comparison while the page counts long tasks.
@@ -12,10 +12,10 @@
 import { stat, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { buildApp } from '../../test/browser/support/build-app';
-import { launchChromium, CHROMIUM_PATH } from '../../test/browser/support/chromium';
-import { openLab } from '../../test/browser/support/lab-page';
-import { serveStatic } from '../../test/browser/support/static-server';
+import { buildApp } from './browser/build-app';
+import { launchChromium, CHROMIUM_PATH } from './browser/chromium';
+import { openLab } from './browser/lab-page';
+import { serveStatic } from './browser/static-server';
 import type { BenchMessage } from '../bench/protocol';
 import { median, stepFlops } from '../bench/step';
 import { mnistPaperConfig } from '../core/presets';

@@ -9,7 +9,7 @@ import { describe, expect, test } from 'vitest';
 import { absCosineMatrix, linearSumAssignment } from '../../src/core/align';
 import { readSaeLens } from '../../src/core/formats/saelens';
 import { useLabServer, withLab } from './support/lab-server';
-import { SCREENSHOT_DIR, type LabPage } from './support/lab-page';
+import { SCREENSHOT_DIR, type LabPage } from '../../src/cli/browser/lab-page';
 import { horizontalOverflow, inView } from './support/layout';
 
 /** Three seeds per side, 24 latents, 150 steps on 3000 images: about 20 s for both sides on two cores. */

@@ -5,7 +5,7 @@
  * resumed run's pace counts only the resumed part.
  */
 import { describe, expect, test } from 'vitest';
-import type { LabPage } from './support/lab-page';
+import type { LabPage } from '../../src/cli/browser/lab-page';
 import { useLabServer, withLab } from './support/lab-server';
 
 const server = useLabServer();

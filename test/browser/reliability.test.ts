@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { writeSaeLens } from '../../src/core/formats/saelens';
 import { lcg } from '../helpers/configs';
-import type { LabPage } from './support/lab-page';
+import type { LabPage } from '../../src/cli/browser/lab-page';
 import { useLabServer, withLab } from './support/lab-server';
 
 const server = useLabServer();

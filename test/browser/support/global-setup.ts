@@ -4,7 +4,7 @@
  */
 import { rm } from 'node:fs/promises';
 import type { TestProject } from 'vitest/node';
-import { buildApp } from './build-app';
+import { buildApp } from '../../../src/cli/browser/build-app';
 
 declare module 'vitest' {
   export interface ProvidedContext {

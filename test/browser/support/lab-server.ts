@@ -5,10 +5,10 @@
 import { rm } from 'node:fs/promises';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { buildApp } from './build-app';
-import { launchChromium } from './chromium';
-import { openLab, type LabPage } from './lab-page';
-import { serveStatic, type StaticServer } from './static-server';
+import { buildApp } from '../../../src/cli/browser/build-app';
+import { launchChromium } from '../../../src/cli/browser/chromium';
+import { openLab, type LabPage } from '../../../src/cli/browser/lab-page';
+import { serveStatic, type StaticServer } from '../../../src/cli/browser/static-server';
 
 export interface LabServer {
   browser: Browser;
