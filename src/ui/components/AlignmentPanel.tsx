@@ -1,13 +1,13 @@
 import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { DEFAULT_TAU } from '../../core/align';
-import type { TrainConfig } from '../../core/train/config';
 import { alignmentAt, latestCommonStep, meanL0At, sparsityMismatch } from '../equal-step';
 import { SIDE_COLORS } from '../labels';
 import { pooledMatchedHistogram } from '../matched-histogram';
 import { labStore, useLab } from '../page';
 import { resultSentence } from '../result-sentence';
 import { resultLabels } from '../selectors';
+import { equalSparsityK, withTopK } from '../store/equal-sparsity';
 import { isActive } from '../store/runtime';
 import { HeadlineNumbers, MatchedHistogram } from '../views';
 import type { HeadlineRun } from '../views/HeadlineNumbers';
@@ -92,11 +92,10 @@ function latestCommonStepShown(runs: HeadlineRun[]): boolean {
 
 /** Alignment at different sparsity is not like for like: say so, and offer TopK with one k on both sides. */
 function SparsityWarning({ ratio, l0A, l0B }: { ratio: number; l0A: number | null; l0B: number | null }) {
-  const k = Math.max(1, Math.round(Math.min(l0A ?? 1, l0B ?? 1)));
+  const k = equalSparsityK(l0A ?? 1, l0B ?? 1);
   const equalise = () => {
     const { experiment, setExperiment } = labStore.getState();
-    const topK = (c: TrainConfig): TrainConfig => ({ ...c, activation: { kind: 'topk', k, auxkCoeff: 1 / 32, kAux: Math.max(1, Math.min(256, Math.floor(c.d_sae / 2))) } });
-    setExperiment({ configs: [topK(experiment.configs[0]), topK(experiment.configs[1])] });
+    setExperiment({ configs: [withTopK(experiment.configs[0], k), withTopK(experiment.configs[1], k)] });
   };
   return (
     <p className="notice" data-testid="sparsity-warning">
