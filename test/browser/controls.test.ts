@@ -95,7 +95,7 @@ describe('controls', () => {
     });
   });
 
-  test('one click starts both configurations; pause holds them, resume continues, stop ends them', { timeout: 90_000 }, async () => {
+  test('one click starts both configurations; pause holds them, resume continues, stop ends them', { timeout: 180_000 }, async () => {
     await withLab(server, 'controls-pause', `${IDLE}&steps=100000&width=16&batch=32&every=10&seeds=2`, async (lab) => {
       const page = lab.page;
       await lab.ready();
