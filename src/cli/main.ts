@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { mnistPaperConfig, pythiaPaperConfig, type ConfigOverrides } from '../core/presets';
 import { normaliseRows, rowBudget } from '../core/shards';
@@ -12,13 +13,19 @@ import { loadMnistNode } from '../io/mnist-node';
 import { initNodeBackend, type NodeBackend } from './nodeBackend';
 import { alignmentTable } from './report';
 import { runBenchCommand } from './bench';
-import { trainSeeds, type TrainedEntry, type TrainedOn } from './trainSeeds';
+import { trainEntry, type TrainedOn } from './trainEntry';
+import { readCheckpoint, type TrainedEntry } from './checkpointFile';
 import { runExportActivations } from './exportActivations';
 import { makeSample } from './makeSample';
 
 const USAGE = `Usage:
-  npm run lab -- train --config run.json --out DIR [--backend wasm|cpu|webgpu] [--shards DIR]
-  npm run lab -- sweep --preset NAME --out DIR [--epochs E] [--seeds S] [--width W] [--backend wasm|cpu|webgpu] [--shards DIR]
+  npm run lab -- train --config run.json --out DIR [--backend wasm|cpu|webgpu] [--shards DIR] [--ckpt SECONDS]
+  npm run lab -- sweep --preset NAME --out DIR [--epochs E] [--seeds S] [--width W] [--backend wasm|cpu|webgpu] [--shards DIR] [--ckpt SECONDS]
+  npm run lab -- --resume DIR [--ckpt SECONDS]
+
+train and sweep take --ckpt SECONDS to write each configuration's state to DIR/<name>/checkpoint.safetensors
+every SECONDS of training (and DIR/runner.json, the run's plan); --resume DIR continues every configuration of
+such a run from its checkpoint (a finished one is left as is) and ends with the weights an uninterrupted run has.
 
 Sweep presets: mnist-quick, mnist-paper (MNIST); pythia-laptop, pythia-paper, synthetic-sample (need --shards DIR).
 Both take --images N to train on the first N MNIST training images only, or --shards DIR to train on the
@@ -43,7 +50,9 @@ activation shards plus manifest.json. make-sample writes the synthetic sample th
 const MNIST_HOOK = 'mnist.pixels';
 
 async function main(argv: string[]): Promise<void> {
-  const [command, ...rest] = argv;
+  // `npm run lab -- --resume DIR` needs no command.
+  const command = argv[0]?.startsWith('-') ? undefined : argv[0];
+  const rest = command === undefined ? argv : argv.slice(1);
   const { values } = parseArgs({
     args: rest,
     options: {
@@ -70,9 +79,11 @@ async function main(argv: string[]): Promise<void> {
       'shard-tokens': { type: 'string' },
       shards: { type: 'string' },
       'max-mb': { type: 'string' },
+      ckpt: { type: 'string' },
+      resume: { type: 'string' },
     },
   });
-  if (values.help || !command) return console.log(USAGE);
+  if (values.help || (!command && !values.resume)) return console.log(USAGE);
   if (command === 'bench') return runBenchCommand({ full: values.full, only: values.only, browser: values.browser, build: values.build, backends: values.backends });
   if (command === 'export-activations') return runExportActivations(values, (message) => new UsageError(message));
   if (command === 'make-sample') {
@@ -83,6 +94,7 @@ async function main(argv: string[]): Promise<void> {
     const files = await makeSample(values.out);
     return console.log(`Wrote ${[...files.keys()].join(', ')} to ${values.out}`);
   }
+  if (values.resume) return resumeRun(values.resume, values.ckpt);
   if (command !== 'train' && command !== 'sweep') throw new UsageError(`unknown command '${command}'`);
   if (!values.out) throw new UsageError('--out DIR is required');
   if (!['wasm', 'cpu', 'webgpu'].includes(values.backend!)) throw new UsageError(`--backend must be wasm, cpu or webgpu (got '${values.backend}')`);
@@ -91,18 +103,74 @@ async function main(argv: string[]): Promise<void> {
   const dataset = values.shards ? 'shards' : 'mnist';
   const run = command === 'train' ? await runFile(values.config, dataset) : presetRun(values.preset, values);
   if (run.dataset !== dataset) throw new UsageError(run.dataset === 'shards' ? `preset ${values.preset} trains on activation shards: give --shards DIR` : `preset ${values.preset} trains on MNIST; leave out --shards`);
-  console.log(`backend: ${await initNodeBackend(values.backend as NodeBackend)}`);
-  const { source, on } = values.shards ? await shardSource(values.shards, positiveOption(values['max-mb'], '--max-mb') ?? 1024) : { source: await mnistSource(positiveOption(values.images, '--images')), on: { hookName: MNIST_HOOK } };
+  const plan: RunPlan = {
+    version: 1,
+    backend: values.backend as NodeBackend,
+    data: { images: positiveOption(values.images, '--images'), shards: values.shards, maxMb: positiveOption(values['max-mb'], '--max-mb') },
+    entries: run.entries,
+    seeds: run.seeds,
+    ckpt: checkpointSeconds(values.ckpt),
+  };
+  await trainPlan(plan, values.out, false);
+}
+
+/** Everything a run needs to be resumed: kept as `DIR/runner.json` by runs with --ckpt. */
+interface RunPlan {
+  version: 1;
+  backend: NodeBackend;
+  data: { images?: number; shards?: string; maxMb?: number };
+  entries: SweepEntry[];
+  seeds: number[];
+  ckpt?: number;
+}
+
+const PLAN_FILE = 'runner.json';
+
+async function resumeRun(out: string, ckpt: string | undefined): Promise<void> {
+  let plan: RunPlan;
+  try {
+    plan = JSON.parse(await readFile(join(out, PLAN_FILE), 'utf8'));
+  } catch (e) {
+    throw new Error(`${join(out, PLAN_FILE)}: cannot resume (${(e as Error).message}); only runs started with --ckpt can be resumed`);
+  }
+  if (plan.version !== 1) throw new Error(`${join(out, PLAN_FILE)}: version ${plan.version}, this runner resumes version 1`);
+  await trainPlan({ ...plan, ckpt: checkpointSeconds(ckpt) ?? plan.ckpt }, out, true);
+}
+
+async function trainPlan(plan: RunPlan, out: string, resuming: boolean): Promise<void> {
+  console.log(`backend: ${await initNodeBackend(plan.backend)}`);
+  const { source, on } = plan.data.shards ? await shardSource(plan.data.shards, plan.data.maxMb ?? 1024) : { source: await mnistSource(plan.data.images), on: { hookName: MNIST_HOOK } };
   // The data's width is the SAE's input width.
-  const entries = run.entries.map((e) => ({ ...e, config: { ...e.config, d_in: source.d_in } }));
+  const entries = plan.entries.map((e) => ({ ...e, config: { ...e.config, d_in: source.d_in } }));
   for (const e of entries) validateTrainConfig(e.config, source);
-  console.log(`seeds: ${run.seeds.join(', ')}`);
+  console.log(`seeds: ${plan.seeds.join(', ')}`);
   for (const e of entries) console.log(`${e.name}: ${JSON.stringify(e.config)}`);
+  if (plan.ckpt !== undefined && !resuming) {
+    await mkdir(out, { recursive: true });
+    await writeFile(join(out, PLAN_FILE), JSON.stringify(plan, null, 2) + '\n');
+  }
 
   const results: TrainedEntry[] = [];
-  for (const entry of entries) results.push(await trainSeeds(entry, run.seeds, source, values.out, on));
+  for (const entry of entries) {
+    const saved = resuming ? await readCheckpoint(join(out, entry.name)) : null;
+    if (saved?.status === 'done') {
+      console.log(`${entry.name}: finished before, left as is`);
+      results.push(saved.result);
+      continue;
+    }
+    if (saved) console.log(`${entry.name}: resumed from step ${saved.checkpoint.step} (checkpoint of ${(saved.elapsedMs / 1000).toFixed(1)} s of training)`);
+    else if (resuming) console.log(`${entry.name}: no checkpoint, training from step 0`);
+    results.push(await trainEntry(entry, plan.seeds, source, out, on, { checkpointEverySeconds: plan.ckpt, ...(saved ? { resume: saved } : {}) }));
+  }
   source.dispose();
-  console.log(`\n${alignmentTable(results)}\nWritten to ${values.out}`);
+  console.log(`\n${alignmentTable(results)}\nWritten to ${out}`);
+}
+
+function checkpointSeconds(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!(n > 0) || !Number.isFinite(n)) throw new UsageError(`--ckpt must be a positive number of seconds (got '${value}')`);
+  return n;
 }
 
 /** Activation shards streamed from `folder` into at most `maxMb` MB, normalised as the paper does. */

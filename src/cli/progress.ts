@@ -10,12 +10,15 @@ export class ProgressBar {
     private readonly label: string,
     private readonly total: number,
     private readonly stream: NodeJS.WriteStream = process.stderr,
+    /** Where this run took over (a resumed run's step): the time left is estimated from the progress since. */
+    private readonly from = 0,
   ) {}
 
   update(done: number, detail = ''): void {
     const frac = this.total > 0 ? Math.min(1, done / this.total) : 1;
     const elapsed = (performance.now() - this.started) / 1000;
-    const eta = frac > 0 ? (elapsed * (1 - frac)) / frac : NaN;
+    const since = this.total > this.from ? (done - this.from) / (this.total - this.from) : 1;
+    const eta = since > 0 ? (elapsed * (1 - since)) / since : NaN;
     const timing = `${formatSeconds(elapsed)} elapsed${frac < 1 && Number.isFinite(eta) ? `, ${formatSeconds(eta)} left` : ''}`;
     if (this.stream.isTTY) {
       const width = 24;

@@ -1,4 +1,4 @@
-import type { TrainedEntry } from './trainSeeds';
+import type { TrainedEntry } from './checkpointFile';
 
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
 
