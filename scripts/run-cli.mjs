@@ -1,15 +1,19 @@
 // Bundles the TypeScript command-line runner with esbuild, then runs it. Bundling (rather than a TS
 // loader) resolves tfjs to its ES-module build, the only one that carries the gradient functions.
 import { build } from 'esbuild';
-import { fileURLToPath } from 'node:url';
+import { rename } from 'node:fs/promises';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outfile = join(root, '.cache', 'lab.mjs');
+// Each run bundles to its own file and renames it into place (atomic): runs started together (the
+// tests start several) never import a bundle another run is still writing.
+const building = join(root, '.cache', `lab-${process.pid}.mjs`);
 
 await build({
   entryPoints: [join(root, 'src', 'cli', 'main.ts')],
-  outfile,
+  outfile: building,
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -31,4 +35,5 @@ await build({
   // Vite and playwright-core (the browser bench) are imported only when used, from node_modules.
   external: ['webgpu', 'vite', 'playwright-core'],
 });
-await import(outfile);
+await rename(building, outfile);
+await import(pathToFileURL(outfile).href);
