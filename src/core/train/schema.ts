@@ -1,0 +1,169 @@
+/**
+ * The one description of a TrainConfig's fields: their names, their shapes and the values each may take.
+ * Every reader of a configuration parses with it (run.json, a saved cfg.json's `lab_training`, a saved
+ * run's record) and the page checks its edits with it, so a rule lives here and nowhere else.
+ * Objects are strict: a misspelt key is refused, naming the nearest real one, instead of being ignored
+ * while the run trains with the default.
+ */
+import { z } from 'zod';
+import type { TrainConfig } from './config';
+
+/** A problem with a configuration: where it is (dotted path, '' for the whole) and a sentence saying what. */
+export interface ConfigProblem {
+  path: string;
+  message: string;
+}
+
+const show = (value: unknown) => (typeof value === 'string' ? `'${value}'` : value === undefined ? 'nothing' : String(value));
+
+/** A number field; `rule` says the allowed range in words, and every refusal names it. */
+function number(label: string, rule: string, ok: (v: number) => boolean) {
+  const error = (issue: { input?: unknown }) => (issue.input === undefined ? `${label} is missing (it must be ${rule})` : `${label} must be ${rule} (got ${show(issue.input)})`);
+  return z.number({ error }).refine(ok, { error });
+}
+
+const positiveInt = (label: string) => number(label, 'a positive integer', (v) => Number.isInteger(v) && v > 0);
+const nonNegative = (label: string) => number(label, '≥ 0', (v) => v >= 0);
+const wholeNonNegative = (label: string) => number(label, 'a whole number ≥ 0', (v) => Number.isInteger(v) && v >= 0);
+const positive = (label: string) => number(label, 'positive', (v) => v > 0);
+const fraction = (label: string, closed: boolean) => number(label, closed ? 'in [0, 1]' : 'in [0, 1)', (v) => v >= 0 && (closed ? v <= 1 : v < 1));
+
+function words(values: readonly string[]): string {
+  return values.length === 1 ? values[0] : `${values.slice(0, -1).join(', ')} or ${values[values.length - 1]}`;
+}
+
+function choice<const T extends readonly [string, ...string[]]>(label: string, values: T) {
+  return z.enum(values, { error: (issue) => `${label} must be ${words(values)} (got ${show(issue.input)})` });
+}
+
+const flag = (name: string) => z.boolean({ error: (issue) => `init.${name} must be true or false (got ${show(issue.input)})` });
+
+/** Strict: unknown keys are refused (formatted below with the nearest real key). */
+function strict<T extends z.core.$ZodLooseShape>(what: string, shape: T) {
+  return z.strictObject(shape, { error: (issue) => (issue.code === 'invalid_type' ? `${what} must be an object (got ${show(issue.input)})` : undefined) });
+}
+
+const activation = z.discriminatedUnion(
+  'kind',
+  [
+    strict('activation', { kind: z.literal('relu'), l1Coeff: nonNegative('sparsity coefficient λ_s') }),
+    strict('activation', { kind: z.literal('topk'), k: positiveInt('k'), auxkCoeff: nonNegative('AuxK coefficient'), kAux: positiveInt('k_aux') }),
+  ],
+  { error: (issue) => `activation must be relu or topk (got ${show((issue.input as { kind?: unknown } | undefined)?.kind ?? issue.input)})` },
+);
+
+/** One matrix may hold at most 2^28 weights. */
+const MAX_WEIGHTS = 2 ** 28;
+
+export const trainConfigSchema = strict('the configuration', {
+  d_in: positiveInt('d_in'),
+  d_sae: positiveInt('width d_sae'),
+  activation,
+  penalty: strict('penalty', {
+    kind: choice('weight penalty', ['none', 'l1', 'l2', 'l2-unsquared']),
+    coeff: nonNegative('penalty coefficient'),
+    on: choice('penalty target', ['both', 'encoder', 'decoder']),
+  }),
+  init: strict('init', {
+    tied: flag('tied'),
+    unitNormDecoder: flag('unitNormDecoder'),
+    removeParallelGrad: flag('removeParallelGrad'),
+    bDecInit: choice('b_dec initialisation', ['geometric-median', 'mean', 'zeros']),
+    biases: flag('biases'),
+  }),
+  optim: strict('optim', {
+    lr: positive('learning rate'),
+    beta1: fraction('Adam beta1', false),
+    beta2: fraction('Adam beta2', false),
+    eps: positive('Adam eps'),
+    clipGradNorm: nonNegative('gradient clipping norm'),
+    warmupSteps: wholeNonNegative('warm-up steps'),
+    decayStartFrac: fraction('decay start', true),
+  }),
+  batchSize: positiveInt('batch size'),
+  length: strict('length', { unit: choice('training length unit', ['epochs', 'steps']), value: positiveInt('training length') }),
+  seed: wholeNonNegative('seed'),
+  deadAfterTokens: nonNegative('deadAfterTokens'),
+  metricsEvery: positiveInt('metricsEvery'),
+}).superRefine((c, ctx) => {
+  // Rules across fields; zod runs them once every field above has parsed.
+  if (c.d_in * c.d_sae > MAX_WEIGHTS) ctx.addIssue({ code: 'custom', path: ['d_sae'], message: `d_in × d_sae = ${c.d_in * c.d_sae} weights is too large for one matrix (limit 2^28)` });
+  if (c.activation.kind === 'topk' && c.activation.k > c.d_sae) {
+    ctx.addIssue({ code: 'custom', path: ['activation', 'k'], message: `k = ${c.activation.k} is larger than the width d_sae = ${c.d_sae}` });
+  }
+});
+
+// The TrainConfig interfaces (config.ts) carry the fields' documentation; this fails to compile if they and the schema disagree.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const schemaMatchesTrainConfig: Same<z.infer<typeof trainConfigSchema>, TrainConfig> = true;
+void schemaMatchesTrainConfig;
+
+/** Every problem with `value` as a TrainConfig; empty when it is one. */
+export function configProblems(value: unknown): ConfigProblem[] {
+  const result = trainConfigSchema.safeParse(value);
+  if (result.success) return [];
+  return result.error.issues.flatMap((issue): ConfigProblem[] => {
+    const path = issue.path.map(String);
+    if (issue.code !== 'unrecognized_keys') return [{ path: path.join('.'), message: issue.message }];
+    const valid = keysAt(path, value);
+    return issue.keys.map((key) => {
+      const near = nearest(key, valid);
+      const message = `${[...path, key].join('.')} is not a setting${near ? ` (did you mean ${[...path, near].join('.')}?)` : ''}`;
+      return { path: [...path, key].join('.'), message };
+    });
+  });
+}
+
+/** The problem as one line for a file's reader: the path first, unless the sentence already names it. */
+export function describeProblem(p: ConfigProblem): string {
+  return p.path === '' || p.message.startsWith(p.path) ? p.message : `${p.path}: ${p.message}`;
+}
+
+/** `value` as a TrainConfig, or an error naming `where` (a file, a record) and every problem. */
+export function parseTrainConfig(value: unknown, where: string): TrainConfig {
+  const problems = configProblems(value);
+  if (problems.length > 0) throw new Error(`${where}: ${problems.map(describeProblem).join('; ')}`);
+  return value as TrainConfig;
+}
+
+/** The keys the schema allows at `path` inside `value` (the activation's depend on its kind). */
+function keysAt(path: readonly string[], value: unknown): string[] {
+  let schema: unknown = trainConfigSchema;
+  let v = value;
+  for (const key of path) {
+    schema = objectAt(schema, v)?.shape[key];
+    v = (v as Record<string, unknown> | undefined)?.[key];
+  }
+  return Object.keys(objectAt(schema, v)?.shape ?? {});
+}
+
+function objectAt(schema: unknown, value: unknown): z.ZodObject | undefined {
+  if (schema instanceof z.ZodObject) return schema;
+  if (schema instanceof z.ZodDiscriminatedUnion) {
+    const kind = (value as { kind?: unknown } | undefined)?.kind;
+    return (schema.options as z.ZodObject[]).find((o) => (o.shape.kind as z.ZodLiteral).value === kind);
+  }
+  return undefined;
+}
+
+/** The valid key closest to `key` by edit distance, if one is close enough to be a likely typo. */
+function nearest(key: string, valid: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of valid) {
+    const d = editDistance(key.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+  }
+  return bestDistance <= Math.max(2, Math.floor(key.length / 2)) ? best : undefined;
+}
+
+/** Levenshtein distance: insertions, deletions and substitutions. */
+export function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length];
+}
