@@ -8,6 +8,7 @@ import { ProgressBar } from './progress';
 import { sweepPreset, type SweepEntry } from '../core/sweeps';
 import { tensorSource, type BatchSource } from '../core/train/source';
 import { validateTrainConfig } from '../core/train/validate';
+import { parseTrainConfig } from '../core/train/schema';
 import { MNIST_PIXELS } from '../core/data/mnist';
 import { loadMnistNode } from '../io/mnist-node';
 import { initNodeBackend, type NodeBackend } from './nodeBackend';
@@ -213,19 +214,13 @@ async function runFile(path: string | undefined, dataset: 'mnist' | 'shards'): P
     throw new Error(`${path}: not a readable JSON file (${(e as Error).message})`);
   }
   const { name = 'run', seeds = [0, 1, 2], ...overrides } = parsed;
-  const defaults = dataset === 'shards' ? pythiaPaperConfig : mnistPaperConfig;
-  const known = new Set(Object.keys(defaults()));
-  const unknown = Object.keys(overrides).filter((k) => !known.has(k));
-  if (unknown.length > 0) throw new Error(`${path}: unknown field(s) ${unknown.join(', ')}; known: name, seeds, ${[...known].join(', ')}`);
-  // Inside the fixed-shape objects too: a misspelt switch (init.removeParallelGrad) would otherwise
-  // be ignored silently and the run would train with the default. (activation's keys depend on its kind.)
-  const base = defaults() as unknown as Record<string, unknown>;
-  const unknownNested = Object.entries(overrides).flatMap(([key, value]) =>
-    key === 'activation' || typeof value !== 'object' || value === null ? [] : Object.keys(value).filter((k) => !(k in (base[key] as object))).map((k) => `${key}.${k}`),
-  );
-  if (unknownNested.length > 0) throw new Error(`${path}: unknown field(s) ${unknownNested.join(', ')}`);
+  if (typeof name !== 'string') throw new Error(`${path}: "name" must be a string`);
   if (!Array.isArray(seeds) || seeds.length === 0 || !seeds.every((s) => Number.isInteger(s) && s >= 0)) throw new Error(`${path}: "seeds" must be a non-empty list of whole numbers`);
-  return { entries: [{ name, config: defaults(overrides) }], seeds, dataset };
+  // The overrides are merged into the defaults and the whole parsed with the schema, which refuses a misspelt
+  // key at any depth (it would otherwise be ignored silently and the run would train with the default).
+  const defaults = dataset === 'shards' ? pythiaPaperConfig : mnistPaperConfig;
+  const config = parseTrainConfig(defaults(overrides), path);
+  return { entries: [{ name, config }], seeds, dataset };
 }
 
 function presetRun(name: string | undefined, v: { epochs?: string; seeds?: string; width?: string }) {

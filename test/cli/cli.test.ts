@@ -42,9 +42,13 @@ describe('the headless runner', () => {
     await writeFile(typo, JSON.stringify({ widht: 8 }));
     const t = await lab('train', '--config', typo, '--out', join(dir, 'x'));
     expect(t.code).not.toBe(0);
-    expect(t.stderr).toMatch(/typo\.json: unknown field\(s\) widht/);
+    expect(t.stderr).toMatch(/typo\.json: widht is not a setting/);
+    await writeFile(typo, JSON.stringify({ penalty: { kind: 'l2', coef: 0.001 } }));
+    expect((await lab('train', '--config', typo, '--out', join(dir, 'x'))).stderr).toMatch(/typo\.json: penalty\.coef is not a setting \(did you mean penalty\.coeff\?\)/);
     await writeFile(typo, JSON.stringify({ init: { removeParalelGrad: true } }));
-    expect((await lab('train', '--config', typo, '--out', join(dir, 'x'))).stderr).toMatch(/typo\.json: unknown field\(s\) init\.removeParalelGrad/);
+    expect((await lab('train', '--config', typo, '--out', join(dir, 'x'))).stderr).toMatch(/typo\.json: init\.removeParalelGrad is not a setting \(did you mean init\.removeParallelGrad\?\)/);
+    await writeFile(typo, JSON.stringify({ optim: { beta1: 1 } }));
+    expect((await lab('train', '--config', typo, '--out', join(dir, 'x'))).stderr).toMatch(/typo\.json: optim\.beta1: Adam beta1 must be in \[0, 1\) \(got 1\)/);
 
     const absurd = join(dir, 'absurd.json');
     await writeFile(absurd, JSON.stringify({ activation: { kind: 'topk', k: 5000, auxkCoeff: 0, kAux: 1 } }));
