@@ -11,7 +11,10 @@ export interface ImportedSaes {
   saes: LoadedSae[];
   /** Each SAE's folder, in the order they became seeds 0, 1, … */
   names: string[];
-  /** A training configuration that describes them (width, activation); the rest is the data's default. */
+  /**
+   * The configuration they trained with, when the lab trained them (cfg.json's lab_training); for SAEs
+   * from elsewhere one that describes them (width, activation), the rest the data's default.
+   */
   config: TrainConfig;
 }
 
@@ -42,9 +45,30 @@ export async function readImportedSaes(files: File[], data: { d_in: number; hook
   }
   const widths = new Set(saes.map((s) => s.weights.d_sae));
   if (widths.size > 1) throw new Error(`the SAEs have different widths (${[...widths].join(', ')}): import SAEs of one configuration together`);
-  const { architecture, weights } = saes[0];
-  const base = data.kind === 'mnist' ? mnistPaperConfig() : pythiaPaperConfig();
+  const names = withCfg.map(([folder]) => folder);
+  return { saes, names, config: labConfig(saes, names) ?? describedConfig(saes[0], data.kind) };
+}
+
+/**
+ * The configuration the lab's own SAEs trained with (cfg.json's lab_training), when every SAE has one;
+ * they must agree but for the seed. Null for SAEs trained elsewhere.
+ */
+function labConfig(saes: LoadedSae[], names: string[]): TrainConfig | null {
+  const withTraining = saes.filter((s) => s.training !== null).length;
+  if (withTraining === 0) return null;
+  if (withTraining < saes.length) throw new Error(`only some of the SAEs were trained by the lab (${SAELENS_CFG_FILE} with lab_training): import SAEs of one configuration together`);
+  const bySeedless = (c: TrainConfig) => JSON.stringify({ ...c, seed: 0 });
+  const first = saes[0].training!;
+  const other = saes.findIndex((s) => bySeedless(s.training!) !== bySeedless(first));
+  if (other >= 0) throw new Error(`${names[other]} trained with a different configuration from ${names[0]}: import SAEs of one configuration together`);
+  return first;
+}
+
+/** For SAEs trained elsewhere: width and activation from the file, the rest the data's default. */
+function describedConfig(sae: LoadedSae, kind: 'mnist' | 'shards'): TrainConfig {
+  const { architecture, weights } = sae;
+  const base = kind === 'mnist' ? mnistPaperConfig() : pythiaPaperConfig();
   const activation: TrainConfig['activation'] =
     architecture.kind === 'topk' ? { kind: 'topk', k: architecture.k, auxkCoeff: 0, kAux: 0 } : base.activation.kind === 'relu' ? base.activation : { kind: 'relu', l1Coeff: 0 };
-  return { saes, names: withCfg.map(([folder]) => folder), config: { ...base, d_in: weights.d_in, d_sae: weights.d_sae, activation } };
+  return { ...base, d_in: weights.d_in, d_sae: weights.d_sae, activation };
 }

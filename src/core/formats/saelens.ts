@@ -8,6 +8,9 @@
  * encoder's orientation.
  */
 import { checkWeightShapes, type SaeWeights } from '../sae/weights';
+import type { TrainConfig } from '../train/config';
+import { savedTrainConfig } from '../train/saved-config';
+import { parseTrainConfig } from '../train/schema';
 import { assertFinite } from './finite';
 import { openSafetensors, writeSafetensors, type SafetensorsReader } from './safetensors';
 
@@ -30,8 +33,8 @@ export interface SaeLensWriteOptions {
   /** Storage precision of the weights; float32 unless said otherwise. */
   dtype?: SaeLensDtype;
   modelName?: string;
-  /** The lab's training settings, stored verbatim under `lab_training`. Must be JSON-serialisable. */
-  training?: object;
+  /** The lab's training settings, stored verbatim under `lab_training`; reading parses them back. */
+  training?: TrainConfig;
 }
 
 export function writeSaeLens(weights: SaeWeights, options: SaeLensWriteOptions): SaeLensFiles {
@@ -80,8 +83,11 @@ export interface LoadedSae {
   weights: SaeWeights;
   architecture: SaeArchitecture;
   hookName: string | null;
-  /** What `lab_training` held, if the lab wrote the file. */
-  training: unknown;
+  /**
+   * The configuration the SAE trained with, from `lab_training` (completed with fields older labs did
+   * not write, then checked against the schema); null for SAEs the lab did not train.
+   */
+  training: TrainConfig | null;
   /** The whole parsed cfg.json. */
   cfg: Record<string, unknown>;
 }
@@ -102,13 +108,27 @@ export function readSaeLens(files: SaeFileContents, name = 'SAE'): LoadedSae {
   if (architecture.kind === 'topk' && architecture.k > weights.d_sae) {
     throw new Error(`${name}/${SAELENS_CFG_FILE}: topk k=${architecture.k} exceeds d_sae=${weights.d_sae}`);
   }
+  const training = cfg.lab_training === undefined ? null : labTraining(cfg.lab_training, weights, architecture, `${name}/${SAELENS_CFG_FILE}`);
   return {
     weights,
     architecture,
     hookName: typeof cfg.hook_name === 'string' ? cfg.hook_name : null,
-    training: cfg.lab_training,
+    training,
     cfg,
   };
+}
+
+/** The lab's own training settings, checked against the schema and against the weights they describe. */
+function labTraining(saved: unknown, weights: SaeWeights, architecture: SaeArchitecture, fileName: string): TrainConfig {
+  const config = parseTrainConfig(savedTrainConfig(saved as TrainConfig), fileName, ['lab_training']);
+  const { activation } = config;
+  if (config.d_in !== weights.d_in || config.d_sae !== weights.d_sae) {
+    throw new Error(`${fileName}: lab_training describes a ${config.d_in} → ${config.d_sae} SAE, the weights are ${weights.d_in} → ${weights.d_sae}`);
+  }
+  if (activation.kind !== architecture.kind || (activation.kind === 'topk' && architecture.kind === 'topk' && activation.k !== architecture.k)) {
+    throw new Error(`${fileName}: lab_training's activation (${activation.kind}) disagrees with the file's architecture (${architecture.kind})`);
+  }
+  return config;
 }
 
 function parseCfg(text: string, fileName: string): Record<string, unknown> {

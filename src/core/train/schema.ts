@@ -98,18 +98,21 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const schemaMatchesTrainConfig: Same<z.infer<typeof trainConfigSchema>, TrainConfig> = true;
 void schemaMatchesTrainConfig;
 
-/** Every problem with `value` as a TrainConfig; empty when it is one. */
-export function configProblems(value: unknown): ConfigProblem[] {
+/**
+ * Every problem with `value` as a TrainConfig; empty when it is one. `at` is where the configuration sits
+ * in its file (e.g. ['lab_training']), so paths name the key as the file spells it.
+ */
+export function configProblems(value: unknown, at: readonly string[] = []): ConfigProblem[] {
   const result = trainConfigSchema.safeParse(value);
   if (result.success) return [];
   return result.error.issues.flatMap((issue): ConfigProblem[] => {
     const path = issue.path.map(String);
-    if (issue.code !== 'unrecognized_keys') return [{ path: path.join('.'), message: issue.message }];
+    const dotted = (p: string[]) => [...at, ...p].join('.');
+    if (issue.code !== 'unrecognized_keys') return [{ path: dotted(path), message: issue.message }];
     const valid = keysAt(path, value);
     return issue.keys.map((key) => {
       const near = nearest(key, valid);
-      const message = `${[...path, key].join('.')} is not a setting${near ? ` (did you mean ${[...path, near].join('.')}?)` : ''}`;
-      return { path: [...path, key].join('.'), message };
+      return { path: dotted([...path, key]), message: `${dotted([...path, key])} is not a setting${near ? ` (did you mean ${dotted([...path, near])}?)` : ''}` };
     });
   });
 }
@@ -120,8 +123,8 @@ export function describeProblem(p: ConfigProblem): string {
 }
 
 /** `value` as a TrainConfig, or an error naming `where` (a file, a record) and every problem. */
-export function parseTrainConfig(value: unknown, where: string): TrainConfig {
-  const problems = configProblems(value);
+export function parseTrainConfig(value: unknown, where: string, at: readonly string[] = []): TrainConfig {
+  const problems = configProblems(value, at);
   if (problems.length > 0) throw new Error(`${where}: ${problems.map(describeProblem).join('; ')}`);
   return value as TrainConfig;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readSaeLens, writeSaeLens } from '../../../src/core/formats/saelens';
+import { mnistPaperConfig } from '../../../src/core/presets';
 import type { SaeWeights } from '../../../src/core/sae/weights';
 import { handFile, handParse } from './hand-safetensors';
 
@@ -12,7 +13,7 @@ function sampleWeights(): SaeWeights {
   return { d_in, d_sae, W_enc: values(d_in * d_sae, 0), b_enc: values(d_sae, 100), W_dec: values(d_sae * d_in, 200), b_dec: values(d_in, 300) };
 }
 
-const training = { seed: 2, penalty: { kind: 'l2-unsquared', coeff: 1e-5, on: 'both' }, batchSize: 512 };
+const training = mnistPaperConfig({ d_in, d_sae, seed: 2, penalty: { kind: 'l2-unsquared', coeff: 1e-5, on: 'both' }, batchSize: 512 });
 const SHAPES = { W_enc: [d_in, d_sae], b_enc: [d_sae], W_dec: [d_sae, d_in], b_dec: [d_in] } as const;
 const TENSOR_NAMES = Object.keys(SHAPES) as (keyof typeof SHAPES)[];
 
@@ -127,5 +128,41 @@ describe('SAELens layout reader', () => {
     it.each(cases)('%s', (_, files, message) => {
       expect(() => readSaeLens(files(), 'run7')).toThrow(message);
     });
+  });
+});
+
+describe('lab_training in cfg.json', () => {
+  /** The lab's files with cfg.json's lab_training replaced by `edit` of it. */
+  const withTraining = (edit: (t: Record<string, unknown>) => unknown) => {
+    const files = writeSaeLens(sampleWeights(), { hookName: 'h', architecture: { kind: 'relu' }, training });
+    const cfg = JSON.parse(files['cfg.json']);
+    return { ...files, 'cfg.json': JSON.stringify({ ...cfg, lab_training: edit(cfg.lab_training) }) };
+  };
+
+  it('reads back the exact TrainConfig the lab wrote', () => {
+    expect(readSaeLens(withTraining((t) => t)).training).toStrictEqual(training);
+  });
+
+  it('refuses a misspelt key by its path, naming the nearest setting, at the top and two deep', () => {
+    const typo = withTraining((t) => ({ ...t, penalty: { kind: 'l2', coef: 0.001, coeff: 0, on: 'both' } }));
+    expect(() => readSaeLens(typo, 'runs/seed0')).toThrow('runs/seed0/cfg.json: lab_training.penalty.coef is not a setting (did you mean lab_training.penalty.coeff?)');
+    const top = withTraining((t) => ({ ...t, batchSise: 4 }));
+    expect(() => readSaeLens(top)).toThrow('lab_training.batchSise is not a setting (did you mean lab_training.batchSize?)');
+  });
+
+  it('names an out-of-range value with its range, and refuses settings that disagree with the weights', () => {
+    expect(() => readSaeLens(withTraining((t) => ({ ...t, optim: { ...(t.optim as object), decayStartFrac: 2 } })))).toThrow(
+      'lab_training.optim.decayStartFrac: decay start must be in [0, 1] (got 2)',
+    );
+    expect(() => readSaeLens(withTraining((t) => ({ ...t, d_sae: 4 })))).toThrow('lab_training describes a 5 → 4 SAE, the weights are 5 → 3');
+  });
+
+  it('completes a file written before a setting existed as the lab trained then', () => {
+    const old = withTraining((t) => ({ ...t, init: { ...(t.init as object), removeParallelGrad: undefined } }));
+    expect(readSaeLens(old).training?.init.removeParallelGrad).toBe(true); // unit-norm decoder: removal was always on
+  });
+
+  it('is null for SAEs trained elsewhere', () => {
+    expect(readSaeLens(writeSaeLens(sampleWeights(), { hookName: 'h', architecture: { kind: 'relu' } })).training).toBeNull();
   });
 });
