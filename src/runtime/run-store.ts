@@ -8,6 +8,7 @@ import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { AlignmentSummary } from '../core/align/alignSeeds';
 import type { TrainConfig } from '../core/train/config';
 import { savedTrainConfig } from '../core/train/saved-config';
+import { parseTrainConfig } from '../core/train/schema';
 import type { StepMetrics } from '../core/train/metrics';
 
 /** interrupted: the page found it training or paused with no worker left to finish it (a reload, a crash). */
@@ -79,9 +80,18 @@ export class RunStore {
     return new RunStore(db);
   }
 
-  /** Newest first. */
+  /**
+   * Newest first. A record whose configuration does not parse is still listed, so it can be deleted,
+   * with `message` saying what is wrong; `get` refuses it.
+   */
   async list(): Promise<RunRecord[]> {
-    return (await this.db.getAllFromIndex('runs', 'createdAt')).reverse().map(withSavedConfig);
+    return (await this.db.getAllFromIndex('runs', 'createdAt')).reverse().map((record) => {
+      try {
+        return withSavedConfig(record);
+      } catch (e) {
+        return { ...record, message: (e as Error).message };
+      }
+    });
   }
 
   async get(id: string): Promise<RunRecord | undefined> {
@@ -149,9 +159,13 @@ export class RunStore {
   }
 }
 
-/** A record saved before a config field existed, read with the semantics it trained with. */
+/**
+ * The record with its configuration parsed by the schema: first completed with the fields it was saved
+ * without (read with the semantics it trained with), then checked, so an unknown key or a bad value is
+ * named instead of reaching a trainer.
+ */
 function withSavedConfig(record: RunRecord): RunRecord {
-  const config = savedTrainConfig(record.config);
+  const config = parseTrainConfig(savedTrainConfig(record.config), `saved run "${record.name}": its configuration`);
   return config === record.config ? record : { ...record, config };
 }
 

@@ -65,6 +65,17 @@ describe('RunStore', () => {
     expect(listed).toEqual(new Map([[constrained.id, true], [free.id, false], [current.id, false]]));
   });
 
+  test('refuses a saved configuration with a misspelt key or a bad value, naming it, but still lists the run', async () => {
+    const store = await freshStore();
+    const typo = record({ name: 'typo', config: { ...teachingDemoConfig(), optim: { ...teachingDemoConfig().optim, warmupStep: 3 } as never } });
+    const bad = record({ name: 'bad', config: teachingDemoConfig({ batchSize: -2 }) });
+    for (const run of [typo, bad]) await store.save(run, []);
+    await expect(store.get(typo.id)).rejects.toThrow('saved run "typo": its configuration: optim.warmupStep is not a setting (did you mean optim.warmupSteps?)');
+    await expect(store.get(bad.id)).rejects.toThrow('batchSize: batch size must be a positive integer (got -2)');
+    const listed = new Map((await store.list()).map((r) => [r.name, r.message]));
+    expect(listed.get('typo')).toMatch(/optim\.warmupStep is not a setting/);
+  });
+
   test('lists newest first, renames and deletes every part of a run', async () => {
     const store = await freshStore();
     const older = record({ createdAt: 1000, name: 'old' });

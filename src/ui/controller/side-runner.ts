@@ -191,7 +191,8 @@ export function createSideRunner(side: Side, deps: SideRunnerDeps): SideRunner {
     const failed = worker;
     if (!failed || failed.client !== client) return;
     const { runId, phase } = state().runtime[side];
-    const record = runId ? await (await runStore)?.get(runId) : undefined;
+    // A record the store refuses (its configuration does not parse) cannot be resumed: the run just fails.
+    const record = runId ? await (await runStore)?.get(runId).catch(() => undefined) : undefined;
     if (!runId || !isActive(phase) || record?.checkpointStep == null) {
       fail(`the ${name} worker failed: ${why}`);
       return;
