@@ -1,7 +1,7 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { switchConfiguration } from '../cross-partner';
-import { crossPartners, labStore, useLab } from '../page';
+import { labStore, useLab } from '../page';
+import { useConfigurationSwitch } from './use-configuration-switch';
 import { resultLabels } from '../selectors';
 import type { Side } from '../store/experiment';
 import { FeatureInspector, TextFeatureInspector } from '../views';
@@ -68,18 +68,9 @@ export function InspectorPanel() {
     reveal(panel.current);
   }, [loaded, key]);
 
-  const [switching, setSwitching] = useState(false);
-  const [switchProblem, setSwitchProblem] = useState<string | null>(null);
+  const { switching, problem: switchProblem, switchTo } = useConfigurationSwitch();
   const other: Side = side === 0 ? 1 : 0;
-  const switchSide = async () => {
-    setSwitching(true);
-    setSwitchProblem(null);
-    try {
-      setSwitchProblem(await switchConfiguration(labStore, crossPartners, other));
-    } finally {
-      setSwitching(false);
-    }
-  };
+  const switchSide = () => switchTo(other);
 
   const inspectedGlance = snapshot && feature !== null ? featureGlance(snapshot, seed, feature) : null;
   const companionGlance = snapshot && companion ? featureGlance(snapshot, companion.seed, companion.feature) : null;

@@ -1,8 +1,7 @@
-import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { switchConfiguration } from '../cross-partner';
 import { SIDE_COLORS } from '../labels';
-import { crossPartners, labStore, useLab } from '../page';
+import { labStore, useLab } from '../page';
+import { useConfigurationSwitch } from './use-configuration-switch';
 import { resultLabels } from '../selectors';
 import type { Side } from '../store/experiment';
 
@@ -26,17 +25,7 @@ export function SidePicker() {
     }),
   );
   const select = labStore.getState().select;
-  const [matching, setMatching] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
-  const switchTo = async (to: Side) => {
-    setMatching(true);
-    setProblem(null);
-    try {
-      setProblem(await switchConfiguration(labStore, crossPartners, to));
-    } finally {
-      setMatching(false);
-    }
-  };
+  const { switching: matching, problem, switchTo } = useConfigurationSwitch();
   return (
     <div className="side-picker">
       {compare && (
