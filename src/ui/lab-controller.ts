@@ -165,7 +165,7 @@ export function createLabController(store: LabStore, startWorker: StartWorker, a
         configs[side] = imported.config;
         state().setExperiment({ configs, seedCount: seeds.length, autostart: false });
         state().setLibrary({ problem: null });
-        await runner.follow(worker, { config: imported.config, seeds, runId: null, training: false }, async (_onMetrics, onSnapshot) => {
+        await runner.follow(worker, { config: imported.config, seeds, runId: null, training: false, imported: true }, async (_onMetrics, onSnapshot) => {
           onSnapshot(imported.snapshot);
           return { reason: 'done', step: 0, elapsedMs: 0 };
         });

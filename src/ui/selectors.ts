@@ -12,13 +12,7 @@ export function resultLabels(s: Pick<LabState, 'experiment' | 'runtime'>): [stri
   return [sideLabel(0, configs, s.experiment.compare), sideLabel(1, configs, s.experiment.compare)];
 }
 
-/**
- * How many SAEs a side shows that were imported (Saved runs → Import SAEs) rather than trained or
- * opened from storage, or null. An import is the one run that ends without a step to count: neither
- * metrics nor a saved record give it a total.
- */
-export function importedSaeCount(runtime: Pick<SideRuntime, 'run' | 'runId' | 'phase' | 'totalSteps' | 'perSeed'>): number | null {
-  const { run, runId, phase, totalSteps, perSeed } = runtime;
-  if (!run || runId !== null || phase !== 'done' || totalSteps !== 0 || perSeed.some((c) => c.metrics.length > 0)) return null;
-  return run.seeds.length;
+/** How many SAEs a side shows that were imported (Saved runs → Import SAEs) rather than trained or opened from storage, or null. */
+export function importedSaeCount(runtime: Pick<SideRuntime, 'run'>): number | null {
+  return runtime.run?.imported ? runtime.run.seeds.length : null;
 }

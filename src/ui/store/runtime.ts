@@ -24,6 +24,8 @@ export interface SeedCurve {
 export interface RunInfo {
   config: TrainConfig;
   seeds: number[];
+  /** SAEs trained elsewhere, shown as this configuration's seeds: nothing was trained here. */
+  imported?: boolean;
 }
 
 export interface SideRuntime {
