@@ -43,18 +43,31 @@ export default tseslint.config(
       ],
     },
   },
-  {
-    files: ['src/runtime/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { group: ['**/ui', '**/ui/**', '**/cli', '**/cli/**'], message: 'src/runtime imports nothing from the page (src/ui) or the Node runner (src/cli).' },
-            { group: ['**/test/**'], message: 'src/ and workers/ never import from test/.' },
-          ],
-        },
-      ],
-    },
-  },
+  ...runtimeRules(),
 );
+
+/**
+ * src/runtime in three parts and the store both open: protocol/ (the page↔worker types, importing
+ * nothing but types), page/ (the clients the page holds) and worker/ (what runs in a worker or in
+ * the Node runner); storage/ (IndexedDB) is opened by both. Page and worker never import each other:
+ * what they share is the protocol.
+ */
+function runtimeRules() {
+  const base = [
+    { group: ['**/ui', '**/ui/**', '**/cli', '**/cli/**'], message: 'src/runtime imports nothing from the page (src/ui) or the Node runner (src/cli).' },
+    { group: ['**/test/**'], message: 'src/ and workers/ never import from test/.' },
+  ];
+  const only = (files, ...patterns) => ({
+    files,
+    rules: { 'no-restricted-imports': 'off', '@typescript-eslint/no-restricted-imports': ['error', { patterns: [...base, ...patterns] }] },
+  });
+  const notWorker = { group: ['**/worker/**', '../worker'], message: 'The page side talks to the worker side only through src/runtime/protocol.' };
+  const notPage = { group: ['**/page/**', '../page'], message: 'The worker side never imports the page side: they share src/runtime/protocol.' };
+  return [
+    only(['src/runtime/**/*.ts']),
+    only(['src/runtime/protocol/**/*.ts'], { group: ['**'], allowTypeImports: true, message: 'src/runtime/protocol holds types only: import with `import type`.' }),
+    only(['src/runtime/page/**/*.ts'], notWorker, { group: ['**/storage/**'], message: 'The page opens the run store from src/ui, not through its worker clients.' }),
+    only(['src/runtime/worker/**/*.ts'], notPage),
+    only(['src/runtime/storage/**/*.ts'], notWorker, notPage),
+  ];
+}

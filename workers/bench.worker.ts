@@ -4,8 +4,8 @@
  * every step as it ends. One worker per backend: a backend cannot be swapped for another in place.
  */
 import { mnistPaperConfig } from '../src/core/presets';
-import { selectBackend } from '../src/runtime/backend';
-import { tfjsWasmUrls } from '../src/runtime/wasm-urls';
+import { selectBackend } from '../src/runtime/worker/backend';
+import { tfjsWasmUrls } from '../src/runtime/worker/wasm-urls';
 import { stepFlops, timeTrainingStep } from '../src/bench/step';
 import type { BenchRequest, BenchMessage } from '../src/bench/protocol';
 

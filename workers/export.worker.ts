@@ -7,11 +7,11 @@ import { exportActivations } from '../src/core/shards';
 import { documentsOf, splitLines } from '../src/core/shards/documents';
 import type { HookName } from '../src/core/model';
 import { checkHookName } from '../src/core/model/hooks';
-import { selectBackend } from '../src/runtime/backend';
-import type { ExportWorkerApi } from '../src/runtime/export-api';
-import { readModel } from '../src/runtime/text-data';
-import { ownedBuffers } from '../src/runtime/transfer';
-import { tfjsWasmUrls } from '../src/runtime/wasm-urls';
+import { selectBackend } from '../src/runtime/worker/backend';
+import type { ExportWorkerApi } from '../src/runtime/protocol/export-api';
+import { readModel } from '../src/runtime/worker/text-data';
+import { ownedBuffers } from '../src/runtime/worker/transfer';
+import { tfjsWasmUrls } from '../src/runtime/worker/wasm-urls';
 
 /** A picked file as the exporter reads it: whole, or line by line (decoded as it streams). */
 function textSource(file: File) {

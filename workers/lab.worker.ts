@@ -7,18 +7,18 @@
 import * as Comlink from 'comlink';
 import { foldInputScale } from '../src/core/shards/normalise';
 import { tensorSource } from '../src/core/train/source';
-import { selectBackend } from '../src/runtime/backend';
-import type { LabWorkerApi } from '../src/runtime/lab-api';
-import { LabSession } from '../src/runtime/lab-session';
-import type { MnistAnalysis } from '../src/runtime/mnist-analysis';
-import { createMnistSession } from '../src/runtime/mnist-session';
-import { TextAnalysis } from '../src/runtime/text-analysis';
-import { loadModel, loadTextData, type LoadedModel, type TextData } from '../src/runtime/text-data';
-import { readImportedSaes } from '../src/runtime/import-saes';
-import { RunStore } from '../src/runtime/run-store';
-import { ownedBuffers } from '../src/runtime/transfer';
-import { tfjsWasmUrls } from '../src/runtime/wasm-urls';
-import { firstRows, loadWorkerMnist } from '../src/runtime/worker-mnist';
+import { selectBackend } from '../src/runtime/worker/backend';
+import type { LabWorkerApi } from '../src/runtime/protocol/lab-api';
+import { LabSession } from '../src/runtime/worker/lab-session';
+import type { MnistAnalysis } from '../src/runtime/worker/mnist-analysis';
+import { createMnistSession } from '../src/runtime/worker/mnist-session';
+import { TextAnalysis } from '../src/runtime/worker/text-analysis';
+import { loadModel, loadTextData, type LoadedModel, type TextData } from '../src/runtime/worker/text-data';
+import { readImportedSaes } from '../src/runtime/worker/import-saes';
+import { RunStore } from '../src/runtime/storage/run-store';
+import { ownedBuffers } from '../src/runtime/worker/transfer';
+import { tfjsWasmUrls } from '../src/runtime/worker/wasm-urls';
+import { firstRows, loadWorkerMnist } from '../src/runtime/worker/worker-mnist';
 
 const CLASSIFIER_MIN_DIGITS = 5000;
 

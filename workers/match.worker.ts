@@ -4,10 +4,10 @@
  */
 import * as Comlink from 'comlink';
 import { matchDirections } from '../src/core/align';
-import { selectBackend } from '../src/runtime/backend';
-import type { MatchWorkerApi } from '../src/runtime/match-api';
-import { ownedBuffers } from '../src/runtime/transfer';
-import { tfjsWasmUrls } from '../src/runtime/wasm-urls';
+import { selectBackend } from '../src/runtime/worker/backend';
+import type { MatchWorkerApi } from '../src/runtime/protocol/match-api';
+import { ownedBuffers } from '../src/runtime/worker/transfer';
+import { tfjsWasmUrls } from '../src/runtime/worker/wasm-urls';
 
 // WebAssembly (plain JavaScript where it cannot start): the product is one [n, d] × [d, n] matrix,
 // too small to be worth a GPU context beside the two training workers.

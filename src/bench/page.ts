@@ -3,7 +3,7 @@
  * a backend (?backend=wasm&steps=7[&threads=2]), shows each message, and hands it to
  * `window.benchReport` when the driver (src/cli/benchBrowser.ts) has exposed one.
  */
-import { parseBackendRequest } from '../runtime/backend-types';
+import { parseBackendRequest } from '../runtime/protocol/backend-types';
 import type { BenchMessage, BenchRequest } from './protocol';
 
 declare global {

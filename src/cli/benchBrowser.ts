@@ -19,7 +19,7 @@ import { serveStatic } from './browser/static-server';
 import type { BenchMessage } from '../bench/protocol';
 import { median, stepFlops } from '../bench/step';
 import { mnistPaperConfig } from '../core/presets';
-import type { BackendName } from '../runtime/backend-types';
+import type { BackendName } from '../runtime/protocol/backend-types';
 import { describeReference, numpyStepMs, stepTable, type StepTiming } from './benchReference';
 
 /** One backend's run on bench.html: at most `steps` timed steps after a warm-up, within `limitS` seconds from opening the page. */

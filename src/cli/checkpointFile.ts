@@ -9,7 +9,7 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openSafetensors, writeSafetensors, type TensorToWrite } from '../core/formats/safetensors';
 import type { StepMetrics } from '../core/train/metrics';
-import type { MultiSeedCheckpoint } from '../runtime/multi-seed';
+import type { MultiSeedCheckpoint } from '../runtime/worker/multi-seed';
 import type { AlignmentSummary } from '../core/align';
 
 export const CHECKPOINT_FILE = 'checkpoint.safetensors';

@@ -1,5 +1,5 @@
 /**
- * Trains one configuration's seeds the way the lab's worker does (src/runtime/lab-session.ts): a
+ * Trains one configuration's seeds the way the lab's worker does (src/runtime/worker/lab-session.ts): a
  * MultiSeedTrainer driven by a RunLoop, so the runner's weights, metrics and divergence reports are
  * the lab's. With `checkpointEverySeconds` the state goes to `DIR/<name>/checkpoint.safetensors`
  * every so many seconds of training, and a run given that checkpoint continues it exactly.
@@ -12,8 +12,8 @@ import { foldInputScale } from '../core/shards/normalise';
 import type { StepMetrics } from '../core/train/metrics';
 import type { BatchSource } from '../core/train/source';
 import type { SweepEntry } from '../core/sweeps';
-import { labMetricsUpdate, MultiSeedTrainer, type MultiSeedCheckpoint } from '../runtime/multi-seed';
-import { RunLoop } from '../runtime/run-loop';
+import { labMetricsUpdate, MultiSeedTrainer, type MultiSeedCheckpoint } from '../runtime/worker/multi-seed';
+import { RunLoop } from '../runtime/worker/run-loop';
 import { writeCheckpoint, type TrainedEntry, type TrainingState } from './checkpointFile';
 import { ProgressBar } from './progress';
 

@@ -3,7 +3,7 @@
  * resumed, never trained over), or the very experiment of the link already trained and saved (to be
  * opened, not trained and stored again).
  */
-import type { ComparisonRecord } from '../runtime/run-store';
+import type { ComparisonRecord } from '../runtime/protocol/run-records';
 
 /** Shown above the saved runs until the person acts on it. */
 export type Arrival =

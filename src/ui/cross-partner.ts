@@ -4,8 +4,8 @@
  * configurations' decoder directions of one seed each are matched by the optimal assignment on |cos|,
  * in the matching worker, once per pair of snapshots.
  */
-import type { LabSnapshot } from '../runtime/lab-api';
-import type { DirectionMatching } from '../runtime/match-api';
+import type { LabSnapshot } from '../runtime/protocol/lab-api';
+import type { DirectionMatching } from '../runtime/protocol/match-api';
 import type { Side } from './store/experiment';
 import type { LabStore } from './store/lab-store';
 import type { CrossPartner } from './store/selection';

@@ -3,7 +3,7 @@
  * which both have an alignment), and what each had at that step, sparsity included.
  */
 import type { AlignmentSummary } from '../core/align/alignSeeds';
-import type { AlignmentAt } from '../runtime/milestones';
+import type { AlignmentAt } from '../runtime/protocol/run-records';
 import type { SeedCurve } from './store/runtime';
 
 /**

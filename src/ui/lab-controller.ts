@@ -7,10 +7,10 @@
  * A facade over parts that each own one thing (src/ui/controller/): a side runner per configuration
  * (its worker, watchdog and recovery), the data sources, the run library and the selection fetchers.
  */
-import type { JudgeSettings } from '../runtime/lab-api';
-import type { LabClient } from '../runtime/lab-client';
-import type { RunStore } from '../runtime/run-store';
-import { newRunId } from '../runtime/run-store';
+import type { JudgeSettings } from '../runtime/protocol/lab-api';
+import type { LabClient } from '../runtime/page/lab-client';
+import type { RunStore } from '../runtime/storage/run-store';
+import { newRunId } from '../runtime/storage/run-store';
 import { createDataSources, sameOptions, type DataChoice } from './controller/data-sources';
 import { createMetricsThrottle } from './controller/metrics-throttle';
 import { createRunLibrary, persistSpec } from './controller/run-library';

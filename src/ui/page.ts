@@ -3,9 +3,9 @@
  * the store through useLab and act through labController.
  */
 import { useStore } from 'zustand';
-import { startLabWorker } from '../runtime/lab-client';
-import { matchDirectionsInWorker } from '../runtime/match-client';
-import { RunStore } from '../runtime/run-store';
+import { startLabWorker } from '../runtime/page/lab-client';
+import { matchDirectionsInWorker } from '../runtime/page/match-client';
+import { RunStore } from '../runtime/storage/run-store';
 import { crossPartnerFinder } from './cross-partner';
 import { createLabController } from './lab-controller';
 import { createLabStore, type LabState } from './store/lab-store';

@@ -4,7 +4,7 @@
  * configurations. Workers run forced wasm on a small slice of MNIST.
  */
 import { describe, expect, test } from 'vitest';
-import { BACKEND_ORDER, type BackendName } from '../../src/runtime/backend-types';
+import { BACKEND_ORDER, type BackendName } from '../../src/runtime/protocol/backend-types';
 import { useLabServer, withLab } from './support/lab-server';
 
 const server = useLabServer();

@@ -3,7 +3,7 @@ import { exportMnistSae } from '../../src/core/analysis/export';
 import { writeSaeLens, type SaeLensFiles } from '../../src/core/formats/saelens';
 import { mnistPaperConfig, UNCONSTRAINED } from '../../src/core/presets';
 import type { SaeWeights } from '../../src/core/sae/weights';
-import { readImportedSaes } from '../../src/runtime/import-saes';
+import { readImportedSaes } from '../../src/runtime/worker/import-saes';
 
 const d_in = 6;
 const d_sae = 4;

@@ -7,11 +7,11 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { teachingDemoConfig } from '../../src/core/presets';
 import { tensorSource } from '../../src/core/train/source';
-import type { LabMetricsUpdate, RunSpec } from '../../src/runtime/lab-api';
-import { LabSession } from '../../src/runtime/lab-session';
-import type { LabState } from '../../src/runtime/lab-snapshot';
-import type { PersistSpec } from '../../src/runtime/run-recorder';
-import { RunStore } from '../../src/runtime/run-store';
+import type { LabMetricsUpdate, RunSpec } from '../../src/runtime/protocol/lab-api';
+import { LabSession } from '../../src/runtime/worker/lab-session';
+import type { LabState } from '../../src/runtime/worker/lab-snapshot';
+import type { PersistSpec } from '../../src/runtime/protocol/run-records';
+import { RunStore } from '../../src/runtime/storage/run-store';
 import { lcg } from '../helpers/configs';
 
 const D_IN = 12;

@@ -3,11 +3,11 @@ import { STEERING_SUCCESS_DEFINITION } from '../../src/core/analysis';
 import { readSaeLens } from '../../src/core/formats/saelens';
 import { teachingDemoConfig } from '../../src/core/presets';
 import { loadMnistNode } from '../../src/io/mnist-node';
-import type { LabMetricsUpdate, LabSnapshot, RunSpec } from '../../src/runtime/lab-api';
-import type { LabSession } from '../../src/runtime/lab-session';
-import { milestoneEvery } from '../../src/runtime/milestones';
-import type { MnistAnalysis } from '../../src/runtime/mnist-analysis';
-import { createMnistSession, type MnistSession } from '../../src/runtime/mnist-session';
+import type { LabMetricsUpdate, LabSnapshot, RunSpec } from '../../src/runtime/protocol/lab-api';
+import type { LabSession } from '../../src/runtime/worker/lab-session';
+import { milestoneEvery } from '../../src/runtime/worker/milestones';
+import type { MnistAnalysis } from '../../src/runtime/worker/mnist-analysis';
+import { createMnistSession, type MnistSession } from '../../src/runtime/worker/mnist-session';
 import { splitRows, useWasmBackend } from '../core/analysis/helpers';
 
 const SEEDS = [0, 1, 2];

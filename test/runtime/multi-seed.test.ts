@@ -4,7 +4,7 @@ import type { SaeWeights } from '../../src/core/sae/weights';
 import { tensorSource } from '../../src/core/train/source';
 import { SaeTrainer } from '../../src/core/train/trainer';
 import { tf } from '../../src/core/tf';
-import { labMetricsUpdate, MultiSeedTrainer, type MultiSeedCheckpoint, type SeedStepMetrics } from '../../src/runtime/multi-seed';
+import { labMetricsUpdate, MultiSeedTrainer, type MultiSeedCheckpoint, type SeedStepMetrics } from '../../src/runtime/worker/multi-seed';
 import { tinyConfig } from '../helpers/configs';
 import { referenceEncode } from '../core/analysis/helpers';
 

@@ -6,9 +6,9 @@ import type { TrainConfig } from '../../src/core/train/config';
 import { DivergedError } from '../../src/core/train/divergence';
 import type { StepMetrics } from '../../src/core/train/metrics';
 import { tensorSource } from '../../src/core/train/source';
-import { MultiSeedTrainer } from '../../src/runtime/multi-seed';
-import { RunLoop, type Steppable } from '../../src/runtime/run-loop';
-import type { MetricsBatch } from '../../src/runtime/trainer-api';
+import { MultiSeedTrainer } from '../../src/runtime/worker/multi-seed';
+import { RunLoop, type Steppable } from '../../src/runtime/worker/run-loop';
+import type { MetricsBatch } from '../../src/runtime/protocol/trainer-api';
 import { tinyConfig } from '../helpers/configs';
 
 const planted = plantedDictionary({ nFeatures: 12, d: 8, n: 256, activePerSample: 2, seed: 3 });

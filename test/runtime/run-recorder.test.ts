@@ -1,8 +1,9 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, test } from 'vitest';
 import { teachingDemoConfig } from '../../src/core/presets';
-import { RunRecorder, type PersistSpec } from '../../src/runtime/run-recorder';
-import { RunStore } from '../../src/runtime/run-store';
+import type { PersistSpec } from '../../src/runtime/protocol/run-records';
+import { RunRecorder } from '../../src/runtime/worker/run-recorder';
+import { RunStore } from '../../src/runtime/storage/run-store';
 
 const spec: PersistSpec = { runId: 'r', comparisonId: 'c', side: 0, link: '', name: 'run', data: { kind: 'mnist', trainLimit: null }, checkpointEveryMs: 5000 };
 

@@ -1,7 +1,8 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, test } from 'vitest';
 import { teachingDemoConfig } from '../../src/core/presets';
-import { groupComparisons, markInterrupted, newRunId, RunStore, StorageFullError, type RunRecord } from '../../src/runtime/run-store';
+import { groupComparisons, markInterrupted, newRunId, RunStore, StorageFullError } from '../../src/runtime/storage/run-store';
+import type { RunRecord } from '../../src/runtime/protocol/run-records';
 
 let dbCount = 0;
 const freshStore = () => RunStore.open(`test-${++dbCount}`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SnapshotPacer } from '../../src/runtime/snapshot-pacer';
+import { SnapshotPacer } from '../../src/runtime/worker/snapshot-pacer';
 
 /** A clock the test moves by hand, and snapshots that take `costMs` of it. */
 function harness(options = { minIntervalMs: 1000, maxShare: 0.2 }) {

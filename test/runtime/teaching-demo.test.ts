@@ -8,7 +8,7 @@ import { MNIST_PIXELS } from '../../src/core/data/mnist';
 import type { TrainConfig } from '../../src/core/train/config';
 import { tensorSource, type BatchSource } from '../../src/core/train/source';
 import { loadMnistNode } from '../../src/io/mnist-node';
-import { MultiSeedTrainer } from '../../src/runtime/multi-seed';
+import { MultiSeedTrainer } from '../../src/runtime/worker/multi-seed';
 import { presetById } from '../../src/ui/store/presets';
 
 async function trainAndAlign(config: TrainConfig, seeds: number[], source: BatchSource): Promise<AlignmentSummary> {

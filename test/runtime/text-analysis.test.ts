@@ -12,9 +12,9 @@ import { syntheticSampleConfig } from '../../src/core/presets';
 import { Rng } from '../../src/core/rng';
 import { tensorSource } from '../../src/core/train/source';
 import { tf } from '../../src/core/tf';
-import { LabSession } from '../../src/runtime/lab-session';
-import { TextAnalysis } from '../../src/runtime/text-analysis';
-import type { LoadedModel, TextData } from '../../src/runtime/text-data';
+import { LabSession } from '../../src/runtime/worker/lab-session';
+import { TextAnalysis } from '../../src/runtime/worker/text-analysis';
+import type { LoadedModel, TextData } from '../../src/runtime/worker/text-data';
 import { referenceEncode } from '../core/analysis/helpers';
 import { buildTinyNeox, TINY_SIZES } from '../helpers/tinyNeox';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ownedBuffers } from '../../src/runtime/transfer';
+import { ownedBuffers } from '../../src/runtime/worker/transfer';
 
 describe('ownedBuffers', () => {
   it('lists each buffer owned by a typed array once, wherever it sits, and skips views into larger buffers', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, test, vi } from 'vitest';
 import { matchDirections } from '../../src/core/align';
-import type { LabSnapshot } from '../../src/runtime/lab-api';
+import type { LabSnapshot } from '../../src/runtime/protocol/lab-api';
 import { crossPartnerFinder, switchConfiguration } from '../../src/ui/cross-partner';
 import { createLabStore } from '../../src/ui/store/lab-store';
 import { dot, orthonormalDirections, seededRandom } from '../core/align/helpers';

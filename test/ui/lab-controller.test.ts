@@ -3,10 +3,11 @@
  * selection fetches what it needs from the right worker, with stale answers dropped.
  */
 import { describe, expect, test, vi } from 'vitest';
-import type { FeatureDetails, LabInitOptions, LabMetricsUpdate, LabReady, LabSnapshot, PairMatrix, RunSpec, SteeringResult } from '../../src/runtime/lab-api';
-import type { LabClient } from '../../src/runtime/lab-client';
-import type { RunEnd } from '../../src/runtime/trainer-api';
-import type { RunRecord, RunStore } from '../../src/runtime/run-store';
+import type { FeatureDetails, LabInitOptions, LabMetricsUpdate, LabReady, LabSnapshot, PairMatrix, RunSpec, SteeringResult } from '../../src/runtime/protocol/lab-api';
+import type { LabClient } from '../../src/runtime/page/lab-client';
+import type { RunEnd } from '../../src/runtime/protocol/trainer-api';
+import type { RunRecord } from '../../src/runtime/protocol/run-records';
+import type { RunStore } from '../../src/runtime/storage/run-store';
 import { createLabController } from '../../src/ui/lab-controller';
 import { createLabStore } from '../../src/ui/store/lab-store';
 import { parseUrlState } from '../../src/ui/store/url-state';

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { StepMetrics } from '../../src/core/train/metrics';
-import type { LabReady, LabSnapshot } from '../../src/runtime/lab-api';
+import type { LabReady, LabSnapshot } from '../../src/runtime/protocol/lab-api';
 import { experimentProblems, isStartable } from '../../src/ui/store/experiment';
 import { createLabStore } from '../../src/ui/store/lab-store';
 import { defaultExperiment, matchingPreset, presetById } from '../../src/ui/store/presets';

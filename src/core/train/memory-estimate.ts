@@ -32,7 +32,7 @@
 import { takesSparsePath } from '../sae/sparse-path';
 import type { TrainConfig } from './config';
 
-/** The tfjs backends the lab trains on (src/runtime/backend-types.ts, without its import). */
+/** The tfjs backends the lab trains on (src/runtime/protocol/backend-types.ts, without its import). */
 export type MemoryBackend = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
 const FLOAT = 4;

@@ -1,6 +1,6 @@
 import { useShallow } from 'zustand/react/shallow';
-import type { BackendReport } from '../../runtime/backend-types';
-import type { LabReady } from '../../runtime/lab-api';
+import type { BackendReport } from '../../runtime/protocol/backend-types';
+import type { LabReady } from '../../runtime/protocol/lab-api';
 import { useLab } from '../page';
 import { activeSides, SIDE_NAMES } from '../store/experiment';
 

@@ -1,5 +1,5 @@
 import { useShallow } from 'zustand/react/shallow';
-import type { ShardDataInfo } from '../../runtime/lab-api';
+import type { ShardDataInfo } from '../../runtime/protocol/lab-api';
 import { useLab } from '../page';
 import { BackendLine } from './BackendLine';
 

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { ComparisonRecord, RunRecord } from '../../runtime/run-store';
+import type { ComparisonRecord, RunRecord } from '../../runtime/protocol/run-records';
 import { formatBytes } from '../lib/picked-files';
 import { labController, useLab } from '../page';
 import { sideLabel } from '../labels';

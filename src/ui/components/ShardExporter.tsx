@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import type { ShardExport } from '../../runtime/export-api';
-import { exportShardsInWorker } from '../../runtime/export-client';
+import type { ShardExport } from '../../runtime/protocol/export-api';
+import { exportShardsInWorker } from '../../runtime/page/export-client';
 import { SAMPLE_MODEL_PATH } from '../lab-controller';
 import { filesZip } from '../export-zip';
 import { plural } from '../format';

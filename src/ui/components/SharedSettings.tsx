@@ -1,5 +1,5 @@
 import { useShallow } from 'zustand/react/shallow';
-import { BACKEND_ORDER, type BackendRequest } from '../../runtime/backend-types';
+import { BACKEND_ORDER, type BackendRequest } from '../../runtime/protocol/backend-types';
 import { debounce } from '../lib/debounce';
 import { labController, labStore, useLab } from '../page';
 import type { Experiment } from '../store/experiment';

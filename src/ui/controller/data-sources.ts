@@ -3,7 +3,7 @@
  * sample, a URL or files the person picked. Shards and models are loaded into fresh workers (or the
  * current ones) and replace what was loaded only once every worker has them.
  */
-import type { LabInitOptions, ModelSource, ShardSource } from '../../runtime/lab-api';
+import type { LabInitOptions, ModelSource, ShardSource } from '../../runtime/protocol/lab-api';
 import { errorMessage } from '../lib/error-message';
 import { activeSides, PICKED_FILES, SAMPLE, SIDE_NAMES, type Experiment, type Side } from '../store/experiment';
 import type { LabStore } from '../store/lab-store';

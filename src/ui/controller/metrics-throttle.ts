@@ -1,5 +1,5 @@
 /** Holds the workers' metrics and hands them to the store a few times a second, both configurations together. */
-import type { LabMetricsUpdate } from '../../runtime/lab-api';
+import type { LabMetricsUpdate } from '../../runtime/protocol/lab-api';
 import type { Side } from '../store/experiment';
 import type { LabStore } from '../store/lab-store';
 import { mergeMetricsUpdates } from '../store/runtime';

@@ -3,8 +3,8 @@
  * comparison, opening saved runs without training them, resuming an interrupted comparison, and what
  * a first visit does with what it finds saved (see ../arrival.ts).
  */
-import type { PersistSpec } from '../../runtime/run-recorder';
-import { groupComparisons, markInterrupted, newRunId, storageUsage, type RunData, type RunStore } from '../../runtime/run-store';
+import type { PersistSpec, RunData } from '../../runtime/protocol/run-records';
+import { groupComparisons, markInterrupted, newRunId, storageUsage, type RunStore } from '../../runtime/storage/run-store';
 import { finishedTwin, interruptedComparison } from '../arrival';
 import { comparisonName } from '../labels';
 import { errorMessage } from '../lib/error-message';

@@ -4,7 +4,7 @@
  * arrive. Requests the workers answer slower than the page asks are coalesced (only the latest runs
  * next), and an answer for a selection that has since moved is dropped.
  */
-import type { LabSnapshot } from '../../runtime/lab-api';
+import type { LabSnapshot } from '../../runtime/protocol/lab-api';
 import { debounce } from '../lib/debounce';
 import { errorMessage } from '../lib/error-message';
 import { latestOnly, type LatestOnly } from '../lib/latest-only';

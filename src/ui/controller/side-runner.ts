@@ -3,12 +3,12 @@
  * store, watches a training worker that may have died without a word, and resumes a saved run on a
  * fresh worker when the old one fails.
  */
-import type { LabInitOptions, LabMetricsUpdate, LabSnapshot, RunSpec } from '../../runtime/lab-api';
-import type { LabClient } from '../../runtime/lab-client';
-import type { PersistSpec } from '../../runtime/run-recorder';
-import type { RunStore } from '../../runtime/run-store';
-import type { RunEnd } from '../../runtime/trainer-api';
-import { BACKEND_ORDER } from '../../runtime/backend-types';
+import type { LabInitOptions, LabMetricsUpdate, LabSnapshot, RunSpec } from '../../runtime/protocol/lab-api';
+import type { LabClient } from '../../runtime/page/lab-client';
+import type { PersistSpec } from '../../runtime/protocol/run-records';
+import type { RunStore } from '../../runtime/storage/run-store';
+import type { RunEnd } from '../../runtime/protocol/trainer-api';
+import { BACKEND_ORDER } from '../../runtime/protocol/backend-types';
 import { errorMessage } from '../lib/error-message';
 import { seedList, SIDE_NAMES, type Side } from '../store/experiment';
 import type { LabStore } from '../store/lab-store';

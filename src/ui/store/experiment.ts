@@ -5,7 +5,7 @@
 import type { TrainConfig } from '../../core/train/config';
 import { BACKEND_MEMORY_LIMIT, bytesAgainstLimit, estimateTrainingMemory, type MemoryBackend } from '../../core/train/memory-estimate';
 import { trainConfigProblems } from '../../core/train/validate';
-import type { BackendRequest } from '../../runtime/backend-types';
+import type { BackendRequest } from '../../runtime/protocol/backend-types';
 
 /** Index of a configuration: 0 is A, 1 is B. */
 export type Side = 0 | 1;

@@ -6,10 +6,10 @@
 import type { Arrival } from '../arrival';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { TrainConfig } from '../../core/train/config';
-import type { FeatureDetails, LabMetricsUpdate, LabSnapshot, ModelInfo, ShardProgress, SteeringResult, TextFeatureDetails, TextSteeringResult } from '../../runtime/lab-api';
+import type { FeatureDetails, LabMetricsUpdate, LabSnapshot, ModelInfo, ShardProgress, SteeringResult, TextFeatureDetails, TextSteeringResult } from '../../runtime/protocol/lab-api';
 import { configField } from './config-fields';
 import type { Dataset, Experiment, Side } from './experiment';
-import type { ComparisonRecord } from '../../runtime/run-store';
+import type { ComparisonRecord } from '../../runtime/protocol/run-records';
 import { DATASET_DEFAULT_PRESET, presetById, type PresetId } from './presets';
 import { initialRuntime, metricsArrived, runStarted, snapshotArrived, type RunInfo, type SideRuntime } from './runtime';
 import { clampSelection, defaultSelection, movedOn, type CrossPartner, type FeatureRef, type Selection } from './selection';

@@ -4,8 +4,8 @@
  */
 import type { TrainConfig } from '../../core/train/config';
 import type { StepMetrics } from '../../core/train/metrics';
-import type { LabMetricsUpdate, LabReady, LabSnapshot, PairMatrix, SteeringSuccess } from '../../runtime/lab-api';
-import type { AlignmentAt } from '../../runtime/milestones';
+import type { LabMetricsUpdate, LabReady, LabSnapshot, PairMatrix, SteeringSuccess } from '../../runtime/protocol/lab-api';
+import type { AlignmentAt } from '../../runtime/protocol/run-records';
 
 /**
  * idle: no worker yet · loading: choosing a backend, loading MNIST, training the judging classifier ·

@@ -6,7 +6,7 @@
  * page shows.
  */
 import { trainConfigProblems } from '../../core/train/validate';
-import { BACKEND_ORDER, type BackendRequest } from '../../runtime/backend-types';
+import { BACKEND_ORDER, type BackendRequest } from '../../runtime/protocol/backend-types';
 import { CONFIG_FIELDS, type ConfigField } from './config-fields';
 import { PICKED_FILES, SAMPLE, seedCountProblem, SIDES, type Experiment, type Side } from './experiment';
 import { DATASET_DEFAULT_PRESET, defaultExperiment, presetById } from './presets';

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
-import type { PairMatrix } from '../../runtime/lab-api';
+import type { PairMatrix } from '../../runtime/protocol/lab-api';
 import { cssGradient, sequentialRgb } from './colormap';
 import { paintHeatmap } from './draw-heatmap';
 import { featurePairAt, maxPool, type FeaturePairHit } from './heatmap-pool';

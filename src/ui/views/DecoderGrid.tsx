@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
-import type { LabSnapshot } from '../../runtime/lab-api';
+import type { LabSnapshot } from '../../runtime/protocol/lab-api';
 import { cssGradient, divergingRgb, sequentialRgb } from './colormap';
 import { DEAD_COLOR, gridPixelRatio, paintDecoderGrid, renderDecoderGrid } from './draw-decoder-grid';
 import { featureOrder, type FeatureSortKey } from './feature-order';

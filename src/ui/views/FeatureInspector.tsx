@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import type { FeatureDetails } from '../../runtime/lab-api';
+import type { FeatureDetails } from '../../runtime/protocol/lab-api';
 import { ActivationHistogram, InspectorHeader } from './ActivationHistogram';
 import { HistogramSvg } from './HistogramSvg';
 import { ImageTile } from './ImageTile';

@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import type { LabSnapshot } from '../../runtime/lab-api';
+import type { LabSnapshot } from '../../runtime/protocol/lab-api';
 import { featureOrder, type FeatureSortKey } from './feature-order';
 import { formatFixed, formatPercent } from './number-format';
 

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { FeaturePartner } from '../../runtime/lab-api';
+import type { FeaturePartner } from '../../runtime/protocol/lab-api';
 import { formatCosine, partnerVerdict } from './partner-verdict';
 
 interface PartnerCardsProps {

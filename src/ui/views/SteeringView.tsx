@@ -1,4 +1,4 @@
-import type { SteeringResult, SteeringSuccess } from '../../runtime/lab-api';
+import type { SteeringResult, SteeringSuccess } from '../../runtime/protocol/lab-api';
 import { ImageTile } from './ImageTile';
 import { plural } from '../format';
 import { formatPercent, formatShort } from './number-format';

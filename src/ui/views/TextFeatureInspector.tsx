@@ -1,5 +1,5 @@
 import { Fragment } from 'react';
-import type { TextContext, TextFeatureDetails } from '../../runtime/lab-api';
+import type { TextContext, TextFeatureDetails } from '../../runtime/protocol/lab-api';
 import { ActivationHistogram, InspectorHeader } from './ActivationHistogram';
 import { PartnerCards } from './PartnerCards';
 import { formatFixed, formatPercent, formatShort } from './number-format';

@@ -1,6 +1,6 @@
 // What a snapshot alone says about one feature (no worker call): its decoder direction, how often it
 // fired recently, its stability across seeds; and the |cos| of two features' decoder directions.
-import type { LabSnapshot } from '../../runtime/lab-api';
+import type { LabSnapshot } from '../../runtime/protocol/lab-api';
 
 export interface FeatureGlance {
   seed: number;

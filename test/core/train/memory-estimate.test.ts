@@ -8,8 +8,8 @@ import { mnistPaperConfig, pythiaLaptopConfig, teachingDemoConfig } from '../../
 import type { TrainConfig } from '../../../src/core/train/config';
 import { estimateTrainingMemory } from '../../../src/core/train/memory-estimate';
 import { tensorSource } from '../../../src/core/train/source';
-import { captureSnapshot } from '../../../src/runtime/lab-snapshot';
-import { MultiSeedTrainer } from '../../../src/runtime/multi-seed';
+import { captureSnapshot } from '../../../src/runtime/worker/lab-snapshot';
+import { MultiSeedTrainer } from '../../../src/runtime/worker/multi-seed';
 import { lcg } from '../../helpers/configs';
 
 const wasmHeapBytes = () => (tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.buffer.byteLength;

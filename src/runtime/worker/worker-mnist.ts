@@ -1,9 +1,9 @@
 /**
  * The data of an MNIST worker: fetch MNIST and cut the training split to `trainLimit` images.
  */
-import { MNIST_PIXELS, type MnistDataset, type MnistSplit } from '../core/data/mnist';
-import { loadMnistWeb } from '../io/mnist-web';
-import type { TrainerInitOptions, TrainerReady } from './trainer-api';
+import { MNIST_PIXELS, type MnistDataset, type MnistSplit } from '../../core/data/mnist';
+import { loadMnistWeb } from '../../io/mnist-web';
+import type { TrainerInitOptions, TrainerReady } from '../protocol/trainer-api';
 
 export interface WorkerMnist {
   data: TrainerReady['data'];

@@ -18,15 +18,15 @@ import {
   steerPrompt,
   tokenActivations,
   type LmSteeringSuccess,
-} from '../core/analysis/lm';
-import { decoderRow, successRate } from '../core/analysis';
-import { featureSuccesses } from '../core/stats';
-import { describeFeature, JUDGE_DEFINITION, judgeSteering } from '../core/judge';
-import { writeSaeLens, type SaeLensFiles } from '../core/formats/saelens';
-import { foldInputScale } from '../core/shards/normalise';
-import type { SaeWeights } from '../core/sae/weights';
+} from '../../core/analysis/lm';
+import { decoderRow, successRate } from '../../core/analysis';
+import { featureSuccesses } from '../../core/stats';
+import { describeFeature, JUDGE_DEFINITION, judgeSteering } from '../../core/judge';
+import { writeSaeLens, type SaeLensFiles } from '../../core/formats/saelens';
+import { foldInputScale } from '../../core/shards/normalise';
+import type { SaeWeights } from '../../core/sae/weights';
 import { cached } from './cached';
-import type { JudgeSettings, SteeringSuccess, SteeringSuccessRequest, TextContext, TextFeatureDetails, TextSteeringRequest, TextSteeringResult } from './lab-api';
+import type { JudgeSettings, SteeringSuccess, SteeringSuccessRequest, TextContext, TextFeatureDetails, TextSteeringRequest, TextSteeringResult } from '../protocol/lab-api';
 import type { LabState } from './lab-snapshot';
 import { SeedAnalysis } from './seed-analysis';
 import { hookOf, type LoadedModel, type TextData } from './text-data';

@@ -3,15 +3,14 @@
  * activation shards): the worker implements it, the page calls it through comlink. Everything crossing here is structured-cloneable plain data;
  * typed arrays are transferred, not copied, where the sender no longer needs them.
  */
-import type { AlignmentSummary } from '../core/align';
-import type { SteeringSuccessRate } from '../core/analysis';
-import type { FeatureSuccess } from '../core/stats';
-import type { JudgeEndpoint } from '../core/judge/judge';
-import type { SaeLensFiles } from '../core/formats/saelens';
-import type { TrainConfig } from '../core/train/config';
-import type { StepMetrics } from '../core/train/metrics';
-import type { AlignmentAt } from './milestones';
-import type { PersistSpec } from './run-recorder';
+import type { AlignmentSummary } from '../../core/align';
+import type { SteeringSuccessRate } from '../../core/analysis';
+import type { FeatureSuccess } from '../../core/stats';
+import type { JudgeEndpoint } from '../../core/judge/judge';
+import type { SaeLensFiles } from '../../core/formats/saelens';
+import type { TrainConfig } from '../../core/train/config';
+import type { StepMetrics } from '../../core/train/metrics';
+import type { AlignmentAt, PersistSpec } from './run-records';
 import type { RunEnd, TrainerInitOptions, TrainerReady } from './trainer-api';
 
 /** Activation shards to train on: a manifest's URL (its shards sit beside it) or files the person picked or dropped. */

@@ -3,7 +3,7 @@
  * against one of B) by the optimal assignment on |cos|, off the page's thread. The lab workers
  * each hold one configuration, so matching across the two happens here, on the snapshots' decoders.
  */
-import type { DirectionMatching } from '../core/align';
+import type { DirectionMatching } from '../../core/align';
 
 export type { DirectionMatching };
 

@@ -3,8 +3,8 @@
  * Backends are imported lazily with import(): their modules register themselves on import, and a
  * backend that cannot load here must not break the others.
  */
-import { tf } from '../core/tf';
-import type { BackendName } from './backend-types';
+import { tf } from '../../core/tf';
+import type { BackendName } from '../protocol/backend-types';
 
 export type Attempt = { ok: true; detail: string } | { ok: false; reason: string };
 

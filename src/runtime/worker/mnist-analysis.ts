@@ -16,10 +16,10 @@ import {
   type DigitClassifier,
   type DigitSet,
   type FeatureStats,
-} from '../core/analysis';
-import type { SaeLensFiles } from '../core/formats/saelens';
+} from '../../core/analysis';
+import type { SaeLensFiles } from '../../core/formats/saelens';
 import { cached } from './cached';
-import type { FeatureDetails, SteeringResult, SteeringSuccess } from './lab-api';
+import type { FeatureDetails, SteeringResult, SteeringSuccess } from '../protocol/lab-api';
 import type { LabState } from './lab-snapshot';
 import { SeedAnalysis } from './seed-analysis';
 

@@ -4,7 +4,7 @@
  * even then, and falls back down the same order only if it cannot start at all.
  */
 import { attempts, type WasmPaths } from './backend-attempts';
-import { BACKEND_ORDER, type BackendName, type BackendReport, type BackendRequest } from './backend-types';
+import { BACKEND_ORDER, type BackendName, type BackendReport, type BackendRequest } from '../protocol/backend-types';
 
 export interface SelectBackendOptions {
   request: BackendRequest;

@@ -3,11 +3,11 @@
  * since the previous capture and their cross-seed alignment. The page gets a LabSnapshot; the
  * worker keeps the LabState, which the inspector, steering and export then work on.
  */
-import { alignSeeds, type AlignmentReport } from '../core/align';
-import { decoderNorms } from '../core/analysis';
-import type { SaeWeights } from '../core/sae/weights';
-import type { TrainConfig } from '../core/train/config';
-import type { LabSnapshot } from './lab-api';
+import { alignSeeds, type AlignmentReport } from '../../core/align';
+import { decoderNorms } from '../../core/analysis';
+import type { SaeWeights } from '../../core/sae/weights';
+import type { TrainConfig } from '../../core/train/config';
+import type { LabSnapshot } from '../protocol/lab-api';
 import type { MultiSeedTrainer } from './multi-seed';
 
 export interface LabState {

@@ -1,9 +1,9 @@
 /**
- * Types shared by the run loop and the lab worker's API (src/runtime/lab-api.ts): worker set-up, and
+ * Types shared by the run loop and the lab worker's API (src/runtime/protocol/lab-api.ts): worker set-up, and
  * metrics batches. Everything here is structured-cloneable plain data.
  */
-import type { Divergence } from '../core/train/divergence';
-import type { StepMetrics } from '../core/train/metrics';
+import type { Divergence } from '../../core/train/divergence';
+import type { StepMetrics } from '../../core/train/metrics';
 import type { BackendReport, BackendRequest } from './backend-types';
 
 export interface TrainerInitOptions {

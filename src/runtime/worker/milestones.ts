@@ -3,18 +3,14 @@
  * multiple of one step interval, so that A and B, trained side by side at different speeds, are
  * compared at equal steps (a live B − A between A at step 65 and B at step 25 says nothing).
  */
-import { alignSeeds, type AlignmentSummary } from '../core/align';
-import type { SaeWeights } from '../core/sae/weights';
+import { alignSeeds } from '../../core/align';
+import type { SaeWeights } from '../../core/sae/weights';
+import type { AlignmentAt } from '../protocol/run-records';
 import type { Milestones } from './run-loop';
 
 /** About this many milestones per run: enough for a curve, few enough to cost little. */
 const MILESTONES_PER_RUN = 40;
 
-/** One configuration's alignment at one step. */
-export interface AlignmentAt {
-  step: number;
-  alignment: AlignmentSummary;
-}
 
 /**
  * The milestone interval for a run of `totalSteps`: a round number (1, 2 or 5 × 10^k), so runs of

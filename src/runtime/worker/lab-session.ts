@@ -7,19 +7,19 @@
  * checkpoint every few seconds of training, and can be resumed from it. The worker is a thin shell
  * around it; tests drive it directly.
  */
-import type { BatchSource } from '../core/train/source';
-import type { LabMetricsUpdate, LabSnapshot, RunSpec } from './lab-api';
-import { firingFrequency } from '../core/analysis/firing-frequency';
-import type { SaeWeights } from '../core/sae/weights';
-import type { TrainConfig } from '../core/train/config';
+import type { BatchSource } from '../../core/train/source';
+import type { LabMetricsUpdate, LabSnapshot, RunSpec } from '../protocol/lab-api';
+import { firingFrequency } from '../../core/analysis/firing-frequency';
+import type { SaeWeights } from '../../core/sae/weights';
+import type { TrainConfig } from '../../core/train/config';
 import { captureSnapshot, snapshotOf, type LabState } from './lab-snapshot';
 import { alignmentMilestones } from './milestones';
 import { labMetricsUpdate, MultiSeedTrainer, type MultiSeedCheckpoint } from './multi-seed';
 import { RunLoop } from './run-loop';
 import { RunRecorder } from './run-recorder';
-import type { RunStore } from './run-store';
+import type { RunStore } from '../storage/run-store';
 import { DEFAULT_PACING, SnapshotPacer, type PacerOptions } from './snapshot-pacer';
-import type { RunEnd } from './trainer-api';
+import type { RunEnd } from '../protocol/trainer-api';
 
 interface ActiveRun {
   loop: RunLoop;

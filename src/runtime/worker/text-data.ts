@@ -4,8 +4,8 @@
  * shows contexts, the logit lens and steering. Fetching and file reading only; the science is in
  * src/core/shards and src/core/model.
  */
-import { loadGptNeoxCheckpoint, type GptNeox, type HookName, type TextTokenizer } from '../core/model';
-import { checkHookName } from '../core/model/hooks';
+import { loadGptNeoxCheckpoint, type GptNeox, type HookName, type TextTokenizer } from '../../core/model';
+import { checkHookName } from '../../core/model/hooks';
 import {
   blobShardInput,
   CONTEXT_WINDOW,
@@ -16,8 +16,8 @@ import {
   urlShardInput,
   type ShardInput,
   type ShardManifest,
-} from '../core/shards';
-import type { ModelInfo, ModelSource, ShardDataInfo, ShardProgress, ShardSource } from './lab-api';
+} from '../../core/shards';
+import type { ModelInfo, ModelSource, ShardDataInfo, ShardProgress, ShardSource } from '../protocol/lab-api';
 
 export interface TextData {
   info: ShardDataInfo;

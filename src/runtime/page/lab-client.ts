@@ -3,8 +3,8 @@
  * comlink, so the page calls it like an object and never computes on its own thread.
  */
 import * as Comlink from 'comlink';
-import type { LabInitOptions, LabMetricsUpdate, LabReady, LabSnapshot, LabWorkerApi, RunSpec, ShardProgress } from './lab-api';
-import type { RunEnd } from './trainer-api';
+import type { LabInitOptions, LabMetricsUpdate, LabReady, LabSnapshot, LabWorkerApi, RunSpec, ShardProgress } from '../protocol/lab-api';
+import type { RunEnd } from '../protocol/trainer-api';
 
 export interface LabClient {
   /** Every call of the worker's API, as promises. */

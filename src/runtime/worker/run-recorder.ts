@@ -5,22 +5,12 @@
  * later save succeeds: the run goes on in memory meanwhile. Times given to it are the current
  * run loop's (from 0 at a resume); the record keeps the run's total.
  */
-import type { AlignmentSummary } from '../core/align/alignSeeds';
-import type { TrainConfig } from '../core/train/config';
-import type { LabMetricsUpdate } from './lab-api';
-import { StorageFullError, type RunData, type RunRecord, type RunStatus, type RunStore, type SeedMetrics } from './run-store';
+import type { AlignmentSummary } from '../../core/align/alignSeeds';
+import type { TrainConfig } from '../../core/train/config';
+import type { LabMetricsUpdate } from '../protocol/lab-api';
+import type { PersistSpec, RunRecord, RunStatus, SeedMetrics } from '../protocol/run-records';
+import { StorageFullError, type RunStore } from '../storage/run-store';
 
-/** What the page says about a run it wants kept: who it is, and how to load its data again. */
-export interface PersistSpec {
-  runId: string;
-  comparisonId: string;
-  side: 0 | 1;
-  link: string;
-  name: string;
-  data: RunData;
-  /** Training time between two checkpoints: at most this much is lost to a crash or a reload. */
-  checkpointEveryMs: number;
-}
 
 export interface SaveState {
   step: number;

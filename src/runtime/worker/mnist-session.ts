@@ -2,12 +2,12 @@
  * A lab session on MNIST: the training images shared by every seed, the test digits the inspector
  * reads features on, and the digit classifier that judges steering.
  */
-import { DEFAULT_CLASSIFIER, DigitClassifier, uploadDigits, type ClassifierConfig } from '../core/analysis';
-import type { MnistSplit } from '../core/data/mnist';
-import { tensorSource } from '../core/train/source';
+import { DEFAULT_CLASSIFIER, DigitClassifier, uploadDigits, type ClassifierConfig } from '../../core/analysis';
+import type { MnistSplit } from '../../core/data/mnist';
+import { tensorSource } from '../../core/train/source';
 import { LabSession } from './lab-session';
 import { MnistAnalysis } from './mnist-analysis';
-import type { RunStore } from './run-store';
+import type { RunStore } from '../storage/run-store';
 import type { PacerOptions } from './snapshot-pacer';
 
 export interface MnistSessionOptions {

@@ -9,10 +9,10 @@
  * newest step whose weights are known to be sound, so that a checkpoint of that step or earlier
  * (taken with `between`) is one worth resuming from.
  */
-import type { TrainConfig } from '../core/train/config';
-import { DivergedError, metricsDivergence, nonFiniteMetrics, type Divergence } from '../core/train/divergence';
-import type { StepMetrics } from '../core/train/metrics';
-import type { MetricsBatch, RunEnd } from './trainer-api';
+import type { TrainConfig } from '../../core/train/config';
+import { DivergedError, metricsDivergence, nonFiniteMetrics, type Divergence } from '../../core/train/divergence';
+import type { StepMetrics } from '../../core/train/metrics';
+import type { MetricsBatch, RunEnd } from '../protocol/trainer-api';
 
 /** The part of SaeTrainer (or MultiSeedTrainer) the loop needs. */
 export interface Steppable {

@@ -1,6 +1,6 @@
 /** The page's side of the matching worker: started on first use and kept, since a person may switch configurations often. */
 import * as Comlink from 'comlink';
-import type { DirectionMatching, MatchWorkerApi } from './match-api';
+import type { DirectionMatching, MatchWorkerApi } from '../protocol/match-api';
 
 let worker: { api: Comlink.Remote<MatchWorkerApi>; crashed: Promise<never> } | null = null;
 

@@ -5,49 +5,9 @@
  * renames and deletes. Works in a worker and on the page alike.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { AlignmentSummary } from '../core/align/alignSeeds';
-import type { TrainConfig } from '../core/train/config';
-import { savedTrainConfig } from '../core/train/saved-config';
-import { parseTrainConfig } from '../core/train/schema';
-import type { StepMetrics } from '../core/train/metrics';
-
-/** interrupted: the page found it training or paused with no worker left to finish it (a reload, a crash). */
-export type RunStatus = 'training' | 'paused' | 'done' | 'stopped' | 'diverged' | 'interrupted';
-
-/** What the run trained on, enough to load the same data again to resume it. */
-export type RunData = { kind: 'mnist'; trainLimit: number | null } | { kind: 'shards'; location: string; name: string };
-
-export interface RunRecord {
-  id: string;
-  /** The runs of one comparison (A and B, started together) share this id. */
-  comparisonId: string;
-  /** 0: configuration A, 1: B. */
-  side: 0 | 1;
-  /** The experiment as the page's link (its query string), to set the page up again on resume. */
-  link: string;
-  name: string;
-  createdAt: number;
-  updatedAt: number;
-  status: RunStatus;
-  /** Why it stopped, when it did not simply finish (divergence, a failed save). */
-  message: string | null;
-  config: TrainConfig;
-  seeds: number[];
-  data: RunData;
-  step: number;
-  totalSteps: number;
-  elapsedMs: number;
-  /** The step of the saved checkpoint: a resumed run continues from there. */
-  checkpointStep: number | null;
-  /** Training time between checkpoints, kept so that a resumed run saves as often. */
-  checkpointEveryMs: number;
-  alignment: AlignmentSummary | null;
-}
-
-export interface SeedMetrics {
-  seed: number;
-  metrics: StepMetrics[];
-}
+import { savedTrainConfig } from '../../core/train/saved-config';
+import { parseTrainConfig } from '../../core/train/schema';
+import type { ComparisonRecord, RunRecord, SeedMetrics } from '../protocol/run-records';
 
 interface LabDb extends DBSchema {
   runs: { key: string; value: RunRecord; indexes: { createdAt: number } };
@@ -191,10 +151,6 @@ export async function storageUsage(): Promise<{ usage: number; quota: number } |
 }
 
 /** A comparison: the runs started together, A first. */
-export interface ComparisonRecord {
-  id: string;
-  runs: RunRecord[];
-}
 
 /** Runs grouped by comparison, newest comparison first. */
 export function groupComparisons(records: readonly RunRecord[]): ComparisonRecord[] {

@@ -4,10 +4,10 @@
  * replacing the analysis at the next snapshot leaves nothing on the device). MNIST and language-model
  * analyses extend it with what their data lets them show.
  */
-import { DeviceSae, decoderRow, featurePartners, orderedPairMatrix } from '../core/analysis';
-import type { SaeLensFiles } from '../core/formats/saelens';
-import type { SaeWeights } from '../core/sae/weights';
-import type { FeaturePartner, PairMatrix, SteeringSuccess, SteeringSuccessRequest } from './lab-api';
+import { DeviceSae, decoderRow, featurePartners, orderedPairMatrix } from '../../core/analysis';
+import type { SaeLensFiles } from '../../core/formats/saelens';
+import type { SaeWeights } from '../../core/sae/weights';
+import type { FeaturePartner, PairMatrix, SteeringSuccess, SteeringSuccessRequest } from '../protocol/lab-api';
 import type { LabState } from './lab-snapshot';
 
 export abstract class SeedAnalysis {

@@ -4,15 +4,15 @@
  * Each seed's trainer is exactly the one it would be alone (same config with its seed, same
  * source), so its weights are too. The RunLoop drives it like a single trainer.
  */
-import type { SaeWeights } from '../core/sae/weights';
-import type { TrainerCheckpoint } from '../core/train/checkpoint';
-import type { TrainConfig } from '../core/train/config';
-import type { StepMetrics } from '../core/train/metrics';
-import type { BatchSource } from '../core/train/source';
-import { SaeTrainer } from '../core/train/trainer';
-import type { LabMetricsUpdate } from './lab-api';
+import type { SaeWeights } from '../../core/sae/weights';
+import type { TrainerCheckpoint } from '../../core/train/checkpoint';
+import type { TrainConfig } from '../../core/train/config';
+import type { StepMetrics } from '../../core/train/metrics';
+import type { BatchSource } from '../../core/train/source';
+import { SaeTrainer } from '../../core/train/trainer';
+import type { LabMetricsUpdate } from '../protocol/lab-api';
 import type { Steppable } from './run-loop';
-import type { MetricsBatch } from './trainer-api';
+import type { MetricsBatch } from '../protocol/trainer-api';
 
 /**
  * Every seed's trainer state and whose turn is next: structured-cloneable plain data. Mid-round

@@ -3,9 +3,9 @@
  * sparsify layout (cfg.json + sae.safetensors) — one folder per SAE — read for the lab's alignment,
  * inspector and steering views as if they were the seeds of one run.
  */
-import { readSaeLens, SAELENS_CFG_FILE, SAELENS_WEIGHTS_FILE, SPARSIFY_WEIGHTS_FILE, type LoadedSae } from '../core/formats/saelens';
-import { mnistPaperConfig, pythiaPaperConfig } from '../core/presets';
-import type { TrainConfig } from '../core/train/config';
+import { readSaeLens, SAELENS_CFG_FILE, SAELENS_WEIGHTS_FILE, SPARSIFY_WEIGHTS_FILE, type LoadedSae } from '../../core/formats/saelens';
+import { mnistPaperConfig, pythiaPaperConfig } from '../../core/presets';
+import type { TrainConfig } from '../../core/train/config';
 
 export interface ImportedSaes {
   saes: LoadedSae[];
