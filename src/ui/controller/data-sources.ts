@@ -16,14 +16,6 @@ export type DataChoice = { kind: 'sample' } | { kind: 'url'; url: string } | { k
 export const SAMPLE_SHARDS_PATH = 'samples/synthetic/manifest.json';
 export const SAMPLE_MODEL_PATH = 'samples/synthetic/model/';
 
-/** Whether a worker started with `a` can serve an experiment that needs `b`. */
-export function sameOptions(a: LabInitOptions, b: LabInitOptions): boolean {
-  const sameShards =
-    a.shards === b.shards ||
-    (a.shards?.kind === 'url' && b.shards?.kind === 'url' && a.shards.manifestUrl === b.shards.manifestUrl) ||
-    (a.shards?.kind === 'files' && b.shards?.kind === 'files' && a.shards.files === b.shards.files);
-  return a.backend === b.backend && a.trainLimit === b.trainLimit && sameShards;
-}
 
 /** What the experiment records for a choice: SAMPLE, the URL, or PICKED_FILES. */
 export const locationOf = (choice: DataChoice) => (choice.kind === 'sample' ? SAMPLE : choice.kind === 'url' ? choice.url : PICKED_FILES);

@@ -14,8 +14,16 @@ import { seedList, SIDE_NAMES, type Side } from '../store/experiment';
 import type { LabStore } from '../store/lab-store';
 import { initialRuntime, isActive, stepsPerSecond, type RunInfo } from '../store/runtime';
 import { RecoveryBudget, watchWorker } from '../worker-watchdog';
-import { sameOptions } from './data-sources';
 import type { MetricsThrottle } from './metrics-throttle';
+
+/** Whether a worker started with `a` can serve an experiment that needs `b`. */
+export function sameOptions(a: LabInitOptions, b: LabInitOptions): boolean {
+  const sameShards =
+    a.shards === b.shards ||
+    (a.shards?.kind === 'url' && b.shards?.kind === 'url' && a.shards.manifestUrl === b.shards.manifestUrl) ||
+    (a.shards?.kind === 'files' && b.shards?.kind === 'files' && a.shards.files === b.shards.files);
+  return a.backend === b.backend && a.trainLimit === b.trainLimit && sameShards;
+}
 
 export type StartWorker = (name: string, onCrash: (message: string) => void) => LabClient;
 
