@@ -2,6 +2,9 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
+/** The network is the edge's business: src/io (and the runner) fetch, everything below takes bytes or streams. */
+const NETWORK_GLOBALS = ['fetch', 'XMLHttpRequest', 'WebSocket', 'EventSource'].map((name) => ({ name, message: `${name}: network access lives in src/io; pass bytes or a stream in.` }));
+
 export default tseslint.config(
   { ignores: ['dist/', '.cache/', 'node_modules/', 'test-results/', 'out/'] },
   js.configs.recommended,
@@ -28,9 +31,11 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/test/**'], message: 'src/ and workers/ never import from test/.' }] }] },
   },
   {
-    // The numerical core runs in workers, Node and tests: no DOM, React or UI state, and no layer above it.
+    // The numerical core runs in workers, Node and tests: no DOM, React or UI state, no network (it takes
+    // bytes or streams; src/io fetches), and no layer above it.
     files: ['src/core/**/*.ts'],
     rules: {
+      'no-restricted-globals': ['error', ...NETWORK_GLOBALS],
       'no-restricted-imports': [
         'error',
         {

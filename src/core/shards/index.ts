@@ -10,7 +10,7 @@
  * model; Node folders: src/io/shards-node.ts.
  */
 export { MANIFEST_FILE, MANIFEST_FORMAT, MANIFEST_VERSION, MAX_D_MODEL, buildManifest, parseManifest, type ManifestFields, type ShardDtype, type ShardEntry, type ShardManifest } from './manifest';
-export { blobShardInput, bytesShardInput, urlShardInput, type ShardInput } from './input';
+export { blobShardInput, bytesShardInput, type ShardInput } from './input';
 export { CONTEXT_WINDOW } from './reservoir';
 export { DEFAULT_MAX_BYTES, loadActivationShards, rowBudget, type LoadedActivations, type LoadProgress, type LoadShardsOptions } from './loader';
 export type { RowDtype } from './rows';

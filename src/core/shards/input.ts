@@ -1,6 +1,6 @@
 /**
- * Where shard bytes come from: a browser File or Blob, bytes in memory, an HTTP response, or (in
- * src/io/shards-node.ts) a file on disk. The loader only ever asks for one fresh stream per input and reads
+ * Where shard bytes come from: a browser File or Blob or bytes in memory here; an HTTP response
+ * (src/io/shards-web.ts) or a file on disk (src/io/shards-node.ts) at the edge. The loader only ever asks for one fresh stream per input and reads
  * it once, front to back, so no input has to fit in memory.
  */
 
@@ -30,35 +30,6 @@ export function bytesShardInput(bytes: Uint8Array, name: string, chunkSize = 1 <
           controller.enqueue(bytes.subarray(offset, offset + chunkSize));
           offset += chunkSize;
         },
-      });
-    },
-  };
-}
-
-/** A file over HTTP(S), streamed from the response body. Its size is not known until the response arrives. */
-export function urlShardInput(url: string, name: string, fetchImpl: typeof fetch = (input, init) => fetch(input, init)): ShardInput {
-  return {
-    name,
-    stream() {
-      let body: ReadableStreamDefaultReader<Uint8Array> | null = null;
-      return new ReadableStream<Uint8Array>({
-        async start() {
-          let response: Response;
-          try {
-            response = await fetchImpl(url);
-          } catch (error) {
-            throw new Error(`${name}: cannot fetch ${url} (${(error as Error).message})`);
-          }
-          if (!response.ok) throw new Error(`${name}: HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''} fetching ${url}`);
-          if (!response.body) throw new Error(`${name}: the response from ${url} has no body`);
-          body = response.body.getReader();
-        },
-        async pull(controller) {
-          const { done, value } = await body!.read();
-          if (done) controller.close();
-          else controller.enqueue(value);
-        },
-        cancel: (reason) => body?.cancel(reason),
       });
     },
   };

@@ -6,7 +6,7 @@
 import type { AlignmentSummary } from '../../core/align';
 import type { SteeringSuccessRate } from '../../core/analysis';
 import type { FeatureSuccess } from '../../core/stats';
-import type { JudgeEndpoint } from '../../core/judge/judge';
+import type { JudgeEndpoint } from '../../io/judge-http';
 import type { SaeLensFiles } from '../../core/formats/saelens';
 import type { TrainConfig } from '../../core/train/config';
 import type { StepMetrics } from '../../core/train/metrics';

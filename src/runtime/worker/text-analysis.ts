@@ -21,7 +21,8 @@ import {
 } from '../../core/analysis/lm';
 import { decoderRow, successRate } from '../../core/analysis';
 import { featureSuccesses } from '../../core/stats';
-import { describeFeature, JUDGE_DEFINITION, judgeSteering } from '../../core/judge';
+import { describeFeature, JUDGE_DEFINITION } from '../../core/judge';
+import { judgeSteering } from '../../io/judge-http';
 import { writeSaeLens, type SaeLensFiles } from '../../core/formats/saelens';
 import { foldInputScale } from '../../core/shards/normalise';
 import type { SaeWeights } from '../../core/sae/weights';

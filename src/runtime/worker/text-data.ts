@@ -13,10 +13,10 @@ import {
   loadActivationShards,
   normaliseRows,
   parseManifest,
-  urlShardInput,
   type ShardInput,
   type ShardManifest,
 } from '../../core/shards';
+import { urlShardInput } from '../../io/shards-web';
 import type { ModelInfo, ModelSource, ShardDataInfo, ShardProgress, ShardSource } from '../protocol/lab-api';
 
 export interface TextData {

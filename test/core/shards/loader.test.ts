@@ -5,10 +5,10 @@ import {
   blobShardInput,
   CONTEXT_WINDOW,
   loadActivationShards,
-  urlShardInput,
   type LoadedActivations,
   type LoadProgress,
 } from '../../../src/core/shards';
+import { urlShardInput } from '../../../src/io/shards-web';
 import { inputs, plantedShards, plantedStream, roundToHalf, unsizedInput, WINDOW } from './planted';
 
 // Contexts of 20 tokens (19 rows each) and a short last one; shard cuts fall inside contexts.

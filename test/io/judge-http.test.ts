@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { judgeSteering, type SteeringTexts } from '../../../src/core/judge';
+import type { SteeringTexts } from '../../src/core/judge';
+import { judgeSteering } from '../../src/io/judge-http';
 
 const KEY = 'sk-test-SECRET-4242';
 const TEXTS: SteeringTexts = {

@@ -3,7 +3,7 @@
  * server (OpenAI, a local Ollama, vLLM or llama.cpp server). Every failure becomes an Error that names
  * the endpoint and the problem; the API key never appears in a message.
  */
-import { JUDGE_SUCCESS_SCORE, judgeMessages, parseScore, type SteeringTexts } from './prompt';
+import { JUDGE_SUCCESS_SCORE, judgeMessages, parseScore, type SteeringTexts } from '../core/judge/prompt';
 
 export interface JudgeEndpoint {
   /** e.g. https://api.openai.com/v1 or http://localhost:11434/v1 */
