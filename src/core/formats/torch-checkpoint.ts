@@ -161,10 +161,13 @@ function elementReader(dtype: TorchDtype, view: DataView): (i: number) => number
   }
 }
 
-/** The dict of tensors: the root itself, or a `state_dict` / `model` entry of a training checkpoint. */
+/**
+ * The dict of tensors: the root itself, or the model's entry of a training checkpoint (dictionary_learning's
+ * mid-training backups keep it under `ae`, beside the optimizer's state).
+ */
 function stateDictOf(root: PickleValue): Map<PickleValue, PickleValue> {
   if (!(root instanceof Map)) return new Map();
-  for (const key of ['state_dict', 'model', 'model_state_dict']) {
+  for (const key of ['ae', 'state_dict', 'model', 'model_state_dict']) {
     const inner = root.get(key);
     if (inner instanceof Map) return inner;
   }
