@@ -18,6 +18,7 @@ import { trainEntry, type TrainedOn } from './trainEntry';
 import { readCheckpoint, type TrainedEntry } from './checkpointFile';
 import { runExportActivations } from './exportActivations';
 import { makeSample } from './makeSample';
+import { runAlignArgs } from './align';
 
 const USAGE = `Usage:
   npm run lab -- train --config run.json --out DIR [--backend wasm|cpu|webgpu] [--shards DIR] [--ckpt SECONDS]
@@ -43,10 +44,14 @@ the paper's MNIST defaults (the paper's Pythia defaults with --shards), plus opt
   npm run lab -- export-activations --model DIR --text FILE... --tokens N --out DIR [--hook blocks.3.hook_resid_post]
       [--context 128] [--dtype f16|f32] [--shard-tokens 65536] [--backend wasm|cpu]
   npm run lab -- make-sample --out public/samples/synthetic
+  npm run lab -- align DIR... [--json FILE]
 
 export-activations runs a Hugging Face GPT-NeoX folder (config.json, model.safetensors, tokenizer.json) over
 the text files (a .jsonl file: one document per line's "text"; any other file: one document) and writes
-activation shards plus manifest.json. make-sample writes the synthetic sample the app ships.`;
+activation shards plus manifest.json. make-sample writes the synthetic sample the app ships. align reads SAE
+folders in any supported layout (dictionary_learning's trainer_<n>/ with ae.pt + config.json, SAELens,
+sparsify, the runner's --out), groups them into configurations (equal but for the seed) and prints the
+cross-seed alignment of each configuration and seed pair; --json FILE writes it too.`;
 
 const MNIST_HOOK = 'mnist.pixels';
 
@@ -54,6 +59,7 @@ async function main(argv: string[]): Promise<void> {
   // `npm run lab -- --resume DIR` needs no command.
   const command = argv[0]?.startsWith('-') ? undefined : argv[0];
   const rest = command === undefined ? argv : argv.slice(1);
+  if (command === 'align') return void (await runAlignArgs(rest));
   const { values } = parseArgs({
     args: rest,
     options: {

@@ -5,7 +5,8 @@ follows torch's layout independently: fake `torch` and `torch._utils` modules gi
 global names torch uses, and `persistent_id` writes storages as ('storage', <type>, key, 'cpu', numel)
 with their bytes in <archive>/data/<key>.
 
-Usage: python3 torch_save.py OUT.pt < spec.json, where spec is
+Usage: python3 torch_save.py OUT.pt < spec.json, or python3 torch_save.py - < [{"out": OUT.pt, ...spec}, ...]
+to write several files in one process, where spec is
   {"archive": "ae", "protocol": 2, "wrap": null | "state_dict",
    "tensors": {name: {"dtype": "float32", "shape": [...], "values": [row-major...],
                       "layout": "contiguous" | "transposed" | "offset", "parameter": false}},
@@ -125,8 +126,12 @@ class TorchPickler(pickle.Pickler):
 
 
 def main():
-    out = sys.argv[1]
     spec = json.load(sys.stdin)
+    for one in spec if sys.argv[1] == "-" else [dict(spec, out=sys.argv[1])]:
+        write(one["out"], one)
+
+
+def write(out, spec):
     if spec.get("legacy"):
         with open(out, "wb") as f:
             pickle.dump(0x1950A86A20F9469CFC6C, f, protocol=2)  # torch's legacy magic number comes first
