@@ -5,9 +5,7 @@
 import type { AlignmentSummary } from '../../core/align/alignSeeds';
 import type { TrainConfig } from '../../core/train/config';
 import type { StepMetrics } from '../../core/train/metrics';
-
-/** interrupted: the page found it training or paused with no worker left to finish it (a reload, a crash). */
-export type RunStatus = 'training' | 'paused' | 'done' | 'stopped' | 'diverged' | 'interrupted';
+import type { RunState } from './run-state';
 
 /** What the run trained on, enough to load the same data again to resume it. */
 export type RunData = { kind: 'mnist'; trainLimit: number | null } | { kind: 'shards'; location: string; name: string };
@@ -23,7 +21,8 @@ export interface RunRecord {
   name: string;
   createdAt: number;
   updatedAt: number;
-  status: RunStatus;
+  /** Saved by the worker as a LiveRunState; the page reads a run left training or paused as interrupted. */
+  status: RunState;
   /** Why it stopped, when it did not simply finish (divergence, a failed save). */
   message: string | null;
   config: TrainConfig;

@@ -5,6 +5,7 @@
 import type { Divergence } from '../../core/train/divergence';
 import type { StepMetrics } from '../../core/train/metrics';
 import type { BackendReport, BackendRequest } from './backend-types';
+import type { RunEndReason } from './run-state';
 
 export interface TrainerInitOptions {
   backend: BackendRequest;
@@ -29,8 +30,7 @@ export interface MetricsBatch {
 }
 
 export interface RunEnd {
-  /** 'diverged': a metrics read-back (or a checkpoint) was non-finite, and training stopped there. */
-  reason: 'done' | 'stopped' | 'diverged';
+  reason: RunEndReason;
   step: number;
   elapsedMs: number;
   /**

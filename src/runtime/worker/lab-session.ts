@@ -20,6 +20,7 @@ import { RunRecorder } from './run-recorder';
 import type { RunStore } from '../storage/run-store';
 import { DEFAULT_PACING, SnapshotPacer, type PacerOptions } from './snapshot-pacer';
 import type { RunEnd } from '../protocol/trainer-api';
+import type { LiveRunState } from '../protocol/run-state';
 
 interface ActiveRun {
   loop: RunLoop;
@@ -218,7 +219,7 @@ export class LabSession<Analysis> {
       this.analysedStep = state.step;
       onSnapshot(snapshot);
     };
-    const checkpointAndSave = async (status: 'training' | 'paused' | 'done' | 'stopped', elapsedMs: number) => {
+    const checkpointAndSave = async (status: Exclude<LiveRunState, 'diverged'>, elapsedMs: number) => {
       if (!recorder) return;
       const checkpoint = await loop.between(() => trainer.checkpoint());
       await recorder.save(status, { step: checkpoint.step, totalSteps: trainer.totalSteps, elapsedMs, alignment: latestState?.alignment?.summary ?? null }, checkpoint);

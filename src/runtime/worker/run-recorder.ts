@@ -8,7 +8,8 @@
 import type { AlignmentSummary } from '../../core/align/alignSeeds';
 import type { TrainConfig } from '../../core/train/config';
 import type { LabMetricsUpdate } from '../protocol/lab-api';
-import type { PersistSpec, RunRecord, RunStatus, SeedMetrics } from '../protocol/run-records';
+import type { PersistSpec, RunRecord, SeedMetrics } from '../protocol/run-records';
+import type { LiveRunState } from '../protocol/run-state';
 import { StorageFullError, type RunStore } from '../storage/run-store';
 
 
@@ -103,7 +104,7 @@ export class RunRecorder {
    * Saves the run's status, metrics and (when given) a checkpoint taken at `state.step`. Saves are
    * serialised, so a late one never overwrites a newer one.
    */
-  save(status: RunStatus, state: SaveState, checkpoint?: unknown): Promise<void> {
+  save(status: LiveRunState, state: SaveState, checkpoint?: unknown): Promise<void> {
     this.saving = this.saving.then(async () => {
       this.record = {
         ...this.record,

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ComparisonRecord, RunRecord } from '../../runtime/protocol/run-records';
+import type { RunState } from '../../runtime/protocol/run-state';
 import { formatBytes } from '../lib/picked-files';
 import { labController, useLab } from '../page';
 import { sideLabel } from '../labels';
@@ -8,7 +9,7 @@ import { SIDE_NAMES, type Side } from '../store/experiment';
 import { isActive, type Phase } from '../store/runtime';
 import { FOLDER_PICKER, pickedFiles } from '../lib/picked-files';
 
-const STATUS_WORDS: Record<RunRecord['status'], string> = {
+const STATUS_WORDS: Record<RunState, string> = {
   training: 'training',
   paused: 'paused',
   done: 'done',

@@ -6,13 +6,15 @@ import type { TrainConfig } from '../../core/train/config';
 import type { StepMetrics } from '../../core/train/metrics';
 import type { LabMetricsUpdate, LabReady, LabSnapshot, PairMatrix, SteeringSuccess } from '../../runtime/protocol/lab-api';
 import type { AlignmentAt } from '../../runtime/protocol/run-records';
+import type { ActiveRunState, LiveRunState } from '../../runtime/protocol/run-state';
 
 /**
- * idle: no worker yet · loading: choosing a backend, loading MNIST, training the judging classifier ·
- * ready: can train · training / paused · done / stopped: a run ended · diverged: its loss went
- * non-finite (see `error`) · error: see `error`.
+ * A configuration's phase on the page: the run lifecycle its worker reports (LiveRunState: training,
+ * paused, done, stopped, diverged — see `error` for why), extended by the states of a side with no
+ * run yet: idle: no worker yet · loading: choosing a backend, loading MNIST, training the judging
+ * classifier · ready: can train · error: the worker failed (see `error`).
  */
-export type Phase = 'idle' | 'loading' | 'ready' | 'training' | 'paused' | 'done' | 'stopped' | 'diverged' | 'error';
+export type Phase = 'idle' | 'loading' | 'ready' | 'error' | LiveRunState;
 
 export interface SeedCurve {
   seed: number;
@@ -129,7 +131,7 @@ export function mergeMetricsUpdates(updates: readonly LabMetricsUpdate[]): LabMe
   return alignments.length > 0 ? { ...merged, alignments } : merged;
 }
 
-export function isActive(phase: Phase): boolean {
+export function isActive(phase: Phase): phase is ActiveRunState {
   return phase === 'training' || phase === 'paused';
 }
 
