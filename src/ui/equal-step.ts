@@ -3,8 +3,8 @@
  * which both have an alignment), and what each had at that step, sparsity included.
  */
 import type { AlignmentSummary } from '../core/align/alignSeeds';
+import type { SeedMetrics } from '../core/train/metrics';
 import type { AlignmentAt } from '../runtime/protocol/run-records';
-import type { SeedCurve } from './store/runtime';
 
 /**
  * L0s further apart than this ratio mean alignment is compared at different sparsity: sparser
@@ -28,7 +28,7 @@ export function alignmentAt(history: readonly AlignmentAt[], step: number | null
 }
 
 /** Mean L0 over seeds, each seed's from its latest read-back at or before `step`. */
-export function meanL0At(perSeed: readonly SeedCurve[], step: number | null): { l0: number; readAt: number } | null {
+export function meanL0At(perSeed: readonly SeedMetrics[], step: number | null): { l0: number; readAt: number } | null {
   if (step === null) return null;
   const reads = perSeed.flatMap((curve) => {
     let latest = null;

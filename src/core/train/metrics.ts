@@ -19,3 +19,9 @@ export interface StepMetrics {
   /** Every loss term by name (mse, sparsity | auxk, penalty); they sum to `loss`. */
   terms: Record<string, number>;
 }
+
+/** One seed's metrics read-backs, in step order: what a run's curves, its updates and its saved record hold per seed. */
+export interface SeedMetrics {
+  seed: number;
+  metrics: StepMetrics[];
+}

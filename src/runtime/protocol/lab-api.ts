@@ -9,7 +9,7 @@ import type { FeatureSuccess } from '../../core/stats';
 import type { JudgeEndpoint } from '../../io/judge-http';
 import type { SaeLensFiles } from '../../core/formats/saelens';
 import type { TrainConfig } from '../../core/train/config';
-import type { StepMetrics } from '../../core/train/metrics';
+import type { SeedMetrics } from '../../core/train/metrics';
 import type { AlignmentAt, PersistSpec } from './run-records';
 import type { RunEnd, TrainerInitOptions, TrainerReady } from './trainer-api';
 
@@ -80,7 +80,7 @@ export interface RunSpec {
 
 /** Metrics since the previous update, per seed; about ten updates a second at most. */
 export interface LabMetricsUpdate {
-  perSeed: { seed: number; metrics: StepMetrics[] }[];
+  perSeed: SeedMetrics[];
   /** Steps done by every seed (they advance together), and the run's total per seed. */
   step: number;
   totalSteps: number;

@@ -4,7 +4,6 @@
  */
 import type { AlignmentSummary } from '../../core/align/alignSeeds';
 import type { TrainConfig } from '../../core/train/config';
-import type { StepMetrics } from '../../core/train/metrics';
 import type { RunState } from './run-state';
 
 /** What the run trained on, enough to load the same data again to resume it. */
@@ -36,11 +35,6 @@ export interface RunRecord {
   /** Training time between checkpoints, kept so that a resumed run saves as often. */
   checkpointEveryMs: number;
   alignment: AlignmentSummary | null;
-}
-
-export interface SeedMetrics {
-  seed: number;
-  metrics: StepMetrics[];
 }
 
 /** What the page says about a run it wants kept: who it is, and how to load its data again. */

@@ -7,7 +7,8 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import { savedTrainConfig } from '../../core/train/saved-config';
 import { parseTrainConfig } from '../../core/train/schema';
-import type { ComparisonRecord, RunRecord, SeedMetrics } from '../protocol/run-records';
+import type { SeedMetrics } from '../../core/train/metrics';
+import type { ComparisonRecord, RunRecord } from '../protocol/run-records';
 
 interface LabDb extends DBSchema {
   runs: { key: string; value: RunRecord; indexes: { createdAt: number } };

@@ -7,7 +7,7 @@
 import type { SaeWeights } from '../../core/sae/weights';
 import type { TrainerCheckpoint } from '../../core/train/checkpoint';
 import type { TrainConfig } from '../../core/train/config';
-import type { StepMetrics } from '../../core/train/metrics';
+import type { SeedMetrics, StepMetrics } from '../../core/train/metrics';
 import type { BatchSource } from '../../core/train/source';
 import { SaeTrainer } from '../../core/train/trainer';
 import type { LabMetricsUpdate } from '../protocol/lab-api';
@@ -184,7 +184,7 @@ function multiSeedProblems(cp: MultiSeedCheckpoint): string[] {
 
 /** A RunLoop batch of SeedStepMetrics split by seed, in `seeds` order (each seed's metrics by step). */
 export function labMetricsUpdate(batch: MetricsBatch, seeds: number[]): LabMetricsUpdate {
-  const perSeed = seeds.map((seed) => ({ seed, metrics: [] as StepMetrics[] }));
+  const perSeed: SeedMetrics[] = seeds.map((seed) => ({ seed, metrics: [] }));
   for (const labelled of batch.metrics as SeedStepMetrics[]) {
     const { seed, ...metrics } = labelled;
     const entry = perSeed.find((p) => p.seed === seed);

@@ -8,7 +8,8 @@
 import type { AlignmentSummary } from '../../core/align/alignSeeds';
 import type { TrainConfig } from '../../core/train/config';
 import type { LabMetricsUpdate } from '../protocol/lab-api';
-import type { PersistSpec, RunRecord, SeedMetrics } from '../protocol/run-records';
+import type { SeedMetrics } from '../../core/train/metrics';
+import type { PersistSpec, RunRecord } from '../protocol/run-records';
 import type { LiveRunState } from '../protocol/run-state';
 import { StorageFullError, type RunStore } from '../storage/run-store';
 

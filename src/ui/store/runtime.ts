@@ -3,7 +3,7 @@
  * snapshot and progress. Pure updates only: the controller feeds worker messages in.
  */
 import type { TrainConfig } from '../../core/train/config';
-import type { StepMetrics } from '../../core/train/metrics';
+import type { SeedMetrics, StepMetrics } from '../../core/train/metrics';
 import type { LabMetricsUpdate, LabReady, LabSnapshot, PairMatrix, SteeringSuccess } from '../../runtime/protocol/lab-api';
 import type { AlignmentAt } from '../../runtime/protocol/run-records';
 import type { ActiveRunState, LiveRunState } from '../../runtime/protocol/run-state';
@@ -15,12 +15,6 @@ import type { ActiveRunState, LiveRunState } from '../../runtime/protocol/run-st
  * classifier · ready: can train · error: the worker failed (see `error`).
  */
 export type Phase = 'idle' | 'loading' | 'ready' | 'error' | LiveRunState;
-
-export interface SeedCurve {
-  seed: number;
-  /** Every metrics read-back of this seed, in step order. */
-  metrics: StepMetrics[];
-}
 
 /** The configuration a run trains: the controls may change after it started. */
 export interface RunInfo {
@@ -34,7 +28,8 @@ export interface SideRuntime {
   phase: Phase;
   ready: LabReady | null;
   run: RunInfo | null;
-  perSeed: SeedCurve[];
+  /** Every metrics read-back of each seed of the run. */
+  perSeed: SeedMetrics[];
   /** Steps done by every seed, the run's total per seed, and training time (pauses excluded). */
   step: number;
   totalSteps: number;
@@ -160,7 +155,7 @@ export function progressFraction(runtime: Pick<SideRuntime, 'step' | 'totalSteps
 }
 
 /** Mean over seeds of the first and of the latest read-back of a metric: a fall shows at a glance. */
-export function firstAndLatest(perSeed: readonly SeedCurve[], read: (m: StepMetrics) => number): { first: number; latest: number } | null {
+export function firstAndLatest(perSeed: readonly SeedMetrics[], read: (m: StepMetrics) => number): { first: number; latest: number } | null {
   const curves = perSeed.filter((c) => c.metrics.length > 0);
   if (curves.length === 0) return null;
   const mean = (values: number[]) => values.reduce((sum, v) => sum + v, 0) / values.length;

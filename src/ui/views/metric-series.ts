@@ -1,6 +1,6 @@
 // Turns per-seed StepMetrics streams into the few hundred (x, y) vertices a curve chart draws.
 
-import type { StepMetrics } from '../../core/train/metrics';
+import type { SeedMetrics, StepMetrics } from '../../core/train/metrics';
 import { decimateMinMax } from './decimate';
 
 export type CurveMetric = 'loss' | 'mse' | 'fvu' | 'l0' | 'deadFrac' | 'sparsity' | 'penalty' | 'auxk';
@@ -30,7 +30,7 @@ export const METRICS: Record<CurveMetric, MetricInfo> = {
 export interface CurveRun {
   label: string;
   color: string;
-  perSeed: { seed: number; metrics: StepMetrics[] }[];
+  perSeed: SeedMetrics[];
 }
 
 export interface CurveLine {
