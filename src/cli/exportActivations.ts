@@ -1,11 +1,11 @@
-/** `npm run lab -- export-activations`: a GPT-NeoX checkpoint folder + text files → shards and manifest.json. */
+/** `npm run lab -- export-activations`: a GPT-NeoX model folder + text files → shards and manifest.json. */
 import { createReadStream } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { documentsOf, exportActivations } from '../core/shards';
 import type { ShardDtype } from '../core/shards';
-import { loadCheckpointFolder } from '../io/checkpoint-node';
+import { loadModelFolder } from '../io/model-folder-node';
 import { initNodeBackend } from './nodeBackend';
 import { ProgressBar } from './progress';
 
@@ -24,7 +24,7 @@ export interface ExportArgs {
 /** `usageError` makes the errors that should print the usage text (bad or missing options). */
 export async function runExportActivations(args: ExportArgs, usageError: (message: string) => Error): Promise<void> {
   const { model: modelDir, text: textFiles = [], hook = 'blocks.3.hook_resid_post', out, backend = 'wasm' } = args;
-  if (!modelDir) throw usageError('export-activations needs --model DIR (a Hugging Face GPT-NeoX checkpoint folder)');
+  if (!modelDir) throw usageError('export-activations needs --model DIR (a Hugging Face GPT-NeoX model folder)');
   if (textFiles.length === 0) throw usageError('export-activations needs at least one --text FILE');
   if (!out) throw usageError('--out DIR is required');
   if (backend !== 'wasm' && backend !== 'cpu') throw usageError(`export-activations runs on --backend wasm or cpu (got '${backend}')`);
@@ -35,7 +35,7 @@ export async function runExportActivations(args: ExportArgs, usageError: (messag
   const shardTokens = wholeNumber(args['shard-tokens'] ?? '65536', '--shard-tokens', usageError);
 
   console.log(`backend: ${await initNodeBackend(backend)}`);
-  const { model, tokenizer, config } = await loadCheckpointFolder(modelDir);
+  const { model, tokenizer, config } = await loadModelFolder(modelDir);
   const modelName = basename(resolve(modelDir));
   console.log(`model: ${modelName} (d_model ${config.hiddenSize}, ${config.numLayers} layers); hook ${hook}; context ${context}; ${maxTokens} tokens as ${dtype}`);
   await mkdir(out, { recursive: true });

@@ -7,8 +7,8 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { CHECKPOINT_FILES, loadGptNeoxCheckpoint } from '../core/model';
-import { buildSyntheticCheckpoint, syntheticCorpus } from '../core/model/synthetic';
+import { MODEL_FILES, loadGptNeoxModel } from '../core/model';
+import { buildSyntheticModel, syntheticCorpus } from '../core/model/synthetic';
 import { exportActivations } from '../core/shards';
 
 export const SAMPLE = {
@@ -28,15 +28,15 @@ export const SAMPLE_MODEL_DIR = 'model';
 
 /** Every file of the sample by its path relative to the sample folder. Needs the cpu backend active. */
 export async function buildSyntheticSample(): Promise<Map<string, Uint8Array>> {
-  const checkpoint = buildSyntheticCheckpoint({ seed: SAMPLE.seed });
+  const modelFiles = buildSyntheticModel({ seed: SAMPLE.seed });
   const files = new Map<string, Uint8Array>();
   const inModel = (file: string) => `${SAMPLE_MODEL_DIR}/${file}`;
-  files.set(inModel(CHECKPOINT_FILES.config), jsonBytes(checkpoint.config));
-  files.set(inModel(CHECKPOINT_FILES.weights), checkpoint.weights);
-  files.set(inModel(CHECKPOINT_FILES.tokenizer), jsonBytes(checkpoint.tokenizer));
-  files.set(inModel(CHECKPOINT_FILES.tokenizerConfig), jsonBytes(checkpoint.tokenizerConfig));
+  files.set(inModel(MODEL_FILES.config), jsonBytes(modelFiles.config));
+  files.set(inModel(MODEL_FILES.weights), modelFiles.weights);
+  files.set(inModel(MODEL_FILES.tokenizer), jsonBytes(modelFiles.tokenizer));
+  files.set(inModel(MODEL_FILES.tokenizerConfig), jsonBytes(modelFiles.tokenizerConfig));
 
-  const { model, tokenizer } = loadGptNeoxCheckpoint(checkpoint, SAMPLE_MODEL_DIR);
+  const { model, tokenizer } = loadGptNeoxModel(modelFiles, SAMPLE_MODEL_DIR);
   try {
     await exportActivations(
       {
@@ -49,7 +49,7 @@ export async function buildSyntheticSample(): Promise<Map<string, Uint8Array>> {
         dtype: 'F16',
         shardTokens: SAMPLE.shardTokens,
         batchSize: 16,
-        modelName: String(checkpoint.config._name_or_path),
+        modelName: String(modelFiles.config._name_or_path),
         synthetic: true,
         note: SAMPLE.note,
       },

@@ -3,14 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lab } from '../helpers/lab-cli';
-import { loadGptNeoxCheckpoint, residPost } from '../../src/core/model';
+import { loadGptNeoxModel, residPost } from '../../src/core/model';
 import { loadShardFolder } from '../../src/io/shards-node';
 import { buildTinyNeox } from '../helpers/tinyNeox';
 
 const DOCUMENTS = ['the cat sat on the mat, and the rat ran.', 'a bird in the water!', 'there is the tiny tern at the inn.', 'in the rain the train ran on.'];
 
 describe('npm run lab -- export-activations', () => {
-  it('exports a checkpoint folder over text and .jsonl files into shards the loader reads back', async () => {
+  it('exports a model folder over text and .jsonl files into shards the loader reads back', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'lab-export-'));
     const modelDir = join(dir, 'tiny-model');
     const neox = buildTinyNeox({ seed: 5, dtype: 'F16' });
@@ -33,7 +33,7 @@ describe('npm run lab -- export-activations', () => {
     expect(loaded).toMatchObject({ count: 70, d_model: 32, dtype: 'F16', hook: 'blocks.1.hook_resid_post', model: 'tiny-model' });
 
     // The same contexts through the model here: documents joined by eos, 11 tokens behind each bos.
-    const { model, tokenizer } = loadGptNeoxCheckpoint({ config: neox.config, weights: neox.safetensors, tokenizer: neox.tokenizerJson, tokenizerConfig: neox.tokenizerConfig });
+    const { model, tokenizer } = loadGptNeoxModel({ config: neox.config, weights: neox.safetensors, tokenizer: neox.tokenizerJson, tokenizerConfig: neox.tokenizerConfig });
     const stream = DOCUMENTS.flatMap((text, i) => [...(i > 0 ? [0] : []), ...tokenizer.encode(text)]).slice(0, 70);
     expect([...loaded.tokens]).toEqual(stream);
     for (let start = 0; start < 70; start += 11) {

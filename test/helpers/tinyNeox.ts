@@ -1,5 +1,5 @@
 /**
- * A tiny GPT-NeoX checkpoint built in memory with seeded random weights, in the Hugging Face layout of
+ * A tiny GPT-NeoX model built in memory with seeded random weights, in the Hugging Face layout of
  * Pythia (same tensor names, same config keys, byte-level BPE tokenizer.json). Names and layout are
  * written out here by hand, independently of src/core/model, so a naming or layout bug there is caught.
  *
@@ -92,7 +92,7 @@ export function buildTinyNeox(options: TinyNeoxOptions = {}): TinyNeox {
     linear(`${prefix}.attention.dense`, d, d);
     linear(`${prefix}.mlp.dense_h_to_4h`, d, dMlp);
     linear(`${prefix}.mlp.dense_4h_to_h`, dMlp, d);
-    // A buffer HF checkpoints carry and the model must ignore.
+    // A buffer HF model files carry and the model must ignore.
     const rotaryDims = (d / heads) * TINY_SIZES.rotaryPct;
     tensors[`${prefix}.attention.rotary_emb.inv_freq`] = { dtype: 'F32', shape: [rotaryDims / 2], data: new Float32Array(rotaryDims / 2).fill(7) };
   }

@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSaeLens } from '../../src/core/formats/saelens';
-import { loadGptNeoxCheckpoint, type HookName } from '../../src/core/model';
+import { loadGptNeoxModel, type HookName } from '../../src/core/model';
 import { syntheticSampleConfig } from '../../src/core/presets';
 import { Rng } from '../../src/core/rng';
 import { tensorSource } from '../../src/core/train/source';
@@ -59,8 +59,8 @@ async function collect(contexts: number): Promise<TextData> {
 
 beforeAll(async () => {
   const neox = buildTinyNeox({ seed: 5 });
-  const checkpoint = loadGptNeoxCheckpoint({ config: neox.config, weights: neox.safetensors, tokenizer: neox.tokenizerJson, tokenizerConfig: neox.tokenizerConfig });
-  loaded = { ...checkpoint, info: { name: 'tiny', layers: 2, d_model: TINY_SIZES.hidden, vocab: TINY_SIZES.vocab } };
+  const neoxModel = loadGptNeoxModel({ config: neox.config, weights: neox.safetensors, tokenizer: neox.tokenizerJson, tokenizerConfig: neox.tokenizerConfig });
+  loaded = { ...neoxModel, info: { name: 'tiny', layers: 2, d_model: TINY_SIZES.hidden, vocab: TINY_SIZES.vocab } };
   modelShown = loaded;
   data = await collect(40);
   session = new LabSession(tensorSource(data.rows, TINY_SIZES.hidden), (state) => new TextAnalysis(state, data, () => modelShown), { pacing: { minIntervalMs: 0, maxShare: 1 } });
@@ -112,7 +112,7 @@ describe('TextAnalysis', () => {
       const bare = await analysis.inspectText(0, feature);
       expect(bare.logitLens).toBeNull();
       expect(bare.contexts[0].tokens.every((t) => /^#\d+$/.test(t))).toBe(true);
-      await expect(analysis.steerText(0, feature, { prompt: 'the cat', alpha: 5, samplingSeed: 0 })).rejects.toThrow(/load a GPT-NeoX checkpoint/);
+      await expect(analysis.steerText(0, feature, { prompt: 'the cat', alpha: 5, samplingSeed: 0 })).rejects.toThrow(/load a GPT-NeoX model/);
     } finally {
       modelShown = loaded;
     }

@@ -1,5 +1,5 @@
 /**
- * Scalar conversions between float32 and the two 16-bit float formats found in SAE checkpoints:
+ * Scalar conversions between float32 and the two 16-bit float formats found in SAE weight files:
  * IEEE half (f16: 1 sign, 5 exponent, 10 mantissa bits) and bfloat16 (bf16: the top 16 bits of an f32).
  * Encoders take a JS number, round it to float32 first (the weights live in Float32Arrays), then round to
  * nearest, ties to even, as NumPy and PyTorch do.

@@ -74,7 +74,7 @@ export function parseGptNeoxConfig(json: unknown, fileName = 'config.json'): Gpt
   const layerNormEps = fields.layer_norm_eps === undefined ? 1e-5 : positiveNumber(fields, 'layer_norm_eps', fail);
   const parallelResidual = boolean(fields, 'use_parallel_residual', true, fail);
   const tiedEmbeddings = boolean(fields, 'tie_word_embeddings', false, fail);
-  if (!boolean(fields, 'attention_bias', true, fail)) fail('"attention_bias" is false; only checkpoints with attention biases (as Pythia) are supported');
+  if (!boolean(fields, 'attention_bias', true, fail)) fail('"attention_bias" is false; only models with attention biases (as Pythia) are supported');
 
   return {
     hiddenSize,

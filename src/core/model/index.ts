@@ -1,8 +1,8 @@
 /**
- * GPT-NeoX (Pythia) in tfjs: load a Hugging Face checkpoint, run it, read and steer its residual stream,
+ * GPT-NeoX (Pythia) in tfjs: load a Hugging Face model folder, run it, read and steer its residual stream,
  * generate text.
  *
- *   const { model, tokenizer } = loadGptNeoxCheckpoint(files);           // or loadCheckpointFolder (Node)
+ *   const { model, tokenizer } = loadGptNeoxModel(files);           // or loadModelFolder (Node)
  *   const { logits, activations } = model.forward([tokenizer.encode(text)], {
  *     capture: ['blocks.3.hook_resid_post'],                          // [batch, seq, d_model] each
  *     additions: [{ hook: 'blocks.3.hook_resid_post', vector }],      // steering: add a vector there
@@ -20,4 +20,4 @@ export { residPost, residPre, type HookAddition, type HookName } from './hooks';
 export { generate, type GenerateOptions, type GenerateResult, type GenerationHook, type SteeringPositions } from './generate';
 export { argmax, createSampler, nucleus, softmax, type Sampler, type SamplerOptions } from './sampling';
 export { createTokenizer, type EncodeOptions, type TextTokenizer } from './tokenizer';
-export { CHECKPOINT_FILES, loadGptNeoxCheckpoint, type CheckpointFiles, type GptNeoxCheckpoint } from './checkpoint';
+export { MODEL_FILES, loadGptNeoxModel, type ModelFiles, type GptNeoxModel } from './model-folder';

@@ -1,5 +1,5 @@
 /**
- * A random-weight GPT-NeoX checkpoint in the Hugging Face layout of Pythia, and a seeded corpus of simple
+ * A random-weight GPT-NeoX model in the Hugging Face layout of Pythia, and a seeded corpus of simple
  * English sentences for it: the lab's shipped sample, which runs the whole language-model path (export,
  * training, dashboards, steering) without downloading Pythia. Its activations mean nothing; it is a
  * stand-in for plumbing, never for the paper's results.
@@ -37,7 +37,7 @@ export const SYNTHETIC_WORDS = {
   conjunctions: ['and', 'but', 'because', 'while', 'so', 'when'],
 } as const;
 
-export interface SyntheticCheckpointOptions {
+export interface SyntheticModelOptions {
   seed?: number;
   layers?: number;
   hidden?: number;
@@ -46,8 +46,8 @@ export interface SyntheticCheckpointOptions {
   maxPositions?: number;
 }
 
-/** The files of a checkpoint folder, in the shape loadGptNeoxCheckpoint takes. */
-export interface SyntheticCheckpoint {
+/** The files of a model folder, in the shape loadGptNeoxModel takes. */
+export interface SyntheticModelFiles {
   /** config.json. */
   config: Record<string, unknown>;
   /** model.safetensors (F16). */
@@ -59,7 +59,7 @@ export interface SyntheticCheckpoint {
 }
 
 /** Four blocks by default, so the paper's hook blocks.3.hook_resid_post exists. */
-export function buildSyntheticCheckpoint(options: SyntheticCheckpointOptions = {}): SyntheticCheckpoint {
+export function buildSyntheticModel(options: SyntheticModelOptions = {}): SyntheticModelFiles {
   const { seed = 0, layers = 4, hidden = 64, heads = 4, intermediate = 256, maxPositions = 256 } = options;
   const { tokenizer, tokenizerConfig, vocabSize } = syntheticTokenizerFiles();
   const rng = new Rng(seed);

@@ -1,6 +1,6 @@
 /**
  * Text ↔ token ids with a Hugging Face `tokenizer.json` (+ `tokenizer_config.json`), through the pure-JS
- * @huggingface/tokenizers package: no network, same files as the checkpoint.
+ * @huggingface/tokenizers package: no network, same files as the model folder.
  */
 import { Tokenizer } from '@huggingface/tokenizers';
 

@@ -1,5 +1,5 @@
 /**
- * GPT-NeoX weights as tfjs tensors, read from a Hugging Face safetensors checkpoint (F32, F16 or BF16;
+ * GPT-NeoX weights as tfjs tensors, read from a Hugging Face model's safetensors file (F32, F16 or BF16;
  * everything becomes float32). HF Linear weights are stored [out, in]; they are transposed once here, on the
  * CPU, so that the forward pass runs plain `x · W` matMuls (tfjs-wasm/cpu run transposed matMuls ~20× slower).
  */
@@ -59,7 +59,7 @@ export function loadGptNeoxWeights(reader: SafetensorsReader, config: GptNeoxCon
 
   const readChecked = (name: string, shape: number[]): Float32Array => {
     const entry = reader.entries.get(name);
-    if (!entry) throw new Error(`${reader.fileName}: missing tensor "${name}" (is this a Hugging Face GPT-NeoX checkpoint matching config.json?)`);
+    if (!entry) throw new Error(`${reader.fileName}: missing tensor "${name}" (is this a Hugging Face GPT-NeoX model matching config.json?)`);
     if (entry.shape.length !== shape.length || entry.shape.some((dim, i) => dim !== shape[i])) {
       throw new Error(`${reader.fileName}: tensor "${name}" has shape [${entry.shape.join(', ')}], but config.json implies [${shape.join(', ')}]`);
     }

@@ -1,5 +1,5 @@
 /**
- * The shard exporter worker's API: runs a GPT-NeoX checkpoint over text files in the browser and
+ * The shard exporter worker's API: runs a GPT-NeoX model over text files in the browser and
  * returns the activation shards with their manifest, as `npm run lab -- export-activations` writes them.
  */
 import type { BackendRequest } from './backend-types';

@@ -16,7 +16,7 @@ import type { RunEnd, TrainerInitOptions, TrainerReady } from './trainer-api';
 /** Activation shards to train on: a manifest's URL (its shards sit beside it) or files the person picked or dropped. */
 export type ShardSource = { kind: 'url'; manifestUrl: string } | { kind: 'files'; files: File[] };
 
-/** A GPT-NeoX checkpoint folder (config.json, model.safetensors, tokenizer.json): a URL ending in '/', or picked files. */
+/** A GPT-NeoX model folder (config.json, model.safetensors, tokenizer.json): a URL ending in '/', or picked files. */
 export type ModelSource = { kind: 'url'; baseUrl: string } | { kind: 'files'; files: File[] };
 
 export interface LabInitOptions extends TrainerInitOptions {
@@ -287,7 +287,7 @@ export interface LabWorkerApi {
   exportSaeLens(seed: number): Promise<SaeLensFiles>;
 
   // Language-model data only.
-  /** Loads a GPT-NeoX checkpoint for contexts, the logit lens and steering; replaces a previous one only once loaded. */
+  /** Loads a GPT-NeoX model for contexts, the logit lens and steering; replaces a previous one only once loaded. */
   loadModel(source: ModelSource): Promise<ModelInfo>;
   inspectText(seed: number, feature: number): Promise<TextFeatureDetails>;
   steerText(seed: number, feature: number, request: TextSteeringRequest): Promise<TextSteeringResult>;

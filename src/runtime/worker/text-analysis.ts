@@ -181,7 +181,7 @@ export class TextAnalysis extends SeedAnalysis {
 
   private requireModel(what: string): LoadedModel {
     const loaded = this.model();
-    if (!loaded) throw new Error(`${what} needs the model: load a GPT-NeoX checkpoint first`);
+    if (!loaded) throw new Error(`${what} needs the model: load a GPT-NeoX model first`);
     return loaded;
   }
 

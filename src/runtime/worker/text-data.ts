@@ -1,10 +1,10 @@
 /**
  * A worker's language-model data: activation shards streamed from a URL or from picked files into a
- * bounded sample of rows, normalised as the paper does (src/core/shards/normalise.ts), and the optional GPT-NeoX checkpoint that
+ * bounded sample of rows, normalised as the paper does (src/core/shards/normalise.ts), and the optional GPT-NeoX model that
  * shows contexts, the logit lens and steering. Fetching and file reading only; the science is in
  * src/core/shards and src/core/model.
  */
-import { loadGptNeoxCheckpoint, type GptNeox, type HookName, type TextTokenizer } from '../../core/model';
+import { loadGptNeoxModel, type GptNeox, type HookName, type ModelFiles, type TextTokenizer } from '../../core/model';
 import { checkHookName } from '../../core/model/hooks';
 import {
   blobShardInput,
@@ -88,7 +88,7 @@ async function fileInputs(files: File[]): Promise<{ manifest: ShardManifest | nu
   return { manifest: null, inputs: shards.map((file) => blobShardInput(file, file.name)), label: shards[0].name };
 }
 
-/** Loads a checkpoint whose hidden size and hooks fit the data the worker trains on. */
+/** Loads a model whose hidden size and hooks fit the data the worker trains on. */
 export async function loadModel(source: ModelSource, data: Pick<TextData, 'hook' | 'info'>): Promise<LoadedModel> {
   const loaded = await readModel(source);
   try {
@@ -103,10 +103,10 @@ export async function loadModel(source: ModelSource, data: Pick<TextData, 'hook'
   return loaded;
 }
 
-/** A GPT-NeoX checkpoint from a URL or picked files, whatever it will be used with. */
+/** A GPT-NeoX model folder from a URL or picked files, whatever it will be used with. */
 export async function readModel(source: ModelSource): Promise<LoadedModel> {
-  const files = source.kind === 'url' ? await urlCheckpoint(source.baseUrl) : await pickedCheckpoint(source.files);
-  const { model, tokenizer, config } = loadGptNeoxCheckpoint(files, files.label);
+  const files = source.kind === 'url' ? await urlModelFiles(source.baseUrl) : await pickedModelFiles(source.files);
+  const { model, tokenizer, config } = loadGptNeoxModel(files, files.label);
   const name = typeof (files.config as { _name_or_path?: unknown })._name_or_path === 'string' ? String((files.config as { _name_or_path: string })._name_or_path) : files.label;
   return { model, tokenizer, info: { name, layers: config.numLayers, d_model: config.hiddenSize, vocab: config.vocabSize } };
 }
@@ -115,15 +115,10 @@ export function hookOf(data: Pick<TextData, 'hook'>): HookName {
   return data.hook as HookName;
 }
 
-interface CheckpointContents {
-  label: string;
-  config: unknown;
-  weights: Uint8Array;
-  tokenizer: unknown;
-  tokenizerConfig?: unknown;
-}
+/** A model folder's files, with the folder's name for messages. */
+type LabelledModelFiles = ModelFiles & { label: string };
 
-async function urlCheckpoint(baseUrl: string): Promise<CheckpointContents> {
+async function urlModelFiles(baseUrl: string): Promise<LabelledModelFiles> {
   const base = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;
   const url = (file: string) => new URL(file, base).href;
   const [config, weights, tokenizer, tokenizerConfig] = await Promise.all([
@@ -135,7 +130,7 @@ async function urlCheckpoint(baseUrl: string): Promise<CheckpointContents> {
   return { label: base, config, weights, tokenizer, tokenizerConfig };
 }
 
-async function pickedCheckpoint(files: File[]): Promise<CheckpointContents> {
+async function pickedModelFiles(files: File[]): Promise<LabelledModelFiles> {
   const byName = new Map(files.map((file) => [file.name, file]));
   const required = (name: string) => {
     const file = byName.get(name);

@@ -5,7 +5,7 @@ import { UrlForm } from './UrlForm';
 
 
 /**
- * The GPT-NeoX checkpoint (Hugging Face layout: config.json, model.safetensors, tokenizer.json) that
+ * The GPT-NeoX model (Hugging Face layout: config.json, model.safetensors, tokenizer.json) that
  * turns contexts into text, runs the logit lens and steers. Users bring their own copy of
  * Pythia-70M-deduped; the synthetic sample's model ships with the app.
  */

@@ -10,7 +10,7 @@ import { appBaseUrl, labController, labStore } from '../page';
 
 
 /**
- * Activation shards made in the browser: a GPT-NeoX checkpoint (the synthetic sample's, or one the
+ * Activation shards made in the browser: a GPT-NeoX model (the synthetic sample's, or one the
  * person picks) run over their text files, in a worker, as `npm run lab -- export-activations` does.
  * The result downloads as a zip, or loads straight into the lab.
  */
@@ -58,7 +58,7 @@ export function ShardExporter() {
     <details className="shard-exporter" data-testid="shard-exporter">
       <summary>Export shards from text, in the browser</summary>
       <p className="caption">
-        Runs a GPT-NeoX checkpoint (the sample model unless you pick a folder) over text files (.txt, or .jsonl with a "text" field per line) and
+        Runs a GPT-NeoX model (the sample one unless you pick a folder) over text files (.txt, or .jsonl with a "text" field per line) and
         records the residual stream at the hook, as <code>npm run lab -- export-activations</code> does. Each context starts with the bos token, which is
         left out.
       </p>

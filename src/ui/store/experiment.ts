@@ -37,7 +37,7 @@ export interface Experiment {
   dataset: Dataset;
   /** With dataset 'shards': SAMPLE, a manifest.json URL, PICKED_FILES, or null before any is chosen. */
   shards: string | null;
-  /** The GPT-NeoX checkpoint for contexts and steering: SAMPLE, a folder URL, PICKED_FILES or none. */
+  /** The GPT-NeoX model for contexts and steering: SAMPLE, a folder URL, PICKED_FILES or none. */
   model: string | null;
   /** Seconds of training between two saved checkpoints: what a reload or a crash can lose at most. */
   checkpointSeconds: number;

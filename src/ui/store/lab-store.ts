@@ -32,7 +32,7 @@ export interface DataLoad {
   error: string | null;
 }
 
-/** The GPT-NeoX checkpoint in the workers, for contexts, the logit lens and steering. */
+/** The GPT-NeoX model in the workers, for contexts, the logit lens and steering. */
 export interface ModelLoad {
   phase: 'none' | 'loading' | 'ready' | 'error';
   info: ModelInfo | null;

@@ -1,16 +1,16 @@
 import { createHash } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSafetensors, writeSafetensors, type TensorToWrite } from '../../../src/core/formats/safetensors';
-import { loadGptNeoxCheckpoint, type HookName } from '../../../src/core/model';
+import { loadGptNeoxModel, type HookName } from '../../../src/core/model';
 import { bytesShardInput, exportActivations, loadActivationShards, parseManifest, type ExportOptions, type ExportProgress } from '../../../src/core/shards';
 import { tf } from '../../../src/core/tf';
 import { buildTinyNeox } from '../../helpers/tinyNeox';
 import { roundToHalf, WINDOW } from './planted';
 
 const neox = buildTinyNeox({ seed: 3 });
-const checkpoint = (weights: Uint8Array = neox.safetensors) =>
-  loadGptNeoxCheckpoint({ config: neox.config, weights, tokenizer: neox.tokenizerJson, tokenizerConfig: neox.tokenizerConfig });
-const { model, tokenizer } = checkpoint();
+const loadModel = (weights: Uint8Array = neox.safetensors) =>
+  loadGptNeoxModel({ config: neox.config, weights, tokenizer: neox.tokenizerJson, tokenizerConfig: neox.tokenizerConfig });
+const { model, tokenizer } = loadModel();
 afterAll(() => model.dispose());
 
 const HOOK: HookName = 'blocks.1.hook_resid_pre';
@@ -132,7 +132,7 @@ describe('exporting activations', () => {
       const data = reader.readFloat32(name).data;
       tensors[name] = { dtype: 'F32', shape: reader.entries.get(name)!.shape, data: name === 'gpt_neox.embed_in.weight' ? data.map((v) => v * 1e5) : data };
     }
-    const loud = checkpoint(writeSafetensors(tensors));
+    const loud = loadModel(writeSafetensors(tensors));
     const before = tf.memory().numTensors;
     const loudExport = exportActivations({ model: loud.model, tokenizer, texts: TEXTS, hook: 'blocks.0.hook_resid_pre', context: 9, modelName: 'loud' }, async () => undefined);
     await expect(loudExport).rejects.toThrow(/blocks\.0\.hook_resid_pre has -?\d+(\.\d+)? at position \d+, dimension \d+: beyond float16's range ±65504, export with dtype F32/);

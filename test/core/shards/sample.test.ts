@@ -5,8 +5,8 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildSyntheticSample, SAMPLE } from '../../../src/cli/makeSample';
 import { createTokenizer, residPost } from '../../../src/core/model';
-import { buildSyntheticCheckpoint, SYNTHETIC_WORDS, syntheticCorpus, syntheticTokenizerFiles } from '../../../src/core/model/synthetic';
-import { loadCheckpointFolder } from '../../../src/io/checkpoint-node';
+import { buildSyntheticModel, SYNTHETIC_WORDS, syntheticCorpus, syntheticTokenizerFiles } from '../../../src/core/model/synthetic';
+import { loadModelFolder } from '../../../src/io/model-folder-node';
 import { loadShardFolder } from '../../../src/io/shards-node';
 
 const SAMPLE_DIR = join(import.meta.dirname, '../../../public/samples/synthetic');
@@ -31,7 +31,7 @@ describe('the shipped synthetic sample', () => {
     expect(total).toBeLessThan(3 * 2 ** 20);
   }, 600_000);
 
-  it('loads through the shard loader and its model folder through the checkpoint loader', async () => {
+  it('loads through the shard loader and its model folder through the model loader', async () => {
     const loaded = await loadShardFolder(SAMPLE_DIR);
     expect(loaded).toMatchObject({ count: SAMPLE.tokens, totalTokens: SAMPLE.tokens, d_model: 64, dtype: 'F16', hook: SAMPLE.hook, synthetic: true, note: SAMPLE.note, sampled: false });
     expect(loaded.note).toMatch(/not Pythia/);
@@ -39,7 +39,7 @@ describe('the shipped synthetic sample', () => {
     expect(Math.min(...loaded.tokens)).toBeGreaterThanOrEqual(0);
     expect(Math.max(...loaded.positions)).toBe(SAMPLE.context - 1);
 
-    const { model, config, tokenizer } = await loadCheckpointFolder(join(SAMPLE_DIR, 'model'));
+    const { model, config, tokenizer } = await loadModelFolder(join(SAMPLE_DIR, 'model'));
     try {
       expect([config.numLayers, config.hiddenSize]).toEqual([4, 64]);
       // The hook exists, and the first shipped row is the model's activation there for its context.
@@ -55,7 +55,7 @@ describe('the shipped synthetic sample', () => {
   });
 });
 
-describe('the synthetic checkpoint and corpus', () => {
+describe('the synthetic model and corpus', () => {
   const { tokenizer: tokenizerJson, tokenizerConfig, vocabSize } = syntheticTokenizerFiles();
   const tokenizer = createTokenizer(tokenizerJson, tokenizerConfig);
   const words = Object.values(SYNTHETIC_WORDS).flat();
@@ -86,10 +86,10 @@ describe('the synthetic checkpoint and corpus', () => {
     }
   });
 
-  it('builds a loadable checkpoint with the paper hook for any seed, deterministically', () => {
-    const a = buildSyntheticCheckpoint({ seed: 1, layers: 4 });
-    expect(buildSyntheticCheckpoint({ seed: 1, layers: 4 }).weights).toEqual(a.weights);
-    expect(buildSyntheticCheckpoint({ seed: 2, layers: 4 }).weights).not.toEqual(a.weights);
+  it('builds a loadable model with the paper hook for any seed, deterministically', () => {
+    const a = buildSyntheticModel({ seed: 1, layers: 4 });
+    expect(buildSyntheticModel({ seed: 1, layers: 4 }).weights).toEqual(a.weights);
+    expect(buildSyntheticModel({ seed: 2, layers: 4 }).weights).not.toEqual(a.weights);
     expect(a.config).toMatchObject({ num_hidden_layers: 4, hidden_size: 64, num_attention_heads: 4, intermediate_size: 256, max_position_embeddings: 256, vocab_size: vocabSize });
   });
 });

@@ -28,11 +28,11 @@ describe('logitLens', () => {
     for (const { token, logit } of [...lens.promoted, ...lens.suppressed]) expect(logit).toBeCloseTo(expected[token], 4);
   }
 
-  it("ranks tokens by the unembedding times the direction (the checkpoint's embed_out.weight)", async () => {
+  it("ranks tokens by the unembedding times the direction (the model's embed_out.weight)", async () => {
     expectLens(await logitLens(model, direction, 6), referenceLens(neox.tensors['embed_out.weight'], direction), 6);
   });
 
-  it('uses the input embedding when the checkpoint ties them', async () => {
+  it('uses the input embedding when the model ties them', async () => {
     const tied = tinyModel({ seed: 4, tied: true });
     expect(tied.neox.tensors['embed_out.weight']).toBeUndefined();
     expectLens(await logitLens(tied.model, direction, 4), referenceLens(tied.neox.tensors['gpt_neox.embed_in.weight'], direction), 4);

@@ -1,27 +1,27 @@
-/** A Hugging Face GPT-NeoX checkpoint folder on disk (Node), e.g. a local copy of EleutherAI/pythia-70m-deduped. */
+/** A Hugging Face GPT-NeoX model folder on disk (Node), e.g. a local copy of EleutherAI/pythia-70m-deduped. */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CHECKPOINT_FILES, loadGptNeoxCheckpoint, type GptNeoxCheckpoint } from '../core/model';
+import { MODEL_FILES, loadGptNeoxModel, type GptNeoxModel } from '../core/model';
 
 /** Reads config.json, model.safetensors, tokenizer.json and (if present) tokenizer_config.json. */
-export async function loadCheckpointFolder(folder: string): Promise<GptNeoxCheckpoint> {
+export async function loadModelFolder(folder: string): Promise<GptNeoxModel> {
   const [config, weights, tokenizer, tokenizerConfig] = await firstFailureInOrder([
-    readJson(folder, CHECKPOINT_FILES.config),
-    readRequired(folder, CHECKPOINT_FILES.weights),
-    readJson(folder, CHECKPOINT_FILES.tokenizer),
-    readJson(folder, CHECKPOINT_FILES.tokenizerConfig, { optional: true }),
+    readJson(folder, MODEL_FILES.config),
+    readRequired(folder, MODEL_FILES.weights),
+    readJson(folder, MODEL_FILES.tokenizer),
+    readJson(folder, MODEL_FILES.tokenizerConfig, { optional: true }),
   ] as const);
-  return loadGptNeoxCheckpoint({ config, weights, tokenizer, tokenizerConfig }, folder);
+  return loadGptNeoxModel({ config, weights, tokenizer, tokenizerConfig }, folder);
 }
 
 async function readRequired(folder: string, file: string): Promise<Buffer> {
   const bytes = await readOptional(folder, file);
   if (bytes) return bytes;
   const hint =
-    file === CHECKPOINT_FILES.weights
+    file === MODEL_FILES.weights
       ? ' (only a single model.safetensors is read: convert pytorch_model.bin or merge sharded weights first)'
       : '';
-  throw new Error(`${join(folder, file)}: missing; a GPT-NeoX checkpoint folder needs ${Object.values(CHECKPOINT_FILES).slice(0, 3).join(', ')}${hint}`);
+  throw new Error(`${join(folder, file)}: missing; a GPT-NeoX model folder needs ${Object.values(MODEL_FILES).slice(0, 3).join(', ')}${hint}`);
 }
 
 async function readOptional(folder: string, file: string): Promise<Buffer | null> {

@@ -2,8 +2,8 @@ import { mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadGptNeoxCheckpoint } from '../../../src/core/model';
-import { loadCheckpointFolder } from '../../../src/io/checkpoint-node';
+import { loadGptNeoxModel } from '../../../src/core/model';
+import { loadModelFolder } from '../../../src/io/model-folder-node';
 import { buildTinyNeox } from '../../helpers/tinyNeox';
 import { flatten, referenceForward, relativeError } from './reference-neox';
 
@@ -23,9 +23,9 @@ beforeAll(async () => {
 });
 afterAll(() => rm(folder, { recursive: true, force: true }));
 
-describe('loadCheckpointFolder', () => {
+describe('loadModelFolder', () => {
   it('loads config, weights and tokenizer from a folder into a working model', async () => {
-    const { config, model, tokenizer } = await loadCheckpointFolder(folder);
+    const { config, model, tokenizer } = await loadModelFolder(folder);
     expect(config.numLayers).toBe(2);
     const tokens = tokenizer.encode('the cat sat.');
     const { logits } = model.forward([tokens]);
@@ -39,7 +39,7 @@ describe('loadCheckpointFolder', () => {
     const dir = await mkdtemp(join(tmpdir(), 'tiny-neox-'));
     await writeFolder(dir);
     await unlink(join(dir, 'tokenizer_config.json'));
-    const { model, tokenizer } = await loadCheckpointFolder(dir);
+    const { model, tokenizer } = await loadModelFolder(dir);
     expect(tokenizer.bosTokenId).toBeNull();
     model.dispose();
     await rm(dir, { recursive: true });
@@ -50,7 +50,7 @@ describe('loadCheckpointFolder', () => {
       const dir = await mkdtemp(join(tmpdir(), 'tiny-neox-'));
       await writeFolder(dir);
       await unlink(join(dir, file));
-      await expect(loadCheckpointFolder(dir)).rejects.toThrow(`${join(dir, file)}: missing`);
+      await expect(loadModelFolder(dir)).rejects.toThrow(`${join(dir, file)}: missing`);
       await rm(dir, { recursive: true });
     }
   });
@@ -59,17 +59,17 @@ describe('loadCheckpointFolder', () => {
     const dir = await mkdtemp(join(tmpdir(), 'tiny-neox-'));
     await writeFolder(dir);
     await writeFile(join(dir, 'tokenizer.json'), '{"model": ');
-    await expect(loadCheckpointFolder(dir)).rejects.toThrow(`${join(dir, 'tokenizer.json')}: not valid JSON`);
+    await expect(loadModelFolder(dir)).rejects.toThrow(`${join(dir, 'tokenizer.json')}: not valid JSON`);
     await writeFolder(dir);
     await writeFile(join(dir, 'config.json'), JSON.stringify({ ...neox.config, hidden_act: 'relu' }));
-    await expect(loadCheckpointFolder(dir)).rejects.toThrow(`${join(dir, 'config.json')}: "hidden_act" is "relu"`);
+    await expect(loadModelFolder(dir)).rejects.toThrow(`${join(dir, 'config.json')}: "hidden_act" is "relu"`);
     await rm(dir, { recursive: true });
   });
 });
 
-describe('loadGptNeoxCheckpoint', () => {
+describe('loadGptNeoxModel', () => {
   it('rejects a tokenizer with more ids than vocab_size, naming both files', () => {
     const files = { config: { ...neox.config, vocab_size: 20 }, weights: neox.safetensors, tokenizer: neox.tokenizerJson };
-    expect(() => loadGptNeoxCheckpoint(files)).toThrow(/tokenizer\.json has token ids up to 38, beyond config\.json "vocab_size" 20/);
+    expect(() => loadGptNeoxModel(files)).toThrow(/tokenizer\.json has token ids up to 38, beyond config\.json "vocab_size" 20/);
   });
 });
