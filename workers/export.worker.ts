@@ -9,7 +9,7 @@ import type { HookName } from '../src/core/model';
 import { checkHookName } from '../src/core/model/hooks';
 import { selectBackend } from '../src/runtime/worker/backend';
 import type { ExportWorkerApi } from '../src/runtime/protocol/export-api';
-import { readModel } from '../src/runtime/worker/text-data';
+import { readModel } from '../src/runtime/worker/lm-data';
 import { ownedBuffers } from '../src/runtime/worker/transfer';
 import { tfjsWasmUrls } from '../src/runtime/worker/wasm-urls';
 

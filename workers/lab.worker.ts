@@ -12,8 +12,8 @@ import type { LabWorkerApi } from '../src/runtime/protocol/lab-api';
 import { LabSession } from '../src/runtime/worker/lab-session';
 import type { MnistAnalysis } from '../src/runtime/worker/mnist-analysis';
 import { createMnistSession } from '../src/runtime/worker/mnist-session';
-import { TextAnalysis } from '../src/runtime/worker/text-analysis';
-import { loadModel, loadTextData, type LoadedModel, type TextData } from '../src/runtime/worker/text-data';
+import { LmAnalysis } from '../src/runtime/worker/lm-analysis';
+import { loadModel, loadLmData, type LoadedModel, type LmData } from '../src/runtime/worker/lm-data';
 import { readImportedSaes } from '../src/runtime/worker/import-saes';
 import { RunStore } from '../src/runtime/storage/run-store';
 import { ownedBuffers } from '../src/runtime/worker/transfer';
@@ -28,7 +28,7 @@ const runs = () => (runStore ??= RunStore.open());
 
 type Lab =
   | { kind: 'mnist'; session: LabSession<MnistAnalysis> }
-  | { kind: 'text'; session: LabSession<TextAnalysis>; data: TextData; model: LoadedModel | null };
+  | { kind: 'lm'; session: LabSession<LmAnalysis>; data: LmData; model: LoadedModel | null };
 
 let lab: Lab | null = null;
 
@@ -43,9 +43,9 @@ function mnistAnalysis(): Promise<MnistAnalysis> {
   return current.session.latest();
 }
 
-function textLab(): Extract<Lab, { kind: 'text' }> {
+function lmLab(): Extract<Lab, { kind: 'lm' }> {
   const current = requireLab();
-  if (current.kind !== 'text') throw new Error('this worker trains on MNIST: contexts, models and text steering need activation shards');
+  if (current.kind !== 'lm') throw new Error('this worker trains on MNIST: contexts, models and text steering need activation shards');
   return current;
 }
 
@@ -68,11 +68,11 @@ const api: LabWorkerApi = {
       if (lab) throw new Error('the lab worker is already initialised');
       const backend = await selectBackend({ request: options.backend, wasmPaths: tfjsWasmUrls });
       if (options.shards) {
-        const data = await loadTextData(options.shards, options.shardMaxBytes, onShardProgress && post(onShardProgress));
+        const data = await loadLmData(options.shards, options.shardMaxBytes, onShardProgress && post(onShardProgress));
         // The model may be loaded (or replaced) after a run: analyses read the current one.
-        const currentModel = () => (lab?.kind === 'text' ? lab.model : null);
-        const session = new LabSession(tensorSource(data.rows, data.info.d_model), (state) => new TextAnalysis(state, data, currentModel), { runs });
-        lab = { kind: 'text', session, data, model: null };
+        const currentModel = () => (lab?.kind === 'lm' ? lab.model : null);
+        const session = new LabSession(tensorSource(data.rows, data.info.d_model), (state) => new LmAnalysis(state, data, currentModel), { runs });
+        lab = { kind: 'lm', session, data, model: null };
         const name = `${data.info.synthetic ? 'Synthetic sample' : data.info.model}, ${data.info.hook}`;
         return { backend, data: { name, size: data.info.rows, d_in: data.info.d_model }, mnist: null, shards: data.info };
       }
@@ -106,10 +106,10 @@ const api: LabWorkerApi = {
 
   async importSaes(files) {
     const current = requireLab();
-    const data = current.kind === 'text' ? { d_in: current.data.info.d_model, hook: current.data.hook, kind: 'shards' as const } : { d_in: current.session.d_in, hook: null, kind: 'mnist' as const };
+    const data = current.kind === 'lm' ? { d_in: current.data.info.d_model, hook: current.data.hook, kind: 'shards' as const } : { d_in: current.session.d_in, hook: null, kind: 'mnist' as const };
     const { saes, names, config } = await readImportedSaes(files, data);
     // SAEs from elsewhere read the raw stream; the lab's rows are normalised (× scale): unfold it.
-    const scale = current.kind === 'text' ? current.data.info.scale : 1;
+    const scale = current.kind === 'lm' ? current.data.info.scale : 1;
     const snapshot = await current.session.showImported(
       saes.map((s) => foldInputScale(s.weights, 1 / scale)),
       config,
@@ -138,14 +138,14 @@ const api: LabWorkerApi = {
   exportSaeLens: async (seed) => transferred((await requireLab().session.latest()).exportSaeLens(seed)),
 
   async loadModel(source) {
-    const current = textLab();
+    const current = lmLab();
     const loaded = await loadModel(source, current.data);
     current.model?.model.dispose();
     current.model = loaded;
     return loaded.info;
   },
-  inspectText: async (seed, feature) => transferred(await (await textLab().session.latest()).inspectText(seed, feature)),
-  steerText: async (seed, feature, request) => (await textLab().session.latest()).steerText(seed, feature, request),
+  inspectLm: async (seed, feature) => transferred(await (await lmLab().session.latest()).inspectLm(seed, feature)),
+  steerLm: async (seed, feature, request) => (await lmLab().session.latest()).steerLm(seed, feature, request),
 };
 
 Comlink.expose(api);

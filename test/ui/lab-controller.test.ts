@@ -47,7 +47,7 @@ function fakeWorkers(initWith: (options: LabInitOptions) => Promise<LabReady> = 
       api: {
         init: vi.fn(initWith),
         loadModel: vi.fn(async () => ({ name: 'tiny', layers: 4, d_model: 64, vocab: 200 })),
-        inspectText: vi.fn(async (seed: number, feature: number) => ({ seed, feature })),
+        inspectLm: vi.fn(async (seed: number, feature: number) => ({ seed, feature })),
         ping: vi.fn(async () => true),
         renameRun: vi.fn(async () => true),
         pause: vi.fn(async () => undefined),

@@ -199,7 +199,7 @@ export interface SteeringSuccessRequest {
 export type JudgeSettings = JudgeEndpoint;
 
 /** A context from the shards where a feature fires strongly, its tokens highlighted by the feature's activation. */
-export interface TextContext {
+export interface LmContext {
   /** The feature's activation at the context's last token (the row in the shards). */
   activation: number;
   /** Decoded tokens, oldest first; the last is the token the row belongs to. */
@@ -213,20 +213,20 @@ export interface TokenLogit {
   logit: number;
 }
 
-export interface TextFeatureDetails {
+export interface LmFeatureDetails {
   seed: number;
   feature: number;
   decoder: Float32Array;
   /** Fraction of the sampled rows on which the feature fires. */
   frequency: number;
   histogram: { edges: number[]; counts: number[] };
-  contexts: TextContext[];
+  contexts: LmContext[];
   /** Tokens the decoder direction promotes and suppresses through the unembedding; null without a model. */
   logitLens: { promoted: TokenLogit[]; suppressed: TokenLogit[] } | null;
   partners: FeaturePartner[];
 }
 
-export interface TextSteeringRequest {
+export interface LmSteeringRequest {
   prompt: string;
   /** Multiple of the unit decoder direction added at the hook, at generated positions. */
   alpha: number;
@@ -239,7 +239,7 @@ export interface NextTokenChange {
   after: number;
 }
 
-export interface TextSteeringResult {
+export interface LmSteeringResult {
   seed: number;
   feature: number;
   prompt: string;
@@ -289,6 +289,6 @@ export interface LabWorkerApi {
   // Language-model data only.
   /** Loads a GPT-NeoX model for contexts, the logit lens and steering; replaces a previous one only once loaded. */
   loadModel(source: ModelSource): Promise<ModelInfo>;
-  inspectText(seed: number, feature: number): Promise<TextFeatureDetails>;
-  steerText(seed: number, feature: number, request: TextSteeringRequest): Promise<TextSteeringResult>;
+  inspectLm(seed: number, feature: number): Promise<LmFeatureDetails>;
+  steerLm(seed: number, feature: number, request: LmSteeringRequest): Promise<LmSteeringResult>;
 }

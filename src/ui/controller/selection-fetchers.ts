@@ -46,7 +46,7 @@ export function createSelectionFetchers(store: LabStore, workerOf: (side: Side) 
     const worker = workerOf(side);
     if (!worker) return;
     if (state().experiment.dataset === 'shards') {
-      const text = await worker.client.api.inspectText(seed, feature);
+      const text = await worker.client.api.inspectLm(seed, feature);
       if (stillSelected(state().selection, side, seed, feature)) state().setInspection({ text });
       return;
     }
@@ -97,7 +97,7 @@ export function createSelectionFetchers(store: LabStore, workerOf: (side: Side) 
       const { side, seed, feature } = selection;
       state().setInspection({ generating: true });
       try {
-        const textSteering = await worker.client.api.steerText(seed, feature, textSteer);
+        const textSteering = await worker.client.api.steerLm(seed, feature, textSteer);
         if (stillSelected(state().selection, side, seed, feature)) state().setInspection({ textSteering });
       } catch (e) {
         state().patchRuntime(side, { error: `steering: ${errorMessage(e)}` });

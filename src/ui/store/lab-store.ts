@@ -6,7 +6,7 @@
 import type { Arrival } from '../arrival';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { TrainConfig } from '../../core/train/config';
-import type { FeatureDetails, LabMetricsUpdate, LabSnapshot, ModelInfo, ShardProgress, SteeringResult, TextFeatureDetails, TextSteeringResult } from '../../runtime/protocol/lab-api';
+import type { FeatureDetails, LabMetricsUpdate, LabSnapshot, ModelInfo, ShardProgress, SteeringResult, LmFeatureDetails, LmSteeringResult } from '../../runtime/protocol/lab-api';
 import { configField } from './config-fields';
 import type { Dataset, Experiment, Side } from './experiment';
 import type { ComparisonRecord } from '../../runtime/protocol/run-records';
@@ -20,8 +20,8 @@ export interface Inspection {
   details: FeatureDetails | null;
   steering: SteeringResult | null;
   /** Language-model data: the feature's dashboard, and the latest steered generation. */
-  text: TextFeatureDetails | null;
-  textSteering: TextSteeringResult | null;
+  text: LmFeatureDetails | null;
+  textSteering: LmSteeringResult | null;
   generating: boolean;
 }
 

@@ -1,11 +1,11 @@
 import { Fragment } from 'react';
-import type { TextContext, TextFeatureDetails } from '../../runtime/protocol/lab-api';
+import type { LmContext, LmFeatureDetails } from '../../runtime/protocol/lab-api';
 import { ActivationHistogram, InspectorHeader } from './ActivationHistogram';
 import { PartnerCards } from './PartnerCards';
 import { formatFixed, formatPercent, formatShort } from './number-format';
 
 interface TextFeatureInspectorProps {
-  details: TextFeatureDetails;
+  details: LmFeatureDetails;
   onSelectPartner: (seed: number, feature: number) => void;
   onClose?: () => void;
   tau?: number;
@@ -63,7 +63,7 @@ export function TextFeatureInspector({ details, onSelectPartner, onClose, tau = 
   );
 }
 
-function ContextLine({ context, scale }: { context: TextContext; scale: number }) {
+function ContextLine({ context, scale }: { context: LmContext; scale: number }) {
   return (
     <span className="sv-context">
       {context.tokens.map((token, i) => {

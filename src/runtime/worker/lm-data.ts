@@ -19,7 +19,7 @@ import {
 import { urlShardInput } from '../../io/shards-web';
 import type { ModelInfo, ModelSource, ShardDataInfo, ShardProgress, ShardSource } from '../protocol/lab-api';
 
-export interface TextData {
+export interface LmData {
   info: ShardDataInfo;
   /** [rows, d_model], already multiplied by info.scale. */
   rows: Float32Array;
@@ -39,7 +39,7 @@ export interface LoadedModel {
 const MANIFEST = 'manifest.json';
 const SHARD_EXTENSIONS = ['.safetensors', '.npy'];
 
-export async function loadTextData(source: ShardSource, maxBytes = DEFAULT_MAX_BYTES, onProgress?: (progress: ShardProgress) => void): Promise<TextData> {
+export async function loadLmData(source: ShardSource, maxBytes = DEFAULT_MAX_BYTES, onProgress?: (progress: ShardProgress) => void): Promise<LmData> {
   const { manifest, inputs, label } = source.kind === 'url' ? await urlInputs(source.manifestUrl) : await fileInputs(source.files);
   const loaded = await loadActivationShards({ manifest: manifest ?? undefined, inputs }, { maxBytes, onProgress: onProgress && ((p) => onProgress({ ...p, bytesTotal: p.bytesTotal ?? null })) });
   const scale = normaliseRows(loaded.rows, loaded.d_model);
@@ -89,7 +89,7 @@ async function fileInputs(files: File[]): Promise<{ manifest: ShardManifest | nu
 }
 
 /** Loads a model whose hidden size and hooks fit the data the worker trains on. */
-export async function loadModel(source: ModelSource, data: Pick<TextData, 'hook' | 'info'>): Promise<LoadedModel> {
+export async function loadModel(source: ModelSource, data: Pick<LmData, 'hook' | 'info'>): Promise<LoadedModel> {
   const loaded = await readModel(source);
   try {
     if (loaded.info.d_model !== data.info.d_model) {
@@ -111,7 +111,7 @@ export async function readModel(source: ModelSource): Promise<LoadedModel> {
   return { model, tokenizer, info: { name, layers: config.numLayers, d_model: config.hiddenSize, vocab: config.vocabSize } };
 }
 
-export function hookOf(data: Pick<TextData, 'hook'>): HookName {
+export function hookOf(data: Pick<LmData, 'hook'>): HookName {
   return data.hook as HookName;
 }
 

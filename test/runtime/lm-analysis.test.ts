@@ -13,8 +13,8 @@ import { Rng } from '../../src/core/rng';
 import { tensorSource } from '../../src/core/train/source';
 import { tf } from '../../src/core/tf';
 import { LabSession } from '../../src/runtime/worker/lab-session';
-import { TextAnalysis } from '../../src/runtime/worker/text-analysis';
-import type { LoadedModel, TextData } from '../../src/runtime/worker/text-data';
+import { LmAnalysis } from '../../src/runtime/worker/lm-analysis';
+import type { LoadedModel, LmData } from '../../src/runtime/worker/lm-data';
 import { referenceEncode } from '../core/analysis/helpers';
 import { buildTinyNeox, TINY_SIZES } from '../helpers/tinyNeox';
 
@@ -24,12 +24,12 @@ const SCALE = 0.5;
 const CONTEXT = 24;
 
 let loaded: LoadedModel;
-let data: TextData;
-let session: LabSession<TextAnalysis>;
+let data: LmData;
+let session: LabSession<LmAnalysis>;
 let modelShown: LoadedModel | null;
 
 /** Activations of random contexts (each after a bos), as the exporter would write them, scaled and with their context windows. */
-async function collect(contexts: number): Promise<TextData> {
+async function collect(contexts: number): Promise<LmData> {
   const rng = new Rng(3);
   const d = TINY_SIZES.hidden;
   const rows: number[] = [];
@@ -63,7 +63,7 @@ beforeAll(async () => {
   loaded = { ...neoxModel, info: { name: 'tiny', layers: 2, d_model: TINY_SIZES.hidden, vocab: TINY_SIZES.vocab } };
   modelShown = loaded;
   data = await collect(40);
-  session = new LabSession(tensorSource(data.rows, TINY_SIZES.hidden), (state) => new TextAnalysis(state, data, () => modelShown), { pacing: { minIntervalMs: 0, maxShare: 1 } });
+  session = new LabSession(tensorSource(data.rows, TINY_SIZES.hidden), (state) => new LmAnalysis(state, data, () => modelShown), { pacing: { minIntervalMs: 0, maxShare: 1 } });
   const config = syntheticSampleConfig({ d_in: TINY_SIZES.hidden, d_sae: 48, activation: { kind: 'topk', k: 4, auxkCoeff: 1 / 32, kAux: 16 }, batchSize: 64, length: { unit: 'steps', value: 40 } });
   const end = await session.start({ config, seeds: [0, 1] }, () => undefined, () => undefined);
   expect(end.reason).toBe('done');
@@ -71,13 +71,13 @@ beforeAll(async () => {
 
 afterAll(() => loaded?.model.dispose());
 
-function liveFeature(analysis: TextAnalysis, seedIndex: number): number {
+function liveFeature(analysis: LmAnalysis, seedIndex: number): number {
   const frequency = analysis.state.firingFrequency[seedIndex];
   const order = Array.from(frequency.keys()).sort((a, b) => frequency[b] - frequency[a]);
   return order[0];
 }
 
-describe('TextAnalysis', () => {
+describe('LmAnalysis', () => {
   it('exports an SAE for the raw stream: it encodes raw activations as the trained SAE encodes normalised ones', async () => {
     const analysis = await session.latest();
     const exported = readSaeLens(analysis.exportSaeLens(1));
@@ -96,7 +96,7 @@ describe('TextAnalysis', () => {
   it('shows a live feature’s top contexts as tokens, each re-read by the model, ending on the row’s own token', async () => {
     const analysis = await session.latest();
     const feature = liveFeature(analysis, 0);
-    const details = await analysis.inspectText(0, feature);
+    const details = await analysis.inspectLm(0, feature);
     expect(details.contexts.length).toBeGreaterThan(0);
     const activations = details.contexts.map((c) => c.activation);
     expect([...activations].sort((a, b) => b - a)).toEqual(activations);
@@ -109,10 +109,10 @@ describe('TextAnalysis', () => {
     // Without a model the same feature still has its contexts, as token ids.
     modelShown = null;
     try {
-      const bare = await analysis.inspectText(0, feature);
+      const bare = await analysis.inspectLm(0, feature);
       expect(bare.logitLens).toBeNull();
       expect(bare.contexts[0].tokens.every((t) => /^#\d+$/.test(t))).toBe(true);
-      await expect(analysis.steerText(0, feature, { prompt: 'the cat', alpha: 5, samplingSeed: 0 })).rejects.toThrow(/load a GPT-NeoX model/);
+      await expect(analysis.steerLm(0, feature, { prompt: 'the cat', alpha: 5, samplingSeed: 0 })).rejects.toThrow(/load a GPT-NeoX model/);
     } finally {
       modelShown = loaded;
     }
@@ -121,12 +121,12 @@ describe('TextAnalysis', () => {
   it('steers: α = 0 continues exactly as unsteered, and a bad α is refused', async () => {
     const analysis = await session.latest();
     const feature = liveFeature(analysis, 0);
-    const still = await analysis.steerText(0, feature, { prompt: 'the cat', alpha: 0, samplingSeed: 3 });
+    const still = await analysis.steerLm(0, feature, { prompt: 'the cat', alpha: 0, samplingSeed: 3 });
     expect(still.steered).toBe(still.unsteered);
     expect(still.nextToken).toEqual([]);
-    const pushed = await analysis.steerText(0, feature, { prompt: 'the cat', alpha: 60, samplingSeed: 3 });
+    const pushed = await analysis.steerLm(0, feature, { prompt: 'the cat', alpha: 60, samplingSeed: 3 });
     expect(pushed.nextToken.length).toBeGreaterThan(0);
-    await expect(analysis.steerText(0, feature, { prompt: 'the cat', alpha: Number.NaN, samplingSeed: 0 })).rejects.toThrow(/finite/);
+    await expect(analysis.steerLm(0, feature, { prompt: 'the cat', alpha: Number.NaN, samplingSeed: 0 })).rejects.toThrow(/finite/);
   });
 
   it('measures steering success over live features and the three prompts, and a stand-in judge scores the same trials', async () => {

@@ -27,10 +27,10 @@ import { writeSaeLens, type SaeLensFiles } from '../../core/formats/saelens';
 import { foldInputScale } from '../../core/shards/normalise';
 import type { SaeWeights } from '../../core/sae/weights';
 import { cached } from './cached';
-import type { JudgeSettings, SteeringSuccess, SteeringSuccessRequest, TextContext, TextFeatureDetails, TextSteeringRequest, TextSteeringResult } from '../protocol/lab-api';
+import type { JudgeSettings, SteeringSuccess, SteeringSuccessRequest, LmContext, LmFeatureDetails, LmSteeringRequest, LmSteeringResult } from '../protocol/lab-api';
 import type { LabState } from './lab-snapshot';
 import { SeedAnalysis } from './seed-analysis';
-import { hookOf, type LoadedModel, type TextData } from './text-data';
+import { hookOf, type LoadedModel, type LmData } from './lm-data';
 
 /** Contexts shown per feature, and features steered per success measurement (× the three prompts). */
 const TOP_CONTEXTS = 10;
@@ -38,20 +38,20 @@ const TOP_CONTEXTS = 10;
 const HISTOGRAM_ROWS = 1024;
 export const LM_STEERING_FEATURES = 30;
 
-export class TextAnalysis extends SeedAnalysis {
+export class LmAnalysis extends SeedAnalysis {
   /** Keyed by seed index and α. */
   private readonly success = new Map<string, Promise<{ result: LmSteeringSuccess; prompts: number[][] }>>();
 
   constructor(
     state: LabState,
-    private readonly data: TextData,
+    private readonly data: LmData,
     /** The model may be loaded after training: read it at each call. */
     private readonly model: () => LoadedModel | null,
   ) {
     super(state);
   }
 
-  async inspectText(seed: number, feature: number): Promise<TextFeatureDetails> {
+  async inspectLm(seed: number, feature: number): Promise<LmFeatureDetails> {
     const index = this.seedIndex(seed);
     this.checkFeature(feature);
     const dashboard = await this.withSae(index, (sae) => featureDashboard(sae, this.data.rows, feature, { top: TOP_CONTEXTS, histogramRows: HISTOGRAM_ROWS }));
@@ -75,7 +75,7 @@ export class TextAnalysis extends SeedAnalysis {
     };
   }
 
-  async steerText(seed: number, feature: number, request: TextSteeringRequest): Promise<TextSteeringResult> {
+  async steerLm(seed: number, feature: number, request: LmSteeringRequest): Promise<LmSteeringResult> {
     const index = this.seedIndex(seed);
     this.checkFeature(feature);
     const { model, tokenizer } = this.requireModel('steering');
@@ -127,7 +127,7 @@ export class TextAnalysis extends SeedAnalysis {
     const explanations = new Map<number, Promise<string>>();
     const explain = (feature: number) =>
       cached(explanations, feature, async () => {
-        const details = await this.inspectText(seed, feature);
+        const details = await this.inspectLm(seed, feature);
         return describeFeature({
           promoted: details.logitLens?.promoted.map((t) => t.text) ?? [],
           contexts: details.contexts.map((c) => c.tokens.join('')),
@@ -160,7 +160,7 @@ export class TextAnalysis extends SeedAnalysis {
     });
   }
 
-  private async context(index: number, feature: number, row: number, activation: number, loaded: LoadedModel | null): Promise<TextContext> {
+  private async context(index: number, feature: number, row: number, activation: number, loaded: LoadedModel | null): Promise<LmContext> {
     const { contexts, tokens, contextWindow } = this.data;
     const ids = [...contexts.subarray(row * contextWindow, (row + 1) * contextWindow), tokens[row]].filter((id) => id >= 0);
     if (!loaded || ids.length === 0) return { activation, tokens: ids.map((id) => `#${id}`), tokenActivations: null };
