@@ -9,7 +9,7 @@ import { InspectorPanel } from './components/InspectorPanel';
 import { ProgressPanel } from './components/ProgressPanel';
 import { RunLibrary } from './components/RunLibrary';
 import { SteeringPanel } from './components/SteeringPanel';
-import { TextSteeringPanel } from './components/TextSteeringPanel';
+import { LmSteeringPanel } from './components/LmSteeringPanel';
 import { useLab } from './page';
 
 /**
@@ -31,7 +31,7 @@ export function App() {
       <FeaturesPanel />
       <div className="feature-detail-row">
         <InspectorPanel />
-        {dataset === 'mnist' ? <SteeringPanel /> : <TextSteeringPanel />}
+        {dataset === 'mnist' ? <SteeringPanel /> : <LmSteeringPanel />}
       </div>
     </main>
   );

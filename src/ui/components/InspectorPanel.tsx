@@ -4,7 +4,7 @@ import { labStore, useLab } from '../page';
 import { useConfigurationSwitch } from './use-configuration-switch';
 import { resultLabels } from '../selectors';
 import type { Side } from '../store/experiment';
-import { FeatureInspector, TextFeatureInspector } from '../views';
+import { FeatureInspector, LmFeatureInspector } from '../views';
 import { CellComparison } from '../views/CellComparison';
 import { absCosine, featureGlance } from '../views/feature-glance';
 import { formatFixed } from '../views/number-format';
@@ -129,7 +129,7 @@ export function InspectorPanel() {
           {shown ? (
             <FeatureInspector details={shown} onSelectPartner={selectPartner} onClose={close} highlight={companion} />
           ) : shownText ? (
-            <TextFeatureInspector details={shownText} onSelectPartner={selectPartner} onClose={close} highlight={companion} />
+            <LmFeatureInspector details={shownText} onSelectPartner={selectPartner} onClose={close} highlight={companion} />
           ) : (
             <p className="muted placeholder">
               Loading feature {feature} of seed {seed}…

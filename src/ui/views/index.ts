@@ -11,7 +11,7 @@ export { MatchedHistogram } from './MatchedHistogram';
 export { MetricCurves } from './MetricCurves';
 export { SaveFigureButton } from './SaveFigureButton';
 export { SteeringView } from './SteeringView';
-export { TextFeatureInspector } from './TextFeatureInspector';
+export { LmFeatureInspector } from './LmFeatureInspector';
 export { saveCanvasPng, saveSvg } from './save';
 export type { CurveMetric, CurveRun } from './metric-series';
 export type { FeatureSortKey } from './feature-order';

@@ -11,7 +11,7 @@ const { maxNewTokens, temperature, topP } = LM_STEERING_DEFAULTS;
  * feature's unit decoder direction added at the hook, with the same sampling seed, side by side,
  * and the next-token probabilities steering moves most.
  */
-export function TextSteeringPanel() {
+export function LmSteeringPanel() {
   const { feature, settings, result, generating, modelReady, hook } = useLab(
     useShallow((s) => ({
       feature: s.selection.feature,

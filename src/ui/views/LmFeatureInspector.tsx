@@ -4,7 +4,7 @@ import { ActivationHistogram, InspectorHeader } from './ActivationHistogram';
 import { PartnerCards } from './PartnerCards';
 import { formatFixed, formatPercent, formatShort } from './number-format';
 
-interface TextFeatureInspectorProps {
+interface LmFeatureInspectorProps {
   details: LmFeatureDetails;
   onSelectPartner: (seed: number, feature: number) => void;
   onClose?: () => void;
@@ -19,7 +19,7 @@ interface TextFeatureInspectorProps {
  * decoder direction promotes and suppresses through the unembedding, and its partners in the other
  * seeds. Token text comes from files, so it is only ever rendered as text.
  */
-export function TextFeatureInspector({ details, onSelectPartner, onClose, tau = 0.7, highlight = null }: TextFeatureInspectorProps) {
+export function LmFeatureInspector({ details, onSelectPartner, onClose, tau = 0.7, highlight = null }: LmFeatureInspectorProps) {
   const scale = Math.max(1e-9, ...details.contexts.flatMap((c) => [c.activation, ...(c.tokenActivations ?? [])]));
   return (
     <section className="sv-view sv-inspector" data-testid="text-feature-inspector">
