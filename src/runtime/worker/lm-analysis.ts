@@ -27,7 +27,7 @@ import { writeSaeLens, type SaeLensFiles } from '../../core/formats/saelens';
 import { foldInputScale } from '../../core/shards/normalise';
 import type { SaeWeights } from '../../core/sae/weights';
 import { cached } from './cached';
-import type { JudgeSettings, SteeringSuccess, SteeringSuccessRequest, LmContext, LmFeatureDetails, LmSteeringRequest, LmSteeringResult } from '../protocol/lab-api';
+import type { JudgeSettings, LmContext, LmFeatureDetails, LmSteeringRequest, LmSteeringResult, SteeringSuccess, SteeringSuccessRequest } from '../protocol/lab-api';
 import type { LabState } from './lab-snapshot';
 import { SeedAnalysis } from './seed-analysis';
 import { hookOf, type LoadedModel, type LmData } from './lm-data';
