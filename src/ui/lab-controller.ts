@@ -46,7 +46,7 @@ export interface LabController {
    * nothing already loaded or trained. Resolves to whether the load succeeded.
    */
   chooseShards(choice: DataChoice): Promise<boolean>;
-  /** Loads a GPT-NeoX checkpoint into every worker (replacing a previous one only once loaded). */
+  /** Loads a GPT-NeoX model into every worker (replacing a previous one only once loaded). */
   chooseModel(choice: DataChoice): Promise<boolean>;
   /** Steered and unsteered continuations for the selected feature (language-model data). */
   generate(): Promise<void>;
