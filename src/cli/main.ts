@@ -6,6 +6,7 @@ import { normaliseRows, rowBudget } from '../core/shards';
 import { loadShardFolder } from '../io/shards-node';
 import { ProgressBar } from './progress';
 import { sweepPreset, type SweepEntry } from '../core/sweeps';
+import { allPresets, type DataTrack } from '../core/experiment-presets';
 import { tensorSource, type BatchSource } from '../core/train/source';
 import { validateTrainConfig } from '../core/train/validate';
 import { parseTrainConfig } from '../core/train/schema';
@@ -20,6 +21,8 @@ import { runExportActivations } from './exportActivations';
 import { makeSample } from './makeSample';
 import { runAlignArgs } from './align';
 
+const presetIds = (data: DataTrack) => allPresets().filter((p) => p.data === data).map((p) => p.id).join(', ');
+
 const USAGE = `Usage:
   npm run lab -- train --config run.json --out DIR [--backend wasm|cpu|webgpu] [--shards DIR] [--ckpt SECONDS]
   npm run lab -- sweep --preset NAME --out DIR [--epochs E] [--seeds S] [--width W] [--backend wasm|cpu|webgpu] [--shards DIR] [--ckpt SECONDS]
@@ -29,7 +32,9 @@ train and sweep take --ckpt SECONDS to write each configuration's state to DIR/<
 every SECONDS of training (and DIR/runner.json, the run's plan); --resume DIR continues every configuration of
 such a run from its checkpoint (a finished one is left as is) and ends with the weights an uninterrupted run has.
 
-Sweep presets: mnist-quick, mnist-paper (MNIST); pythia-laptop, pythia-paper, synthetic-sample (need --shards DIR).
+Sweep presets (the page's presets, plus the runner-only mnist-paper grid): ${presetIds('mnist')} (MNIST);
+${presetIds('lm')} (the language-model track: need --shards DIR). The former names
+(teaching-demo, paper-constrained, paper-unconstrained, synthetic-sample, pythia-laptop, pythia-paper) still work.
 Both take --images N to train on the first N MNIST training images only, or --shards DIR to train on the
 activation shards in DIR (manifest.json + shards, or .npy files), keeping at most --max-mb MB (default 1024)
 of them in memory (a uniform sample when they hold more).
@@ -107,9 +112,9 @@ async function main(argv: string[]): Promise<void> {
   if (!['wasm', 'cpu', 'webgpu'].includes(values.backend!)) throw new UsageError(`--backend must be wasm, cpu or webgpu (got '${values.backend}')`);
 
   if (values.shards && values.images) throw new UsageError('--images is for MNIST; with --shards the shards are the data');
-  const dataset = values.shards ? 'shards' : 'mnist';
+  const dataset: DataTrack = values.shards ? 'lm' : 'mnist';
   const run = command === 'train' ? await runFile(values.config, dataset) : presetRun(values.preset, values);
-  if (run.dataset !== dataset) throw new UsageError(run.dataset === 'shards' ? `preset ${values.preset} trains on activation shards: give --shards DIR` : `preset ${values.preset} trains on MNIST; leave out --shards`);
+  if (run.dataset !== dataset) throw new UsageError(run.dataset === 'lm' ? `preset ${values.preset} trains on activation shards: give --shards DIR` : `preset ${values.preset} trains on MNIST; leave out --shards`);
   const plan: RunPlan = {
     version: 1,
     backend: values.backend as NodeBackend,
@@ -211,7 +216,7 @@ function positiveOption(value: string | undefined, name: string): number | undef
   return n;
 }
 
-async function runFile(path: string | undefined, dataset: 'mnist' | 'shards'): Promise<{ entries: SweepEntry[]; seeds: number[]; dataset: 'mnist' | 'shards' }> {
+async function runFile(path: string | undefined, dataset: DataTrack): Promise<{ entries: SweepEntry[]; seeds: number[]; dataset: DataTrack }> {
   if (!path) throw new UsageError('train needs --config run.json');
   let parsed: { name?: string; seeds?: number[] } & ConfigOverrides;
   try {
@@ -224,7 +229,7 @@ async function runFile(path: string | undefined, dataset: 'mnist' | 'shards'): P
   if (!Array.isArray(seeds) || seeds.length === 0 || !seeds.every((s) => Number.isInteger(s) && s >= 0)) throw new Error(`${path}: "seeds" must be a non-empty list of whole numbers`);
   // The overrides are merged into the defaults and the whole parsed with the schema, which refuses a misspelt
   // key at any depth (it would otherwise be ignored silently and the run would train with the default).
-  const defaults = dataset === 'shards' ? pythiaPaperConfig : mnistPaperConfig;
+  const defaults = dataset === 'lm' ? pythiaPaperConfig : mnistPaperConfig;
   const config = parseTrainConfig(defaults(overrides), path);
   return { entries: [{ name, config }], seeds, dataset };
 }
@@ -232,8 +237,8 @@ async function runFile(path: string | undefined, dataset: 'mnist' | 'shards'): P
 function presetRun(name: string | undefined, v: { epochs?: string; seeds?: string; width?: string }) {
   if (!name) throw new UsageError('sweep needs --preset NAME');
   const preset = sweepPreset(name, { epochs: positiveOption(v.epochs, '--epochs'), seeds: positiveOption(v.seeds, '--seeds'), width: positiveOption(v.width, '--width') });
-  console.log(`${preset.name}: ${preset.description}`);
-  return { entries: preset.entries, seeds: preset.seeds, dataset: preset.dataset };
+  console.log(`${preset.id}: ${preset.title}. ${preset.note}`);
+  return { entries: preset.entries, seeds: preset.seeds, dataset: preset.data };
 }
 
 class UsageError extends Error {}

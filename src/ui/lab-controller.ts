@@ -95,7 +95,7 @@ export function createLabController(store: LabStore, startWorker: StartWorker, a
   /** The judge's endpoint when the person turned it on (language-model data only). */
   function judgeSettings(): JudgeSettings | undefined {
     const { judge, experiment } = state();
-    if (!judge.enabled || experiment.dataset !== 'shards') return undefined;
+    if (!judge.enabled || experiment.dataset !== 'lm') return undefined;
     return { baseUrl: judge.baseUrl.trim(), model: judge.model.trim(), ...(judge.apiKey ? { apiKey: judge.apiKey } : {}) };
   }
 
@@ -112,7 +112,7 @@ export function createLabController(store: LabStore, startWorker: StartWorker, a
     const options = data.initOptions();
     if (!options) return;
     const sides = activeSides(experiment);
-    if (experiment.dataset === 'shards') {
+    if (experiment.dataset === 'lm') {
       if (allServe(sides, options)) return;
       await data.loadShardWorkers(experiment, data.pickedShards);
       return;
@@ -127,7 +127,7 @@ export function createLabController(store: LabStore, startWorker: StartWorker, a
     const options = data.initOptions();
     if (!options) return;
     const sides = activeSides(state().experiment);
-    if (state().experiment.dataset === 'shards' && !allServe(sides, options)) return;
+    if (state().experiment.dataset === 'lm' && !allServe(sides, options)) return;
     const prepared: { runner: SideRunner; worker: Worker }[] = sides.map((side) => ({ runner: runners[side], worker: runners[side].workerFor(options) }));
     // A run still going on a side is stopped first; start() on the worker also stops it, but the page must not show two runs.
     for (const { runner, worker } of prepared) if (isActive(state().runtime[runner.side].phase)) void worker.client.api.stop();
@@ -202,7 +202,7 @@ export function createLabController(store: LabStore, startWorker: StartWorker, a
           if (!state().runtime[side].snapshot) return;
           state().patchRuntime(side, { measuringSteering: true, steeringSuccess: null });
           try {
-            const text = state().experiment.dataset === 'shards';
+            const text = state().experiment.dataset === 'lm';
             const steeringSuccess = await worker.client.api.steeringSuccess(seed, text ? { alpha: state().textSteer.alpha, judge: judgeSettings() } : undefined);
             state().patchRuntime(side, { steeringSuccess, measuringSteering: false });
           } catch (e) {

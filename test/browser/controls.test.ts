@@ -37,7 +37,7 @@ describe('controls', () => {
       expect(await page.getByTestId('field-pc-B').inputValue()).toBe('0.004');
 
       // A preset is one click, and says what it is.
-      await page.getByTestId('preset-teaching-demo').click();
+      await page.getByTestId('preset-mnist-demo').click();
       expect(await lab.text('preset-note')).toMatch(/1e-5.*100 epochs/);
       await expect.poll(() => new URL(page.url()).searchParams.has('width')).toBe(false);
     });

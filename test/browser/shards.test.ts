@@ -14,7 +14,7 @@ import { horizontalOverflow } from './support/layout';
 const server = useLabServer();
 
 /** The sample's default preset, shortened so the run finishes in seconds on wasm. */
-const SAMPLE_RUN = 'data=shards&shards=sample&model=sample&backend=wasm&auto=0&steps=60&every=5';
+const SAMPLE_RUN = 'data=lm&shards=sample&model=sample&backend=wasm&auto=0&steps=60&every=5';
 
 describe('language-model track', () => {
   test('sample shards and model load, three TopK seeds train with and without L2, and a feature is inspected and steered', async () => {
@@ -140,7 +140,7 @@ describe('language-model track', () => {
   });
 
   test('shards exported in the browser from text with the sample model load into the lab and train', async () => {
-    await withLab(server, 'shards-export', 'data=shards&backend=wasm&auto=0&steps=20&every=5', async (lab) => {
+    await withLab(server, 'shards-export', 'data=lm&backend=wasm&auto=0&steps=20&every=5', async (lab) => {
       const page = lab.page;
       await page.getByTestId('shard-exporter').locator('summary').click();
       const story = 'the cat sat on the mat. a dog ran in the park, and the bird sang! '.repeat(60);

@@ -77,8 +77,11 @@ describe('the headless runner', () => {
     expect(cfg).toMatchObject({ d_in: 64, d_sae: 32, hook_name: 'blocks.3.hook_resid_post' });
     expect(r.stdout).toMatch(/topk\s+0\.\d{3}/);
 
+    // pythia-laptop is lm-pythia-laptop's former name: the runner still takes it.
     const mixed = await lab('sweep', '--preset', 'pythia-laptop', '--out', join(dir, 'p'));
     expect(mixed.stderr).toMatch(/preset pythia-laptop trains on activation shards: give --shards DIR/);
+    const mnistOnShards = await lab('sweep', '--preset', 'mnist-demo', '--shards', 'public/samples/synthetic', '--out', join(dir, 'p'));
+    expect(mnistOnShards.stderr).toMatch(/preset mnist-demo trains on MNIST; leave out --shards/);
     const both = await lab('train', '--config', run, '--shards', 'public/samples/synthetic', '--images', '10', '--out', join(dir, 'q'));
     expect(both.stderr).toMatch(/--images is for MNIST/);
     const missing = await lab('train', '--config', run, '--shards', join(dir, 'nowhere'), '--out', join(dir, 'r'));

@@ -30,7 +30,7 @@ describe('the teaching demo', () => {
     await initNodeBackend('wasm');
     const { train } = await loadMnistNode();
     const source = tensorSource(train.images, MNIST_PIXELS);
-    const { configs, seedCount } = presetById('teaching-demo').experiment();
+    const { configs, seedCount } = presetById('mnist-demo').experiment();
     const seeds = Array.from({ length: seedCount }, (_, s) => s);
     const [a, b] = [await trainAndAlign(configs[0], seeds, source), await trainAndAlign(configs[1], seeds, source)];
     source.dispose();

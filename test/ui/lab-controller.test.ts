@@ -247,7 +247,7 @@ describe('lab controller', () => {
       mnist: null,
       shards: { model: 'm', hook: 'blocks.3.hook_resid_post', d_model, totalTokens: 1000, rows: 1000, sampled: false, maxBytes: 1, scale: 1, hasTokens: true, synthetic: true, note: null, files: ['a'] },
     });
-    const { store, controller, started } = setUp('data=shards&backend=wasm', async (options) => {
+    const { store, controller, started } = setUp('data=lm&backend=wasm', async (options) => {
       const url = options.shards?.kind === 'url' ? options.shards.manifestUrl : '';
       if (url.includes('broken')) throw new Error('broken/manifest.json: "d_model" must be a positive integer');
       return shardsReady(url.includes('wide') ? 128 : 64);
@@ -289,7 +289,7 @@ describe('lab controller', () => {
   });
 
   test('a model loads into every shard worker; a failure keeps the model before it', async () => {
-    const { store, controller, started } = setUp('data=shards&shards=sample&backend=wasm', async () => ({
+    const { store, controller, started } = setUp('data=lm&shards=sample&backend=wasm', async () => ({
       ...READY,
       mnist: null,
       shards: { model: 'm', hook: 'h', d_model: 64, totalTokens: 1, rows: 1, sampled: false, maxBytes: 1, scale: 1, hasTokens: true, synthetic: true, note: null, files: [] },

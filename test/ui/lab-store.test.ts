@@ -43,9 +43,9 @@ describe('lab store: the experiment', () => {
   test('applyPreset replaces the configurations and keeps backend and data settings', () => {
     const store = createLabStore();
     store.getState().setExperiment({ backend: 'wasm', trainLimit: 500 });
-    store.getState().applyPreset('paper-constrained');
+    store.getState().applyPreset('mnist-paper-constrained');
     expect(store.getState().experiment).toEqual({
-      ...presetById('paper-constrained').experiment(),
+      ...presetById('mnist-paper-constrained').experiment(),
       backend: 'wasm',
       trainLimit: 500,
       autostart: true,
@@ -156,13 +156,13 @@ describe('metrics updates', () => {
 });
 
 describe('lab store: data', () => {
-  test('switching to shards takes the language-model default preset, and back to MNIST the teaching demo', () => {
+  test('switching to the language-model track takes its default preset, and back to MNIST the teaching demo', () => {
     const store = createLabStore();
-    store.getState().setDataset('shards');
+    store.getState().setDataset('lm');
     const { experiment } = store.getState();
-    expect(experiment.dataset).toBe('shards');
+    expect(experiment.dataset).toBe('lm');
     expect(experiment.configs[0].activation.kind).toBe('topk');
-    expect(matchingPreset(experiment)?.dataset).toBe('shards');
+    expect(matchingPreset(experiment)?.id).toBe('lm-sample');
     expect(isStartable(experiment)).toBe(false); // no shards chosen yet
     store.getState().setExperiment({ shards: 'sample' });
     expect(isStartable(store.getState().experiment)).toBe(true);
@@ -172,7 +172,7 @@ describe('lab store: data', () => {
 
   test('fitDataWidth gives both configurations the data width and leaves the rest', () => {
     const store = createLabStore();
-    store.getState().setDataset('shards');
+    store.getState().setDataset('lm');
     const before = store.getState().experiment.configs;
     store.getState().fitDataWidth(512);
     const after = store.getState().experiment.configs;

@@ -24,7 +24,7 @@ describe('labels', () => {
   test('A and B are named by what sets them apart', () => {
     const { configs } = defaultExperiment();
     expect([sideLabel(0, configs, true), sideLabel(1, configs, true)]).toEqual(['A · L2 off', 'B · L2 1e-3']);
-    const unconstrained = presetById('paper-unconstrained').experiment().configs;
+    const unconstrained = presetById('mnist-paper-unconstrained').experiment().configs;
     expect(sideLabel(1, unconstrained, true)).toBe('B · L2² 1e-5');
     const sameButWidth = [configs[0], { ...configs[0], d_sae: 32 }] as const;
     expect(sideLabel(1, sameButWidth, true)).toBe('B · width (latents) 32');

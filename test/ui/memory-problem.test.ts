@@ -7,7 +7,7 @@ import { describe, expect, test } from 'vitest';
 import { DEFAULT_MAX_BYTES } from '../../src/core/shards/loader';
 import { BACKEND_MEMORY_LIMIT, bytesAgainstLimit, estimateTrainingMemory, type MemoryBackend } from '../../src/core/train/memory-estimate';
 import { experimentProblems, isStartable, SHARD_DATA_BYTES, type Experiment } from '../../src/ui/store/experiment';
-import { defaultExperiment, LM_PRESETS, PRESETS } from '../../src/ui/store/presets';
+import { defaultExperiment, LAB_PRESETS } from '../../src/ui/store/presets';
 import { parseUrlState } from '../../src/ui/store/url-state';
 
 const BACKENDS: MemoryBackend[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
@@ -32,8 +32,8 @@ describe('memory guard', () => {
     expect(at('?width=20000&mode=single&seeds=6')[0]).toMatch(/width 20,000 × 6 seeds/);
   });
 
-  test.each([...PRESETS, ...LM_PRESETS].map((p) => [p.id, p] as const))('preset %s fits on every backend auto mode may pick', (_, preset) => {
-    const experiment: Experiment = { ...defaultExperiment(), ...preset.experiment(), dataset: preset.dataset, shards: preset.dataset === 'shards' ? 'sample' : null };
+  test.each(LAB_PRESETS.map((p) => [p.id, p] as const))('preset %s fits on every backend auto mode may pick', (_, preset) => {
+    const experiment: Experiment = { ...defaultExperiment(), ...preset.experiment(), dataset: preset.dataset, shards: preset.dataset === 'lm' ? 'sample' : null };
     expect(experimentProblems(experiment)).toEqual({ perSide: [[], []], shared: [] });
     for (const backend of BACKENDS) {
       for (const config of experiment.configs) {

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { withOverrides } from '../../src/core/presets';
 import { CONFIG_FIELDS } from '../../src/ui/store/config-fields';
-import { PRESETS } from '../../src/ui/store/presets';
+import { presetsFor } from '../../src/ui/store/presets';
 import { defaultUrlState, parseUrlState, serializeUrlState, URL_FIELDS, type UrlState } from '../../src/ui/store/url-state';
 
 const roundTrip = (state: UrlState) => parseUrlState(serializeUrlState(state));
@@ -23,7 +23,7 @@ describe('URL field table', () => {
     for (const field of CONFIG_FIELDS) expect(keys).toContain(field.key);
   });
 
-  test.each(PRESETS.map((p) => [p.id, p] as const))('preset %s survives a round trip', (_, preset) => {
+  test.each(presetsFor('mnist').map((p) => [p.id, p] as const))('preset %s survives a round trip', (_, preset) => {
     const state: UrlState = { ...defaultUrlState(), experiment: { ...defaultUrlState().experiment, ...preset.experiment() } };
     expect(roundTrip(state)).toEqual({ state, notes: [] });
   });
@@ -109,7 +109,7 @@ describe('URL field table', () => {
     ['seed=3', /seed must be a whole number below the number of seeds \(3\)/],
     ['feature=500', /feature must be a whole number below the width/],
     ['frobnicate=1', /unknown parameter "frobnicate"/],
-    ['data=text', /data must be mnist or shards/],
+    ['data=text', /data must be mnist or lm/],
     ['shards=javascript:alert(1)', /shards must be "sample" or an http\(s\) URL/],
     ['model=file:///etc', /model must be "sample" or an http\(s\) URL/],
   ])('ignores %s with a note and keeps the rest', (query, note) => {
@@ -127,22 +127,29 @@ describe('URL field table', () => {
   });
 
   test('a language-model link: data first, then the fields that differ from its default preset, and back', () => {
-    const { state, notes } = parseUrlState('data=shards&shards=sample&model=sample&width=512&seeds=2');
+    const { state, notes } = parseUrlState('data=lm&shards=sample&model=sample&width=512&seeds=2');
     expect(notes).toEqual([]);
-    expect(state.experiment).toMatchObject({ dataset: 'shards', shards: 'sample', model: 'sample', seedCount: 2 });
+    expect(state.experiment).toMatchObject({ dataset: 'lm', shards: 'sample', model: 'sample', seedCount: 2 });
     expect(state.experiment.configs.map((c) => [c.activation.kind, c.d_sae])).toEqual([
       ['topk', 512],
       ['topk', 512],
     ]);
     const query = serializeUrlState(state);
-    // Only what differs from the shards default is written, and it reads back the same.
-    expect(query).toBe('data=shards&shards=sample&model=sample&seeds=2&width=512');
+    // Only what differs from the track's default preset is written, and it reads back the same.
+    expect(query).toBe('data=lm&shards=sample&model=sample&seeds=2&width=512');
     expect(parseUrlState(query).state).toEqual(state);
   });
 
   test('picked files are not written to a link', () => {
-    const { state } = parseUrlState('data=shards');
+    const { state } = parseUrlState('data=lm');
     const query = serializeUrlState({ ...state, experiment: { ...state.experiment, shards: 'files', model: 'files' } });
-    expect(query).toBe('data=shards');
+    expect(query).toBe('data=lm');
+  });
+
+  test("a link from before the track was named lm (data=shards) opens the same experiment, and is written with the new name", () => {
+    const old = parseUrlState('data=shards&shards=sample&seeds=2');
+    expect(old.notes).toEqual([]);
+    expect(old.state).toEqual(parseUrlState('data=lm&shards=sample&seeds=2').state);
+    expect(serializeUrlState(old.state)).toBe('data=lm&shards=sample&seeds=2');
   });
 });

@@ -6,7 +6,7 @@ import { ShardLoader } from './ShardLoader';
 
 const DATASETS: { value: Dataset; label: string }[] = [
   { value: 'mnist', label: 'MNIST digits (built in)' },
-  { value: 'shards', label: 'Language-model activations (shards)' },
+  { value: 'lm', label: 'Language-model activations (shards)' },
 ];
 
 /** What the SAEs train on: MNIST, or residual-stream activations of a language model, with the model that reads them. */
@@ -26,7 +26,7 @@ export function DataPanel() {
           </label>
         ))}
       </div>
-      {dataset === 'shards' && (
+      {dataset === 'lm' && (
         <>
           <ShardLoader />
           <ShardExporter />

@@ -1,10 +1,11 @@
 import { useShallow } from 'zustand/react/shallow';
 import type { ShardDataInfo } from '../../runtime/protocol/lab-api';
+import type { Dataset } from '../store/experiment';
 import { useLab } from '../page';
 import { BackendLine } from './BackendLine';
 
 /** What the SAEs train on, in a few words: the shards' model and hook once loaded, and whether they are the synthetic sample. */
-export function dataPhrase(dataset: 'mnist' | 'shards', shards: ShardDataInfo | null): string {
+export function dataPhrase(dataset: Dataset, shards: ShardDataInfo | null): string {
   if (dataset === 'mnist') return 'MNIST digits';
   if (!shards) return "a language model's residual-stream activations (load shards in the Data panel)";
   const source = shards.synthetic ? `a random-weight synthetic GPT-NeoX (${shards.model}, not Pythia)` : shards.model;

@@ -33,7 +33,7 @@ export function SteeringSuccessPanel() {
         successB: s.runtime[1].steeringSuccess,
         measuring: sides.some((side) => s.runtime[side].measuringSteering),
         hasSnapshot: sides.every((side) => s.runtime[side].snapshot !== null),
-        text: s.experiment.dataset === 'shards',
+        text: s.experiment.dataset === 'lm',
         alpha: s.textSteer.alpha,
       };
     }),

@@ -45,7 +45,7 @@ export function createSelectionFetchers(store: LabStore, workerOf: (side: Side) 
   const inspect = latestOnly(async ({ side, seed, feature }: { side: Side; seed: number; feature: number }) => {
     const worker = workerOf(side);
     if (!worker) return;
-    if (state().experiment.dataset === 'shards') {
+    if (state().experiment.dataset === 'lm') {
       const text = await worker.client.api.inspectLm(seed, feature);
       if (stillSelected(state().selection, side, seed, feature)) state().setInspection({ text });
       return;

@@ -2,6 +2,7 @@
  * The experiment the page is set up to run: plain JSON, the part of the state the URL encodes.
  * A comparison trains two configurations (A and B) side by side, each once per seed.
  */
+import type { DataTrack } from '../../core/experiment-presets';
 import type { TrainConfig } from '../../core/train/config';
 import { BACKEND_MEMORY_LIMIT, bytesAgainstLimit, estimateTrainingMemory, type MemoryBackend } from '../../core/train/memory-estimate';
 import { trainConfigProblems } from '../../core/train/validate';
@@ -12,8 +13,8 @@ export type Side = 0 | 1;
 export const SIDES: readonly Side[] = [0, 1];
 export const SIDE_NAMES = ['A', 'B'] as const;
 
-/** What the SAEs train on: MNIST digits, or a language model's residual-stream activations from shards. */
-export type Dataset = 'mnist' | 'shards';
+/** What the SAEs train on: MNIST digits, or (`lm`) a language model's residual-stream activations, read from shards. */
+export type Dataset = DataTrack;
 
 /** The synthetic sample shard set (and its model) that ships with the app, under its base URL. */
 export const SAMPLE = 'sample';
@@ -35,7 +36,7 @@ export interface Experiment {
   /** Start training as soon as the page has loaded: a demo link shows a run without a click. */
   autostart: boolean;
   dataset: Dataset;
-  /** With dataset 'shards': SAMPLE, a manifest.json URL, PICKED_FILES, or null before any is chosen. */
+  /** With dataset 'lm': SAMPLE, a manifest.json URL, PICKED_FILES, or null before any is chosen. */
   shards: string | null;
   /** The GPT-NeoX model for contexts and steering: SAMPLE, a folder URL, PICKED_FILES or none. */
   model: string | null;
@@ -106,7 +107,7 @@ const gib = (bytes: number) => `${Number((bytes / 2 ** 30).toFixed(1))} GiB`;
  */
 export function memoryProblem(config: TrainConfig, experiment: Pick<Experiment, 'seedCount' | 'backend' | 'dataset' | 'trainLimit'>): string | null {
   const backend = memoryBackend(experiment.backend);
-  const dataBytes = experiment.dataset === 'shards' ? SHARD_DATA_BYTES : Math.min(experiment.trainLimit ?? MNIST_TRAIN_IMAGES, MNIST_TRAIN_IMAGES) * config.d_in * 4;
+  const dataBytes = experiment.dataset === 'lm' ? SHARD_DATA_BYTES : Math.min(experiment.trainLimit ?? MNIST_TRAIN_IMAGES, MNIST_TRAIN_IMAGES) * config.d_in * 4;
   const estimate = estimateTrainingMemory(config, { seeds: experiment.seedCount, backend, dataBytes });
   const needed = bytesAgainstLimit(estimate, backend);
   const limit = BACKEND_MEMORY_LIMIT[backend];
@@ -122,5 +123,5 @@ export function memoryProblem(config: TrainConfig, experiment: Pick<Experiment, 
 }
 
 export function dataProblem(experiment: Pick<Experiment, 'dataset' | 'shards'>): string | null {
-  return experiment.dataset === 'shards' && experiment.shards === null ? 'choose activation shards to train on (the synthetic sample, files or a manifest URL)' : null;
+  return experiment.dataset === 'lm' && experiment.shards === null ? 'choose activation shards to train on (the synthetic sample, files or a manifest URL)' : null;
 }

@@ -87,8 +87,11 @@ const EXPERIMENT_FIELDS: UrlField[] = [
     key: 'data',
     get: (s) => s.experiment.dataset,
     // Read first: the data's default preset is the base that the link's configuration fields then change.
-    set: (s, raw) =>
-      raw === 'mnist' || raw === 'shards' ? withExperiment(s, { dataset: raw, ...presetById(DATASET_DEFAULT_PRESET[raw]).experiment() }) : 'data must be mnist or shards',
+    set(s, raw) {
+      // `shards` is the track's former name: links saved before the rename still open it.
+      const dataset = raw === 'shards' ? 'lm' : raw;
+      return dataset === 'mnist' || dataset === 'lm' ? withExperiment(s, { dataset, ...presetById(DATASET_DEFAULT_PRESET[dataset]).experiment() }) : 'data must be mnist or lm';
+    },
   },
   locationField('shards', 'a manifest.json'),
   locationField('model', 'a model folder'),
