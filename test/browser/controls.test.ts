@@ -18,28 +18,37 @@ describe('controls', () => {
       const page = lab.page;
       await lab.ready();
       await lab.phase(/^ready$/, 30_000);
-      expect(await page.getByTestId('field-width').inputValue()).toBe('20');
-      expect(await page.getByTestId('field-pen').inputValue()).toBe('l1');
-      expect([await page.getByTestId('field-pc-A').inputValue(), await page.getByTestId('field-pc-B').inputValue()]).toEqual(['0.002', '0.004']);
+      expect(await page.getByTestId('field-d_sae').inputValue()).toBe('20');
+      expect(await page.getByTestId('field-penalty.kind').inputValue()).toBe('l1');
+      expect([await page.getByTestId('field-penalty.coeff-A').inputValue(), await page.getByTestId('field-penalty.coeff-B').inputValue()]).toEqual(['0.002', '0.004']);
       expect(await page.getByTestId('field-seeds').inputValue()).toBe('2');
       expect(await lab.text('preset-note')).toMatch(/Custom experiment/);
 
-      await page.getByTestId('field-width').fill('28');
-      await page.getByTestId('field-batch').fill('48');
-      await expect.poll(() => new URL(page.url()).searchParams.get('width')).toBe('28');
-      expect(new URL(page.url()).searchParams.get('pc')).toBe('0.002,0.004');
+      await page.getByTestId('field-d_sae').fill('28');
+      await page.getByTestId('field-batchSize').fill('48');
+      // The link's short keys are written back as the settings' paths.
+      await expect.poll(() => new URL(page.url()).searchParams.get('d_sae')).toBe('28');
+      expect(new URL(page.url()).searchParams.get('penalty.coeff')).toBe('0.002,0.004');
+      expect(new URL(page.url()).searchParams.has('width')).toBe(false);
+
+      // The settings the presets fix are folded under "Advanced", and go into the URL like the rest.
+      expect(await page.getByTestId('field-optim.beta1').isVisible()).toBe(false);
+      await page.getByTestId('config-advanced').locator('summary').click();
+      await page.getByTestId('field-optim.beta1').fill('0.8');
+      await expect.poll(() => new URL(page.url()).searchParams.get('optim.beta1')).toBe('0.8');
       await lab.screenshot('view-experiment', 'experiment-panel');
 
       await page.reload();
       await lab.ready();
-      expect(await page.getByTestId('field-width').inputValue()).toBe('28');
-      expect(await page.getByTestId('field-batch').inputValue()).toBe('48');
-      expect(await page.getByTestId('field-pc-B').inputValue()).toBe('0.004');
+      expect(await page.getByTestId('field-d_sae').inputValue()).toBe('28');
+      expect(await page.getByTestId('field-batchSize').inputValue()).toBe('48');
+      expect(await page.getByTestId('field-penalty.coeff-B').inputValue()).toBe('0.004');
+      expect(await page.getByTestId('field-optim.beta1').inputValue()).toBe('0.8');
 
       // A preset is one click, and says what it is.
       await page.getByTestId('preset-mnist-demo').click();
       expect(await lab.text('preset-note')).toMatch(/1e-5.*100 epochs/);
-      await expect.poll(() => new URL(page.url()).searchParams.has('width')).toBe(false);
+      await expect.poll(() => new URL(page.url()).searchParams.has('d_sae')).toBe(false);
     });
   });
 
@@ -66,10 +75,10 @@ describe('controls', () => {
       expect(new URL(page.url()).searchParams.has('frobnicate')).toBe(false);
 
       await lab.ready();
-      await page.getByTestId('field-width').fill('0');
+      await page.getByTestId('field-d_sae').fill('0');
       expect(await lab.text('config-problems')).toMatch(/width d_sae must be a positive integer \(got 0\)/);
       expect(await page.getByTestId('start').isDisabled()).toBe(true);
-      await page.getByTestId('field-width').fill('16');
+      await page.getByTestId('field-d_sae').fill('16');
       await expect.poll(() => page.getByTestId('config-problems').count()).toBe(0);
       expect(await page.getByTestId('start').isEnabled()).toBe(true);
     });
@@ -88,7 +97,7 @@ describe('controls', () => {
       expect(await lab.text('config-problems')).toMatch(reason);
       await new Promise((resolve) => setTimeout(resolve, 2_000));
       expect(await lab.text('phase')).toBe('ready');
-      await page.getByTestId('field-width').fill('64');
+      await page.getByTestId('field-d_sae').fill('64');
       await expect.poll(() => page.getByTestId('config-problems').count()).toBe(0);
       expect(await start.isEnabled()).toBe(true);
       expect(await start.getAttribute('title')).toBeNull();

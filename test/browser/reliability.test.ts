@@ -226,7 +226,7 @@ describe('reliability', () => {
       expect(await lab.text('imported-A')).toBe('imported · 3 SAEs trained elsewhere');
       // Three random SAEs: their alignment is computed, and a feature can be inspected.
       expect(await lab.text('headline-mmcs-0')).toMatch(/0\.\d{3}/);
-      expect(await page.getByTestId('field-width').inputValue()).toBe('24');
+      expect(await page.getByTestId('field-d_sae').inputValue()).toBe('24');
     });
   });
 });

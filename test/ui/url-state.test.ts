@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { withOverrides } from '../../src/core/presets';
 import { CONFIG_FIELDS } from '../../src/ui/store/config-fields';
-import { presetsFor } from '../../src/ui/store/presets';
+import { LAB_PRESETS } from '../../src/ui/store/presets';
+import type { Experiment } from '../../src/ui/store/experiment';
 import { defaultUrlState, parseUrlState, serializeUrlState, URL_FIELDS, type UrlState } from '../../src/ui/store/url-state';
 
 const roundTrip = (state: UrlState) => parseUrlState(serializeUrlState(state));
@@ -17,14 +18,18 @@ describe('URL field table', () => {
     expect(parseUrlState('')).toEqual({ state: defaultUrlState(), notes: [] });
   });
 
-  test('keys are unique, and every configuration field is in the URL', () => {
-    const keys = URL_FIELDS.map((f) => f.key);
+  test('keys and former keys are unique, and every configuration field is in the URL', () => {
+    const keys = URL_FIELDS.flatMap((f) => (f.alias ? [f.key, f.alias] : [f.key]));
     expect(new Set(keys).size).toBe(keys.length);
     for (const field of CONFIG_FIELDS) expect(keys).toContain(field.key);
   });
 
-  test.each(presetsFor('mnist').map((p) => [p.id, p] as const))('preset %s survives a round trip', (_, preset) => {
-    const state: UrlState = { ...defaultUrlState(), experiment: { ...defaultUrlState().experiment, ...preset.experiment() } };
+  test.each(LAB_PRESETS.map((p) => [p.id, p] as const))('preset %s survives a round trip', (_, preset) => {
+    // d_in is not in a link: the data sets it once loaded (the synthetic sample's 64, Pythia's 512).
+    const base = parseUrlState(`data=${preset.dataset}`).state;
+    const d_in = base.experiment.configs[0].d_in;
+    const configs = preset.experiment().configs.map((c) => ({ ...c, d_in })) as Experiment['configs'];
+    const state: UrlState = { ...base, experiment: { ...base.experiment, ...preset.experiment(), configs } };
     expect(roundTrip(state)).toEqual({ state, notes: [] });
   });
 
@@ -51,8 +56,8 @@ describe('URL field table', () => {
 
   test('a value shared by A and B is written once, differing values as A,B with readable commas', () => {
     const query = serializeUrlState(withConfigs(defaultUrlState(), { d_sae: 32 }));
-    expect(query).toBe('width=32');
-    expect(serializeUrlState(withConfigs(defaultUrlState(), { d_sae: 32 }, { d_sae: 64 }))).toBe('width=32,64');
+    expect(query).toBe('d_sae=32');
+    expect(serializeUrlState(withConfigs(defaultUrlState(), { d_sae: 32 }, { d_sae: 64 }))).toBe('d_sae=32,64');
   });
 
   test('the README example reads without notes, and a field that applies to neither side is not written', () => {
@@ -63,14 +68,14 @@ describe('URL field table', () => {
       [128, 1e-5, 'epochs', 3],
     ]);
     // A has no penalty, so its coefficient is not written.
-    expect(serializeUrlState(state)).toBe('width=128&pc=,0.00001&epochs=3');
+    expect(serializeUrlState(state)).toBe('d_sae=128&penalty.coeff=,0.00001&epochs=3');
   });
 
   test('a field that applies to one side only leaves the other part empty', () => {
     const state = withConfigs(defaultUrlState(), {}, { activation: { kind: 'topk', k: 10, auxkCoeff: 1 / 32, kAux: 64 } });
     const query = serializeUrlState(state);
-    expect(query).toContain('act=relu,topk');
-    expect(query).toContain('k=,10');
+    expect(query).toContain('activation.kind=relu,topk');
+    expect(query).toContain('activation.k=,10');
     expect(parseUrlState(query).state).toEqual(state);
   });
 
@@ -90,7 +95,7 @@ describe('URL field table', () => {
     expect(notes).toEqual([]);
     expect(state.experiment.configs.map((c) => c.init.removeParallelGrad)).toEqual([false, true]);
     expect(state.experiment.configs.map((c) => c.init.unitNormDecoder)).toEqual([true, true]);
-    expect(serializeUrlState(state)).toBe('perp=0,1');
+    expect(serializeUrlState(state)).toBe('init.removeParallelGrad=0,1');
   });
 
   test.each([
@@ -110,6 +115,14 @@ describe('URL field table', () => {
     ['feature=500', /feature must be a whole number below the width/],
     ['frobnicate=1', /unknown parameter "frobnicate"/],
     ['data=text', /data must be mnist or lm/],
+    ['optim.beta1=1', /Adam beta1 must be in \[0, 1\) \(got 1\)/],
+    ['optim.eps=0', /Adam eps must be positive/],
+    ['optim.warmupSteps=1.5', /warm-up steps must be a whole number ≥ 0/],
+    ['optim.decayStartFrac=2', /decay start must be in \[0, 1\]/],
+    ['optim.clipGradNorm=-1', /gradient clipping norm must be ≥ 0/],
+    ['deadAfterTokens=many', /dead after \(tokens\) must be a number/],
+    ['act=topk&activation.kAux=0', /k_aux must be a positive integer/],
+    ['width=20&d_sae=30', /Ignored width: d_sae sets the same field/],
     ['shards=javascript:alert(1)', /shards must be "sample" or an http\(s\) URL/],
     ['model=file:///etc', /model must be "sample" or an http\(s\) URL/],
   ])('ignores %s with a note and keeps the rest', (query, note) => {
@@ -136,7 +149,7 @@ describe('URL field table', () => {
     ]);
     const query = serializeUrlState(state);
     // Only what differs from the track's default preset is written, and it reads back the same.
-    expect(query).toBe('data=lm&shards=sample&model=sample&seeds=2&width=512');
+    expect(query).toBe('data=lm&shards=sample&model=sample&seeds=2&d_sae=512');
     expect(parseUrlState(query).state).toEqual(state);
   });
 

@@ -10,7 +10,9 @@ import { FieldControl } from './FieldControl';
 import { NumberInput } from './NumberInput';
 
 /** The fields the table shows, in order; the training length follows as its own row. */
-const TABLE_KEYS = ['width', 'act', 'l1', 'k', 'pen', 'pc', 'pon', 'tied', 'unit', 'perp', 'bdec', 'bias', 'lr', 'batch'];
+const TABLE_KEYS = ['d_sae', 'activation.kind', 'activation.l1Coeff', 'activation.k', 'penalty.kind', 'penalty.coeff', 'penalty.on', 'init.tied', 'init.unitNormDecoder', 'init.removeParallelGrad', 'init.bDecInit', 'init.biases', 'optim.lr', 'batchSize'];
+/** Settings the paper's presets fix and few people change: shown folded, under "Advanced". */
+const ADVANCED_KEYS = ['activation.auxkCoeff', 'activation.kAux', 'optim.beta1', 'optim.beta2', 'optim.eps', 'optim.clipGradNorm', 'optim.warmupSteps', 'optim.decayStartFrac', 'deadAfterTokens', 'metricsEvery'];
 
 const setField = (sides: Side[], key: string, text: string) => labStore.getState().setConfigField(sides, key, text);
 
@@ -56,22 +58,23 @@ export function ConfigTable() {
   };
 
   const lengthText = (c: TrainConfig) => `${c.length.value} ${c.length.unit}`;
+  const head = compare && (
+    <thead>
+      <tr>
+        <th />
+        {([0, 1] as Side[]).map((side) => (
+          <th key={side} style={{ color: SIDE_COLORS[side] }}>
+            {sideLabel(side, configs, compare)}
+          </th>
+        ))}
+        <th />
+      </tr>
+    </thead>
+  );
   return (
     <div className="config-table-wrap">
       <table className="config-table">
-        {compare && (
-          <thead>
-            <tr>
-              <th />
-              {([0, 1] as Side[]).map((side) => (
-                <th key={side} style={{ color: SIDE_COLORS[side] }}>
-                  {sideLabel(side, configs, compare)}
-                </th>
-              ))}
-              <th />
-            </tr>
-          </thead>
-        )}
+        {head}
         <tbody>
           {TABLE_KEYS.map((key) => fieldRow(configField(key)))}
           <ComparisonRow
@@ -87,6 +90,13 @@ export function ConfigTable() {
           />
         </tbody>
       </table>
+      <details className="config-advanced" data-testid="config-advanced">
+        <summary>Advanced</summary>
+        <table className="config-table">
+          {head}
+          <tbody>{ADVANCED_KEYS.map((key) => fieldRow(configField(key)))}</tbody>
+        </table>
+      </details>
     </div>
   );
 }

@@ -22,6 +22,8 @@ export interface UrlState {
 
 export interface UrlField {
   key: string;
+  /** A former key, still read (old links open the same experiment) but never written. */
+  alias?: string;
   get(state: UrlState): string;
   /** The state with the field set from text, or a sentence saying why the text was ignored. */
   set(state: UrlState, raw: string): UrlState | string;
@@ -44,6 +46,7 @@ function wholeNumber(raw: string, min: number): number | null {
 function pairField(field: ConfigField): UrlField {
   return {
     key: field.key,
+    alias: field.alias,
     get({ experiment: { configs } }) {
       const [a, b] = configs.map((c) => field.get(c));
       return a === b ? a : `${a},${b}`;
@@ -197,13 +200,16 @@ export function parseUrlState(search: string): ParsedUrl {
   const notes: string[] = [];
   let state = defaultUrlState();
   for (const field of URL_FIELDS) {
-    const raw = params.get(field.key);
+    // The key itself wins over its former name when a link has both.
+    const key = params.has(field.key) || !field.alias ? field.key : field.alias;
+    if (field.alias && params.has(field.key) && params.has(field.alias)) notes.push(`Ignored ${field.alias}: ${field.key} sets the same field.`);
+    const raw = params.get(key);
     if (raw === null) continue;
     const next = field.set(state, raw);
-    if (typeof next === 'string') notes.push(`Ignored ${field.key}=${raw}: ${next}.`);
+    if (typeof next === 'string') notes.push(`Ignored ${key}=${raw}: ${next}.`);
     else state = next;
   }
-  const known = new Set(URL_FIELDS.map((f) => f.key));
+  const known = new Set(URL_FIELDS.flatMap((f) => (f.alias ? [f.key, f.alias] : [f.key])));
   for (const key of new Set(params.keys())) if (!known.has(key)) notes.push(`Ignored unknown parameter "${key}".`);
   return { state, notes };
 }
