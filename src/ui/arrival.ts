@@ -4,6 +4,7 @@
  * opened, not trained and stored again).
  */
 import type { ComparisonRecord } from '../runtime/protocol/run-records';
+import { parseUrlState, serializeUrlState } from './store/url-state';
 
 /** Shown above the saved runs until the person acts on it. */
 export type Arrival =
@@ -23,6 +24,9 @@ export function interruptedComparison(comparisons: readonly ComparisonRecord[]):
  * and the data), one run per configuration it trains, every run done.
  */
 export function finishedTwin(comparisons: readonly ComparisonRecord[], link: string, sides: number): Arrival | null {
-  const twin = comparisons.find((c) => c.runs.length === sides && c.runs.every((r) => r.status === 'done' && r.link === link && r.checkpointStep !== null));
+  // A run saved before the URL's keys became the settings' paths (width=16, data=shards) has its link
+  // in the old words: read and written again, it is the link the page writes today.
+  const same = (saved: string) => saved === link || serializeUrlState(parseUrlState(saved).state) === link;
+  const twin = comparisons.find((c) => c.runs.length === sides && c.runs.every((r) => r.status === 'done' && same(r.link) && r.checkpointStep !== null));
   return twin ? { kind: 'reopened', comparisonId: twin.id, name: twin.runs[0].name, finishedAt: Math.max(...twin.runs.map((r) => r.updatedAt)) } : null;
 }

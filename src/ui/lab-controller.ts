@@ -202,8 +202,8 @@ export function createLabController(store: LabStore, startWorker: StartWorker, a
           if (!state().runtime[side].snapshot) return;
           state().patchRuntime(side, { measuringSteering: true, steeringSuccess: null });
           try {
-            const text = state().experiment.dataset === 'lm';
-            const steeringSuccess = await worker.client.api.steeringSuccess(seed, text ? { alpha: state().textSteer.alpha, judge: judgeSettings() } : undefined);
+            const lm = state().experiment.dataset === 'lm';
+            const steeringSuccess = await worker.client.api.steeringSuccess(seed, lm ? { alpha: state().textSteer.alpha, judge: judgeSettings() } : undefined);
             state().patchRuntime(side, { steeringSuccess, measuringSteering: false });
           } catch (e) {
             state().patchRuntime(side, { measuringSteering: false, error: `steering success: ${errorMessage(e)}` });

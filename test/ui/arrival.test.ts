@@ -54,6 +54,12 @@ describe('what a visit comes back to', () => {
     expect(finishedTwin(groupComparisons([run('b', 0), run('b', 1, { status: 'stopped' })]), '?width=16', 2)).toBeNull();
     expect(finishedTwin(groupComparisons([run('c', 0), run('c', 1, { checkpointStep: null })]), '?width=16', 2)).toBeNull();
   });
+
+  it('a run saved with the short keys of older links is the twin of the same experiment written with the paths', () => {
+    const old = [run('d', 0, { link: 'width=16&pc=0,0.002' }), run('d', 1, { link: 'width=16&pc=0,0.002' })];
+    expect(finishedTwin(groupComparisons(old), 'd_sae=16&penalty.coeff=,0.002', 2)).toMatchObject({ kind: 'reopened', comparisonId: 'd' });
+    expect(finishedTwin(groupComparisons(old), 'd_sae=32&penalty.coeff=,0.002', 2)).toBeNull();
+  });
 });
 
 describe('equal sparsity', () => {

@@ -20,7 +20,7 @@ interface Rate extends RateCount {
  * information. On language-model data an optional LLM judge scores the same trials.
  */
 export function SteeringSuccessPanel() {
-  const { seed, compare, labelA, labelB, successA, successB, measuring, hasSnapshot, text, alpha } = useLab(
+  const { seed, compare, labelA, labelB, successA, successB, measuring, hasSnapshot, lm, alpha } = useLab(
     useShallow((s) => {
       const sides = activeSides(s.experiment);
       const [labelA, labelB] = resultLabels(s);
@@ -33,7 +33,7 @@ export function SteeringSuccessPanel() {
         successB: s.runtime[1].steeringSuccess,
         measuring: sides.some((side) => s.runtime[side].measuringSteering),
         hasSnapshot: sides.every((side) => s.runtime[side].snapshot !== null),
-        text: s.experiment.dataset === 'lm',
+        lm: s.experiment.dataset === 'lm',
         alpha: s.textSteer.alpha,
       };
     }),
@@ -46,7 +46,7 @@ export function SteeringSuccessPanel() {
     <div className="steering-success" data-testid="steering-success-panel">
       <h3>Steering success rate</h3>
       <button type="button" data-testid="measure-steering" disabled={!hasSnapshot || measuring} onClick={() => void labController.measureSteering()}>
-        {measuring ? 'Measuring…' : `Measure steering success (seed ${seed}${text ? `, α = ${alpha}` : ''})`}
+        {measuring ? 'Measuring…' : `Measure steering success (seed ${seed}${lm ? `, α = ${alpha}` : ''})`}
       </button>
       <RateLines testId="steering-success" labels={labels} rates={results} compare={compare} />
       <p className="caption" data-testid="steering-success-definition">
@@ -59,7 +59,7 @@ export function SteeringSuccessPanel() {
           <p className="caption">{judged.find((j) => j)?.definition}</p>
         </>
       )}
-      {text && <JudgeSettings />}
+      {lm && <JudgeSettings />}
     </div>
   );
 }
