@@ -2,8 +2,10 @@
  * The page's URL: one table of fields drives both writing and reading it, so a demo is a link.
  * Only values that differ from the default experiment are written. A configuration field holds
  * one value for both A and B, or `a,b` where they differ (an empty part: the field does not apply
- * to that side). Unknown keys and values that are not valid are ignored, each with a note the
- * page shows.
+ * to that side). A configuration key is the setting's path in TrainConfig (`optim.beta1`); the
+ * short keys older links used (`width`, `pc`) and `data=shards` are still read, so those links open
+ * the same experiment. Unknown keys and values that are not valid are ignored, each with a note
+ * the page shows.
  */
 import { trainConfigProblems } from '../../core/train/validate';
 import { BACKEND_ORDER, type BackendRequest } from '../../runtime/protocol/backend-types';
