@@ -203,7 +203,7 @@ export function createLabController(store: LabStore, startWorker: StartWorker, a
           state().patchRuntime(side, { measuringSteering: true, steeringSuccess: null });
           try {
             const lm = state().experiment.dataset === 'lm';
-            const steeringSuccess = await worker.client.api.steeringSuccess(seed, lm ? { alpha: state().textSteer.alpha, judge: judgeSettings() } : undefined);
+            const steeringSuccess = await worker.client.api.steeringSuccess(seed, lm ? { alpha: state().lmSteer.alpha, judge: judgeSettings() } : undefined);
             state().patchRuntime(side, { steeringSuccess, measuringSteering: false });
           } catch (e) {
             state().patchRuntime(side, { measuringSteering: false, error: `steering success: ${errorMessage(e)}` });

@@ -5,6 +5,7 @@
  */
 import { readSaeLens, SAELENS_CFG_FILE, SAELENS_WEIGHTS_FILE, SPARSIFY_WEIGHTS_FILE, type LoadedSae } from '../../core/formats/saelens';
 import { mnistPaperConfig, pythiaPaperConfig } from '../../core/presets';
+import type { DataTrack } from '../../core/experiment-presets';
 import type { TrainConfig } from '../../core/train/config';
 
 export interface ImportedSaes {
@@ -19,7 +20,7 @@ export interface ImportedSaes {
 }
 
 /** Reads picked files grouped by folder; every folder must hold one SAE, all of the same input width. */
-export async function readImportedSaes(files: File[], data: { d_in: number; hook: string | null; kind: 'mnist' | 'shards' }): Promise<ImportedSaes> {
+export async function readImportedSaes(files: File[], data: { d_in: number; hook: string | null; kind: DataTrack }): Promise<ImportedSaes> {
   const folders = new Map<string, Map<string, File>>();
   for (const file of files) {
     const path = (file as File & { webkitRelativePath?: string }).webkitRelativePath || file.name;
@@ -65,7 +66,7 @@ function labConfig(saes: LoadedSae[], names: string[]): TrainConfig | null {
 }
 
 /** For SAEs trained elsewhere: width and activation from the file, the rest the data's default. */
-function describedConfig(sae: LoadedSae, kind: 'mnist' | 'shards'): TrainConfig {
+function describedConfig(sae: LoadedSae, kind: DataTrack): TrainConfig {
   const { architecture, weights } = sae;
   const base = kind === 'mnist' ? mnistPaperConfig() : pythiaPaperConfig();
   const activation: TrainConfig['activation'] =

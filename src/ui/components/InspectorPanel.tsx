@@ -27,7 +27,7 @@ export function InspectorPanel() {
       return {
         ...s.selection,
         details: s.inspection.details,
-        text: s.inspection.text,
+        text: s.inspection.lm,
         snapshot: s.runtime[s.selection.side].snapshot,
         images: s.experiment.dataset === 'mnist',
         compare: s.experiment.compare,

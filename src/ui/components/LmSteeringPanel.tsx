@@ -15,14 +15,14 @@ export function LmSteeringPanel() {
   const { feature, settings, result, generating, modelReady, hook } = useLab(
     useShallow((s) => ({
       feature: s.selection.feature,
-      settings: s.textSteer,
-      result: s.inspection.textSteering,
+      settings: s.lmSteer,
+      result: s.inspection.lmSteering,
       generating: s.inspection.generating,
       modelReady: s.modelLoad.info !== null,
       hook: s.runtime[s.selection.side].ready?.shards?.hook ?? 'the hook',
     })),
   );
-  const set = labStore.getState().setTextSteer;
+  const set = labStore.getState().setLmSteer;
   const number = (text: string, apply: (n: number) => void, whole = false) => {
     const n = Number(text);
     if (text.trim() === '' || !Number.isFinite(n) || (whole && !Number.isSafeInteger(n))) return whole ? 'a whole number' : 'a number';

@@ -34,7 +34,7 @@ export function SteeringSuccessPanel() {
         measuring: sides.some((side) => s.runtime[side].measuringSteering),
         hasSnapshot: sides.every((side) => s.runtime[side].snapshot !== null),
         lm: s.experiment.dataset === 'lm',
-        alpha: s.textSteer.alpha,
+        alpha: s.lmSteer.alpha,
       };
     }),
   );

@@ -46,8 +46,8 @@ export function createSelectionFetchers(store: LabStore, workerOf: (side: Side) 
     const worker = workerOf(side);
     if (!worker) return;
     if (state().experiment.dataset === 'lm') {
-      const text = await worker.client.api.inspectLm(seed, feature);
-      if (stillSelected(state().selection, side, seed, feature)) state().setInspection({ text });
+      const lm = await worker.client.api.inspectLm(seed, feature);
+      if (stillSelected(state().selection, side, seed, feature)) state().setInspection({ lm });
       return;
     }
     const details = await worker.client.api.inspect(seed, feature);
@@ -91,14 +91,14 @@ export function createSelectionFetchers(store: LabStore, workerOf: (side: Side) 
     },
 
     async generate() {
-      const { selection, textSteer } = state();
+      const { selection, lmSteer } = state();
       const worker = workerOf(selection.side);
       if (!worker || selection.feature === null) return;
       const { side, seed, feature } = selection;
       state().setInspection({ generating: true });
       try {
-        const textSteering = await worker.client.api.steerLm(seed, feature, textSteer);
-        if (stillSelected(state().selection, side, seed, feature)) state().setInspection({ textSteering });
+        const lmSteering = await worker.client.api.steerLm(seed, feature, lmSteer);
+        if (stillSelected(state().selection, side, seed, feature)) state().setInspection({ lmSteering });
       } catch (e) {
         state().patchRuntime(side, { error: `steering: ${errorMessage(e)}` });
       } finally {

@@ -20,8 +20,8 @@ export interface Inspection {
   details: FeatureDetails | null;
   steering: SteeringResult | null;
   /** Language-model data: the feature's dashboard, and the latest steered generation. */
-  text: LmFeatureDetails | null;
-  textSteering: LmSteeringResult | null;
+  lm: LmFeatureDetails | null;
+  lmSteering: LmSteeringResult | null;
   generating: boolean;
 }
 
@@ -62,7 +62,7 @@ export interface Library {
 }
 
 /** The steering playground's settings (language-model data). */
-export interface TextSteerSettings {
+export interface LmSteerSettings {
   prompt: string;
   alpha: number;
   samplingSeed: number;
@@ -77,7 +77,7 @@ export interface LabState {
   inspection: Inspection;
   dataLoad: DataLoad;
   modelLoad: ModelLoad;
-  textSteer: TextSteerSettings;
+  lmSteer: LmSteerSettings;
   judge: JudgeForm;
   library: Library;
 
@@ -93,7 +93,7 @@ export interface LabState {
   fitDataWidth(d_in: number): void;
   patchDataLoad(patch: Partial<DataLoad>): void;
   patchModelLoad(patch: Partial<ModelLoad>): void;
-  setTextSteer(patch: Partial<TextSteerSettings>): void;
+  setLmSteer(patch: Partial<LmSteerSettings>): void;
   setJudge(patch: Partial<JudgeForm>): void;
   setLibrary(patch: Partial<Library>): void;
   dismissUrlNotes(): void;
@@ -117,9 +117,9 @@ export interface LabState {
 
 export type LabStore = StoreApi<LabState>;
 
-const EMPTY_INSPECTION: Inspection = { details: null, steering: null, text: null, textSteering: null, generating: false };
+const EMPTY_INSPECTION: Inspection = { details: null, steering: null, lm: null, lmSteering: null, generating: false };
 
-export const DEFAULT_TEXT_STEER: TextSteerSettings = { prompt: 'The most important thing is', alpha: 5, samplingSeed: 0 };
+export const DEFAULT_LM_STEER: LmSteerSettings = { prompt: 'The most important thing is', alpha: 5, samplingSeed: 0 };
 
 /** A fresh store; `initial` is usually what the URL said (default: the default experiment). */
 export function createLabStore(initial: UrlState = defaultUrlState(), urlNotes: string[] = []): LabStore {
@@ -142,7 +142,7 @@ export function createLabStore(initial: UrlState = defaultUrlState(), urlNotes: 
       inspection: EMPTY_INSPECTION,
       dataLoad: { phase: 'idle', progress: null, error: null },
       modelLoad: { phase: 'none', info: null, error: null },
-      textSteer: DEFAULT_TEXT_STEER,
+      lmSteer: DEFAULT_LM_STEER,
       judge: { enabled: false, baseUrl: '', model: '', apiKey: '' },
       library: { available: true, comparisons: [], usage: null, problem: null, arrival: null },
 
@@ -183,7 +183,7 @@ export function createLabStore(initial: UrlState = defaultUrlState(), urlNotes: 
 
       patchDataLoad: (patch) => set((s) => ({ dataLoad: { ...s.dataLoad, ...patch } })),
       patchModelLoad: (patch) => set((s) => ({ modelLoad: { ...s.modelLoad, ...patch } })),
-      setTextSteer: (patch) => set((s) => ({ textSteer: { ...s.textSteer, ...patch } })),
+      setLmSteer: (patch) => set((s) => ({ lmSteer: { ...s.lmSteer, ...patch } })),
       setJudge: (patch) => set((s) => ({ judge: { ...s.judge, ...patch } })),
       setLibrary: (patch) => set((s) => ({ library: { ...s.library, ...patch } })),
 
@@ -223,7 +223,7 @@ export function createLabStore(initial: UrlState = defaultUrlState(), urlNotes: 
         set({
           selection: { ...selection, side, seed, feature, companion, arrivedFrom },
           // Steering belongs to the feature; details of a feature elsewhere are stale at once.
-          inspection: samePlace ? { ...get().inspection, steering: null, textSteering: null } : EMPTY_INSPECTION,
+          inspection: samePlace ? { ...get().inspection, steering: null, lmSteering: null } : EMPTY_INSPECTION,
         });
       },
 
