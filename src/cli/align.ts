@@ -4,10 +4,12 @@
  * across seeds with the page's code. Prints one table per configuration and per seed pair.
  */
 import { rename, writeFile } from 'node:fs/promises';
+import { sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { alignConfigurations, type ConfigurationAlignment } from '../core/align/configurations';
 import type { PairSummary } from '../core/align';
 import { readSaeFolders } from '../io/sae-folders-node';
+import { initNodeBackend } from './nodeBackend';
 
 export interface AlignCommandOptions {
   json?: string;
@@ -58,14 +60,24 @@ export function configurationTable(results: readonly ConfigurationAlignment[]): 
 }
 
 export function pairTable(results: readonly ConfigurationAlignment[]): string {
+  const short = shortNames(results.flatMap((r) => r.members));
   const rows = results.flatMap(({ label, members, summary }) =>
-    (summary?.pairs ?? []).map((p) => [label, `${members[p.seedA]} × ${members[p.seedB]}`, ...figures(p)]),
+    (summary?.pairs ?? []).map((p) => [label, `${short.get(members[p.seedA])} × ${short.get(members[p.seedB])}`, ...figures(p)]),
   );
   return ['Per seed pair', table(['configuration', 'pair', ...FIGURES], rows)].join('\n');
 }
 
-/** The command line: folders as positionals, --json FILE. */
-export function runAlignArgs(args: string[]): Promise<ConfigurationAlignment[]> {
+/** The command line: folders as positionals, --json FILE; the |cos| products run on the runner's wasm backend. */
+export async function runAlignArgs(args: string[]): Promise<ConfigurationAlignment[]> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'string' } } });
+  await initNodeBackend('wasm');
   return runAlign(positionals, { json: values.json });
+}
+
+/** Folder names without the folders every one of them is in: trainer_0 rather than /data/release/trainer_0. */
+function shortNames(names: readonly string[]): Map<string, string> {
+  const parts = names.map((n) => n.split(sep));
+  let common = 0;
+  while (parts.every((p) => common < p.length - 1 && p[common] === parts[0][common])) common++;
+  return new Map(names.map((n, i) => [n, parts[i].slice(common).join(sep)]));
 }

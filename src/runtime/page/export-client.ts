@@ -3,7 +3,7 @@ import * as Comlink from 'comlink';
 import type { ExportWorkerApi, ShardExport, ShardExportProgress, ShardExportRequest } from '../protocol/export-api';
 
 export async function exportShardsInWorker(request: ShardExportRequest, onProgress: (progress: ShardExportProgress) => void): Promise<ShardExport> {
-  const worker = new Worker(new URL('../../workers/export.worker.ts', import.meta.url), { type: 'module', name: 'shard export' });
+  const worker = new Worker(new URL('../../../workers/export.worker.ts', import.meta.url), { type: 'module', name: 'shard export' });
   const api = Comlink.wrap<ExportWorkerApi>(worker);
   const crashed = new Promise<never>((_, reject) => worker.addEventListener('error', (event) => reject(new Error(event.message || 'the export worker failed to start'))));
   try {

@@ -23,7 +23,7 @@ export interface LabClient {
 
 /** `name` shows in the browser's devtools and in test logs (e.g. "lab A"). */
 export function startLabWorker(name: string, onCrash: (message: string) => void): LabClient {
-  const worker = new Worker(new URL('../../workers/lab.worker.ts', import.meta.url), { type: 'module', name });
+  const worker = new Worker(new URL('../../../workers/lab.worker.ts', import.meta.url), { type: 'module', name });
   // Errors outside comlink calls (a failing module import, an uncaught throw) surface only here.
   worker.addEventListener('error', (event) => onCrash(event.message || `the ${name} worker failed to start`));
   const api = Comlink.wrap<LabWorkerApi>(worker);

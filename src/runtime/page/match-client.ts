@@ -5,7 +5,7 @@ import type { DirectionMatching, MatchWorkerApi } from '../protocol/match-api';
 let worker: { api: Comlink.Remote<MatchWorkerApi>; crashed: Promise<never> } | null = null;
 
 function start() {
-  const w = new Worker(new URL('../../workers/match.worker.ts', import.meta.url), { type: 'module', name: 'matching' });
+  const w = new Worker(new URL('../../../workers/match.worker.ts', import.meta.url), { type: 'module', name: 'matching' });
   const crashed = new Promise<never>((_, reject) =>
     w.addEventListener('error', (event) => {
       // A worker that failed to start is dropped, so the next call starts a fresh one.
