@@ -1,6 +1,7 @@
 import { tf } from '../tf';
-import { matMul, withCustomGradient } from '../ops';
+import { matMul } from '../ops';
 import type { Activation } from '../train/config';
+import { variantMath } from './variant-math';
 import type { SaeWeights } from './weights';
 
 /** The SAE's parameters on the device, in SAELens layout. */
@@ -42,33 +43,9 @@ export function decode(p: SaeParams, f: tf.Tensor2D): tf.Tensor2D {
   return tf.add(matMul(f, p.W_dec), p.b_dec);
 }
 
-/**
- * TopK(ReLU(z)) per row, restricted to latents where `eligible` ([d_sae], 0/1) is 1 when given
- * (AuxK looks only at dead latents). The selection is computed inside a custom gradient because
- * tfjs has no gradient for TopK: the backward pass treats the selected set as fixed, as PyTorch's
- * autograd does, so dz = dy where a latent was kept and 0 elsewhere.
- */
-export function topKRelu(z: tf.Tensor2D, k: number, eligible?: tf.Tensor1D): tf.Tensor2D {
-  const op = withCustomGradient((pre: tf.Tensor2D, save: tf.GradSaveFunc) => {
-    // Ineligible latents drop to about −1e30, far below any real pre-activation, so TopK never picks
-    // them. Adding a [d_sae] row rather than tf.where(eligible, pre, −1e30): tfjs-wasm broadcasts
-    // `where` through a Tile and a slow loop (3.6–9 s at 2048 × 16,384, against 0.1 s for the add).
-    const candidates = eligible ? tf.add(pre, tf.mul(tf.sub(eligible, 1), 1e30)) : pre;
-    // The k-th largest value per row; topk's values are unsorted when sorted = false, so take their min.
-    const kth = tf.min(tf.topk(candidates, k, false).values, 1, true);
-    // active = [candidates ≥ kth] · [candidates > 0], written with step (1 where x > 0): the same
-    // tests, but comparisons that broadcast kth [batch, 1] run in tfjs-wasm's slow generic loop
-    // (greaterEqual took 4–13 s at 2048 × 16,384; step and subtract take about 0.1 s each).
-    const active = tf.mul(tf.step(candidates), tf.sub(1, tf.step(tf.sub(kth, candidates))));
-    save([active]);
-    return { value: tf.mul(pre, active), gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(dy, saved[0]) };
-  });
-  return op(z);
-}
-
-/** Latent activations f [batch, d_sae] from pre-activations. */
+/** Latent activations f [batch, d_sae] from pre-activations, by the activation's variant (variant-math.ts). */
 export function activate(z: tf.Tensor2D, activation: Activation): tf.Tensor2D {
-  return activation.kind === 'relu' ? tf.relu(z) : topKRelu(z, activation.k);
+  return variantMath(activation).encode(z, activation);
 }
 
 export interface Forward {
