@@ -7,6 +7,7 @@
  * [d_sae, d_in], `encoder.bias`, `W_dec`, `b_dec`; always TopK), since it differs only in names and the
  * encoder's orientation.
  */
+import { SAE_VARIANTS, saeArchitecture, saeVariant, sameArchitecture, VARIANT_KINDS, type SaeArchitecture } from '../sae/variants';
 import { checkWeightShapes, type SaeWeights } from '../sae/weights';
 import type { TrainConfig } from '../train/config';
 import { savedTrainConfig } from '../train/saved-config';
@@ -14,7 +15,8 @@ import { parseTrainConfig } from '../train/schema';
 import { assertFinite } from './finite';
 import { openSafetensors, writeSafetensors, type SafetensorsReader } from './safetensors';
 
-export type SaeArchitecture = { kind: 'relu' } | { kind: 'topk'; k: number };
+/** What a saved SAE keeps of its activation; each variant's SAELens names are in core/sae/variants.ts. */
+export type { SaeArchitecture };
 export type SaeLensDtype = 'float32' | 'float16';
 
 export const SAELENS_CFG_FILE = 'cfg.json';
@@ -50,14 +52,15 @@ export function writeSaeLens(weights: SaeWeights, options: SaeLensWriteOptions):
   const dtype = options.dtype ?? 'float32';
   const storage = dtype === 'float16' ? 'F16' : 'F32';
   const { architecture } = options;
+  const variant = saeVariant(architecture.kind).saelens;
   const cfg = {
-    architecture: architecture.kind === 'topk' ? 'topk' : 'standard',
+    architecture: variant.architecture,
     d_in,
     d_sae,
-    ...(architecture.kind === 'topk' ? { k: architecture.k } : {}),
+    ...variant.kwargs(architecture),
     // Older SAELens versions read the activation from these two keys instead of `architecture`.
     activation_fn_str: architecture.kind,
-    activation_fn_kwargs: architecture.kind === 'topk' ? { k: architecture.k } : {},
+    activation_fn_kwargs: variant.kwargs(architecture),
     dtype,
     hook_name: options.hookName,
     ...(options.modelName === undefined ? {} : { model_name: options.modelName }),
@@ -105,8 +108,9 @@ export function readSaeLens(files: SaeFileContents, name = 'SAE'): LoadedSae {
   const architecture = architectureFromCfg(cfg, isSparsify, `${name}/${SAELENS_CFG_FILE}`);
   const weights = isSparsify ? readSparsifyWeights(reader, cfg, name) : readSaeLensWeights(reader, cfg, name);
   for (const key of ['W_enc', 'b_enc', 'W_dec', 'b_dec'] as const) assertFinite(weights[key], `${fileName}: tensor "${key}"`);
-  if (architecture.kind === 'topk' && architecture.k > weights.d_sae) {
-    throw new Error(`${name}/${SAELENS_CFG_FILE}: topk k=${architecture.k} exceeds d_sae=${weights.d_sae}`);
+  const { widthBound, saelens } = saeVariant(architecture.kind);
+  if (widthBound && widthBound.value(architecture) > weights.d_sae) {
+    throw new Error(`${name}/${SAELENS_CFG_FILE}: ${saelens.architecture} ${widthBound.key}=${widthBound.value(architecture)} exceeds d_sae=${weights.d_sae}`);
   }
   const training = cfg.lab_training === undefined ? null : labTraining(cfg.lab_training, weights, architecture, `${name}/${SAELENS_CFG_FILE}`);
   return {
@@ -125,7 +129,7 @@ function labTraining(saved: unknown, weights: SaeWeights, architecture: SaeArchi
   if (config.d_in !== weights.d_in || config.d_sae !== weights.d_sae) {
     throw new Error(`${fileName}: lab_training describes a ${config.d_in} → ${config.d_sae} SAE, the weights are ${weights.d_in} → ${weights.d_sae}`);
   }
-  if (activation.kind !== architecture.kind || (activation.kind === 'topk' && architecture.kind === 'topk' && activation.k !== architecture.k)) {
+  if (!sameArchitecture(saeArchitecture(activation), architecture)) {
     throw new Error(`${fileName}: lab_training's activation (${activation.kind}) disagrees with the file's architecture (${architecture.kind})`);
   }
   return config;
@@ -201,12 +205,16 @@ function transpose(matrix: Float32Array, rows: number, cols: number): Float32Arr
   return out;
 }
 
+/**
+ * The variant a cfg.json declares, by its SAELens `architecture` or, from older writers, its
+ * `activation_fn_str` (the lab's kind). Sparsify SAEs are always TopK; SAELens's default is standard.
+ */
 function architectureFromCfg(cfg: Record<string, unknown>, isSparsify: boolean, fileName: string): SaeArchitecture {
-  const kwargs = cfg.activation_fn_kwargs as Record<string, unknown> | undefined;
-  const declared = cfg.architecture ?? (isSparsify ? 'topk' : cfg.activation_fn_str) ?? 'standard';
-  if (declared === 'standard' || declared === 'relu') return { kind: 'relu' };
-  if (declared !== 'topk') throw new Error(`${fileName}: architecture ${JSON.stringify(declared)} is not supported (standard, topk)`);
-  const k = cfg.k ?? kwargs?.k;
-  if (!Number.isSafeInteger(k) || (k as number) <= 0) throw new Error(`${fileName}: topk needs a positive integer k, got ${JSON.stringify(k)}`);
-  return { kind: 'topk', k: k as number };
+  const declared = cfg.architecture ?? (isSparsify ? SAE_VARIANTS.topk.saelens.architecture : cfg.activation_fn_str) ?? SAE_VARIANTS.relu.saelens.architecture;
+  const kind = VARIANT_KINDS.find((k) => declared === saeVariant(k).saelens.architecture || declared === k);
+  if (kind === undefined) {
+    const known = VARIANT_KINDS.map((k) => saeVariant(k).saelens.architecture).join(', ');
+    throw new Error(`${fileName}: architecture ${JSON.stringify(declared)} is not supported (${known})`);
+  }
+  return saeVariant(kind).saelens.read(cfg, fileName);
 }

@@ -3,6 +3,7 @@
  * tfjs, so that the page can tell too (the memory a step needs depends on the path).
  */
 import type { TrainConfig } from '../train/config';
+import { saeVariant } from './variants';
 
 /**
  * Per backend whose tensors live in host memory: the sparse path is used when d_sae is at least this
@@ -20,7 +21,8 @@ const SPARSE_DENSITY_LIMIT: Record<string, number> = { wasm: 4, cpu: 1 };
 export function takesSparsePath(config: Pick<TrainConfig, 'activation' | 'd_sae'>, backend: string): boolean {
   const a = config.activation;
   const limit = SPARSE_DENSITY_LIMIT[backend];
-  if (a.kind !== 'topk' || limit === undefined) return false;
-  const slots = a.k + (a.auxkCoeff > 0 ? a.kAux : 0);
+  // Only variants with a sparse path say how many slots it keeps per row (TopK: k, plus k_aux with AuxK).
+  const slots = saeVariant(a.kind).sparseSlots?.(a);
+  if (slots === undefined || limit === undefined) return false;
   return slots * limit <= config.d_sae;
 }

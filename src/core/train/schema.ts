@@ -6,6 +6,7 @@
  * while the run trains with the default.
  */
 import { z } from 'zod';
+import { saeArchitecture, saeVariant, VARIANT_KINDS } from '../sae/variants';
 import type { TrainConfig } from './config';
 
 /** A problem with a configuration: where it is (dotted path, '' for the whole) and a sentence saying what. */
@@ -43,13 +44,15 @@ function strict<T extends z.core.$ZodLooseShape>(what: string, shape: T) {
   return z.strictObject(shape, { error: (issue) => (issue.code === 'invalid_type' ? `${what} must be an object (got ${show(issue.input)})` : undefined) });
 }
 
+// One object per SAE variant (core/sae/variants.ts); schemaMatchesTrainConfig below refuses a kind of
+// the Activation union that has none.
 const activation = z.discriminatedUnion(
   'kind',
   [
     strict('activation', { kind: z.literal('relu'), l1Coeff: nonNegative('sparsity coefficient λ_s') }),
     strict('activation', { kind: z.literal('topk'), k: positiveInt('k'), auxkCoeff: nonNegative('AuxK coefficient'), kAux: positiveInt('k_aux') }),
   ],
-  { error: (issue) => `activation must be relu or topk (got ${show((issue.input as { kind?: unknown } | undefined)?.kind ?? issue.input)})` },
+  { error: (issue) => `activation must be ${words(VARIANT_KINDS)} (got ${show((issue.input as { kind?: unknown } | undefined)?.kind ?? issue.input)})` },
 );
 
 /** One matrix may hold at most 2^28 weights. */
@@ -88,8 +91,11 @@ export const trainConfigSchema = strict('the configuration', {
 }).superRefine((c, ctx) => {
   // Rules across fields; zod runs them once every field above has parsed.
   if (c.d_in * c.d_sae > MAX_WEIGHTS) ctx.addIssue({ code: 'custom', path: ['d_sae'], message: `d_in × d_sae = ${c.d_in * c.d_sae} weights is too large for one matrix (limit 2^28)` });
-  if (c.activation.kind === 'topk' && c.activation.k > c.d_sae) {
-    ctx.addIssue({ code: 'custom', path: ['activation', 'k'], message: `k = ${c.activation.k} is larger than the width d_sae = ${c.d_sae}` });
+  // A variant's setting that counts latents (TopK's k) cannot exceed how many there are.
+  const bound = saeVariant(c.activation.kind).widthBound;
+  const value = bound ? bound.value(saeArchitecture(c.activation)) : 0;
+  if (bound && value > c.d_sae) {
+    ctx.addIssue({ code: 'custom', path: ['activation', bound.key], message: `${bound.key} = ${value} is larger than the width d_sae = ${c.d_sae}` });
   }
 });
 
