@@ -5,16 +5,16 @@
 import { SaeTrainer } from '../core/train/trainer';
 import { tensorSource } from '../core/train/source';
 import type { TrainConfig } from '../core/train/config';
+import { saeVariant } from '../core/sae/variants';
 
 /**
  * FLOPs of one step counted as dense products, 2 per multiply-add: forward 2 and backward 4
- * [batch, d_in] × [d_in, d_sae]-sized products, plus 3 more for AuxK's decoding (forward, and the
- * backward to its activations and to W_dec). The sparse TopK path does fewer; this count is the
- * work a dense implementation does, so "effective" GFLOP/s compare like with like.
+ * [batch, d_in] × [d_in, d_sae]-sized products, plus what the variant's own terms add (AuxK's
+ * decoding: forward, and the backward to its activations and to W_dec). The sparse TopK path does
+ * fewer; this count is the work a dense implementation does, so "effective" GFLOP/s compare like with like.
  */
 export function stepFlops(c: TrainConfig): number {
-  const products = c.activation.kind === 'topk' && c.activation.auxkCoeff > 0 ? 9 : 6;
-  return products * 2 * c.batchSize * c.d_in * c.d_sae;
+  return saeVariant(c.activation.kind).denseProducts(c.activation) * 2 * c.batchSize * c.d_in * c.d_sae;
 }
 
 /** One step's time as it finishes: the warm-up step has index 0, the timed ones 1…steps. */

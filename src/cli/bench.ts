@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { tf } from '../core/tf';
 import { mnistPaperConfig, pythiaPaperConfig } from '../core/presets';
+import { saeVariant } from '../core/sae/variants';
 import type { TrainConfig } from '../core/train/config';
 import { stepFlops, timeTrainingStep } from '../bench/step';
 import { benchAssignment } from './benchAssignment';
@@ -57,8 +58,7 @@ load average at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 }
 
 function describe(c: TrainConfig): string {
-  const activation = c.activation.kind === 'relu' ? 'ReLU' : `TopK ${c.activation.k}`;
-  return `batch ${c.batchSize}, ${c.d_in}→${c.d_sae} ${activation}`;
+  return `batch ${c.batchSize}, ${c.d_in}→${c.d_sae} ${saeVariant(c.activation.kind).describe(c.activation)}`;
 }
 
 async function timeShape(name: string, config: TrainConfig, runs: { backend: NodeBackend; label?: string; config?: TrainConfig; steps: number }[]): Promise<StepTiming[]> {

@@ -1,6 +1,7 @@
 /** The NumPy reference of `npm run bench` (scripts/bench_numpy.py) and the step table every step bench prints. */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import type { ActivationOf, VariantKind } from '../core/sae/variants';
 import type { TrainConfig } from '../core/train/config';
 
 export type NumpyReference = { ms: number; version: string } | { missing: string };
@@ -16,10 +17,19 @@ export interface StepTiming {
 /** One measurement per shape and step count in a run: the Node and browser tables of one run share it. */
 const measured = new Map<string, Promise<NumpyReference>>();
 
+/**
+ * scripts/bench_numpy.py's flags for each variant's step: none for its default, the paper's ReLU + L1
+ * step. The script's, not the science's, so kept here; typed by kind, so a new variant must say its own.
+ */
+const NUMPY_FLAGS: { [K in VariantKind]: (a: ActivationOf<K>) => string[] } = {
+  relu: () => [],
+  topk: (a) => ['--topk', String(a.k), '--aux-k', String(a.kAux)],
+};
+
 /** The same step in NumPy, or why it was skipped when python3/NumPy is missing. */
 export function numpyStepMs(config: TrainConfig, steps: number): Promise<NumpyReference> {
   const args = ['scripts/bench_numpy.py', '--steps', String(steps), '--shape', `${config.batchSize},${config.d_in},${config.d_sae}`];
-  if (config.activation.kind === 'topk') args.push('--topk', String(config.activation.k), '--aux-k', String(config.activation.kAux));
+  args.push(...(NUMPY_FLAGS[config.activation.kind] as (a: TrainConfig['activation']) => string[])(config.activation));
   const key = args.join(' ');
   let pending = measured.get(key);
   if (!pending) {

@@ -8,6 +8,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { alignSeeds, type AlignmentSummary } from '../core/align';
 import { writeSaeLens } from '../core/formats/saelens';
+import { saeArchitecture } from '../core/sae/variants';
 import { foldInputScale } from '../core/shards/normalise';
 import type { StepMetrics } from '../core/train/metrics';
 import type { BatchSource } from '../core/train/source';
@@ -89,7 +90,7 @@ export async function trainEntry(entry: SweepEntry, seeds: number[], source: Bat
         const files = writeSaeLens(on.inputScale === undefined ? weights[s] : foldInputScale(weights[s], on.inputScale), {
           hookName: on.hookName,
           ...(on.modelName ? { modelName: on.modelName } : {}),
-          architecture: config.activation.kind === 'topk' ? { kind: 'topk', k: config.activation.k } : { kind: 'relu' },
+          architecture: saeArchitecture(config.activation),
           training: config,
         });
         await Promise.all([

@@ -1,4 +1,5 @@
 import { writeSaeLens, type SaeLensFiles } from '../formats/saelens';
+import { saeArchitecture } from '../sae/variants';
 import type { SaeWeights } from '../sae/weights';
 import type { TrainConfig } from '../train/config';
 
@@ -7,11 +8,10 @@ export const MNIST_HOOK_NAME = 'mnist.pixels';
 
 /** An MNIST SAE in SAELens layout, its training settings (with its seed) kept under `lab_training`. */
 export function exportMnistSae(weights: SaeWeights, config: TrainConfig): SaeLensFiles {
-  const { activation } = config;
   return writeSaeLens(weights, {
     hookName: MNIST_HOOK_NAME,
     modelName: 'mnist',
-    architecture: activation.kind === 'topk' ? { kind: 'topk', k: activation.k } : { kind: 'relu' },
+    architecture: saeArchitecture(config.activation),
     training: config,
   });
 }

@@ -6,6 +6,7 @@
 import { readSaeLens, SAELENS_CFG_FILE, SAELENS_WEIGHTS_FILE, SPARSIFY_WEIGHTS_FILE, type LoadedSae } from '../../core/formats/saelens';
 import { mnistPaperConfig, pythiaPaperConfig } from '../../core/presets';
 import type { DataTrack } from '../../core/experiment-presets';
+import { saeVariant } from '../../core/sae/variants';
 import type { TrainConfig } from '../../core/train/config';
 
 export interface ImportedSaes {
@@ -69,7 +70,6 @@ function labConfig(saes: LoadedSae[], names: string[]): TrainConfig | null {
 function describedConfig(sae: LoadedSae, kind: DataTrack): TrainConfig {
   const { architecture, weights } = sae;
   const base = kind === 'mnist' ? mnistPaperConfig() : pythiaPaperConfig();
-  const activation: TrainConfig['activation'] =
-    architecture.kind === 'topk' ? { kind: 'topk', k: architecture.k, auxkCoeff: 0, kAux: 0 } : base.activation.kind === 'relu' ? base.activation : { kind: 'relu', l1Coeff: 0 };
+  const activation = saeVariant(architecture.kind).fromArchitecture(architecture, base.activation);
   return { ...base, d_in: weights.d_in, d_sae: weights.d_sae, activation };
 }

@@ -25,6 +25,7 @@ import { describeFeature, JUDGE_DEFINITION } from '../../core/judge';
 import { judgeSteering } from '../../io/judge-http';
 import { writeSaeLens, type SaeLensFiles } from '../../core/formats/saelens';
 import { foldInputScale } from '../../core/shards/normalise';
+import { saeArchitecture } from '../../core/sae/variants';
 import type { SaeWeights } from '../../core/sae/weights';
 import { cached } from './cached';
 import type { JudgeSettings, LmContext, LmFeatureDetails, LmSteeringRequest, LmSteeringResult, SteeringSuccess, SteeringSuccessRequest } from '../protocol/lab-api';
@@ -151,11 +152,10 @@ export class LmAnalysis extends SeedAnalysis {
   /** In SAELens layout for the model's raw residual stream (the normalising scale folded in). */
   exportSaeLens(seed: number): SaeLensFiles {
     const index = this.seedIndex(seed);
-    const { activation } = this.state.config;
     return writeSaeLens(this.rawWeights(index), {
       hookName: this.data.hook,
       modelName: this.data.info.model,
-      architecture: activation.kind === 'topk' ? { kind: 'topk', k: activation.k } : { kind: 'relu' },
+      architecture: saeArchitecture(this.state.config.activation),
       training: { ...this.state.config, seed },
     });
   }

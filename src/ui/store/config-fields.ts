@@ -2,7 +2,8 @@
  * The fields of one training configuration that the page lets a person set: each reads and writes
  * a TrainConfig as text, so one table drives both the controls and the URL.
  */
-import type { Activation, PenaltyKind, PenaltyTarget, TrainConfig } from '../../core/train/config';
+import { SAE_VARIANTS, saeVariant, VARIANT_KINDS, type VariantKind } from '../../core/sae/variants';
+import type { PenaltyKind, PenaltyTarget, TrainConfig } from '../../core/train/config';
 
 export interface Choice {
   value: string;
@@ -71,12 +72,6 @@ function flagField(spec: Omit<ConfigField, 'input' | 'get' | 'set'> & { read(c: 
     set: (c, raw) => (raw === '1' || raw === '0' ? write(c, raw === '1') : `${spec.label} must be 1 or 0 (got '${raw}')`),
   };
 }
-
-/** Switching the activation keeps the other settings; each kind starts from a sensible default. */
-const ACTIVATION_DEFAULTS: Record<Activation['kind'], Activation> = {
-  relu: { kind: 'relu', l1Coeff: 0.1 },
-  topk: { kind: 'topk', k: 16, auxkCoeff: 1 / 32, kAux: 64 },
-};
 
 const isRelu = (c: TrainConfig) => c.activation.kind === 'relu';
 const isTopK = (c: TrainConfig) => c.activation.kind === 'topk';
@@ -207,13 +202,11 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     key: 'activation.kind',
     alias: 'act',
     label: 'activation',
-    hint: 'ReLU with an L1 sparsity penalty λ_s·mean|f|, or TopK keeping the k largest latents.',
-    options: [
-      { value: 'relu', label: 'ReLU + L1' },
-      { value: 'topk', label: 'TopK' },
-    ],
+    hint: `${VARIANT_KINDS.map((kind) => SAE_VARIANTS[kind].hint).join(', or ')}.`,
+    options: VARIANT_KINDS.map((kind) => ({ value: kind, label: SAE_VARIANTS[kind].label })),
     read: (c) => c.activation.kind,
-    write: (c, kind) => (c.activation.kind === kind ? c : { ...c, activation: { ...ACTIVATION_DEFAULTS[kind as Activation['kind']] } }),
+    // Switching the activation keeps the other settings; the new kind starts from its variant's defaults.
+    write: (c, kind) => (c.activation.kind === kind ? c : { ...c, activation: { ...saeVariant(kind as VariantKind).defaults } }),
   }),
   numberField({
     key: 'activation.l1Coeff',
