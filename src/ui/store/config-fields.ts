@@ -2,7 +2,7 @@
  * The fields of one training configuration that the page lets a person set: each reads and writes
  * a TrainConfig as text, so one table drives both the controls and the URL.
  */
-import { SAE_VARIANTS, saeVariant, VARIANT_KINDS, type VariantKind } from '../../core/sae/variants';
+import { saeVariant, VARIANT_KINDS, type VariantKind } from '../../core/sae/variants';
 import type { PenaltyKind, PenaltyTarget, TrainConfig } from '../../core/train/config';
 
 export interface Choice {
@@ -202,8 +202,8 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     key: 'activation.kind',
     alias: 'act',
     label: 'activation',
-    hint: `${VARIANT_KINDS.map((kind) => SAE_VARIANTS[kind].hint).join(', or ')}.`,
-    options: VARIANT_KINDS.map((kind) => ({ value: kind, label: SAE_VARIANTS[kind].label })),
+    hint: `${VARIANT_KINDS.map((kind) => saeVariant(kind).hint).join(', or ')}.`,
+    options: VARIANT_KINDS.map((kind) => ({ value: kind, label: saeVariant(kind).label })),
     read: (c) => c.activation.kind,
     // Switching the activation keeps the other settings; the new kind starts from its variant's defaults.
     write: (c, kind) => (c.activation.kind === kind ? c : { ...c, activation: { ...saeVariant(kind as VariantKind).defaults } }),
