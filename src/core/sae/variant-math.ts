@@ -70,7 +70,8 @@ export function topKRelu(z: tf.Tensor2D, k: number, eligible?: tf.Tensor1D): tf.
 
 /**
  * AuxK (Gao et al. 2024; EleutherAI's sparsify): coeff · ‖ê − e‖² / ‖x − mean(x)‖², where e is the
- * (detached) residual and ê its reconstruction, without b_dec, out of the top k dead latents.
+ * (detached) residual and ê its reconstruction, without b_dec, out of the top k dead latents; scaled
+ * by min(#dead / k, 1).
  */
 function auxKLoss(x: tf.Tensor2D, residualHat: tf.Tensor2D, residual: tf.Tensor2D, dead: tf.Tensor1D, k: number, coeff: number): tf.Scalar {
   const error = tf.sum(tf.square(tf.sub(residualHat, residual)));

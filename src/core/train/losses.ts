@@ -28,10 +28,8 @@ export interface LossOptions {
 /**
  * Every term of the training loss for one batch x [batch, d_in]:
  * - mse: mean over all elements of (x̂ − x)²;
- * - the variant's own terms (src/core/sae/variant-math.ts): sparsity for ReLU, λ_s · mean|f|; auxk for
- *   TopK, coeff · ‖ê − e‖² / ‖x − mean(x)‖², where e = x − x̂ is the (detached) residual and ê its
- *   reconstruction W_decᵀ-free from the top k_aux dead latents, scaled down by min(#dead / k_aux, 1)
- *   when few latents are dead (Gao et al. 2024; EleutherAI's sparsify);
+ * - the variant's own terms (src/core/sae/variant-math.ts): ReLU's sparsity λ_s · mean|f|; TopK's auxk,
+ *   AuxK's reconstruction of the detached residual from dead latents (Gao et al. 2024);
  * - penalty: the configured weight penalty.
  * `dead` ([d_sae], 0/1) marks latents that have not fired recently; only AuxK uses it.
  */
@@ -40,7 +38,8 @@ export function lossTerms(params: SaeParams, x: tf.Tensor2D, config: TrainConfig
   const math = variantMath(activation);
   const encoded = math.sparse && (options.sparse ?? math.sparse.pays(config)) ? math.sparse.encode(params, x, activation, dead) : denseBatch(params, x, activation, dead, math);
   const residual = tf.sub(x, encoded.xHat) as tf.Tensor2D;
-  // In this order, as the sum below adds them: mse, the variant's terms, the penalty.
+  // The sum adds terms in this order (mse, the variant's, the penalty); the total's float32 rounding
+  // depends on it, so runs reproduce those trained before the variants had their registry.
   const terms: LossTerms = { mse: tf.mean(tf.square(residual)), ...encoded.terms(residual) };
   if (config.penalty.kind !== 'none') terms.penalty = weightPenalty(config.penalty, params.W_enc, params.W_dec);
   return { terms, total: sumAll(Object.values(terms)), firedOn: encoded.firedOn, xHat: encoded.xHat };
