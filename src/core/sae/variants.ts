@@ -1,18 +1,22 @@
 /**
  * The SAE variants (activations) the lab trains, keyed by `Activation['kind']`: what each one is as
- * plain data and rules — its label, its defaults, the settings a saved SAE keeps, its SAELens names.
+ * plain data and rules — its label, its settings' schema, its defaults, the settings a saved SAE
+ * keeps, its SAELens names.
  * Its tensor maths (encoding, loss terms, sparse path) is in `variant-math.ts`; the two halves are
  * apart because the page (the controls, the schema, the memory estimate) reads this one without
  * loading tfjs.
  *
  * Adding a variant (JumpReLU, BatchTopK): add its settings to the `Activation` union
- * (core/train/config.ts) and its zod object to `activation` in core/train/schema.ts, then one entry
- * here and one in `VARIANT_MATH` (variant-math.ts). Both tables are typed by `Activation['kind']`,
- * so the compiler refuses a kind without its entries, and so do the few tables that are not the
- * science's (the NumPy bench reference's flags, src/cli/benchReference.ts). Nothing else branches on
- * the kind.
+ * (core/train/config.ts), then one entry here and one in `VARIANT_MATH` (variant-math.ts). Both
+ * tables are typed by `Activation['kind']`, so the compiler refuses a kind without its entries, and
+ * so do the few tables that are not the science's (the NumPy bench reference's flags,
+ * src/cli/benchReference.ts). The schema, the page's activation control, the SAELens reader and
+ * writer and the benches read the entries; nothing else branches on the kind, except the page's
+ * controls for one variant's own settings (TopK's k) in src/ui/store/config-fields.ts.
  */
+import { z } from 'zod';
 import type { Activation } from '../train/config';
+import { nonNegative, positiveInt, strict } from '../train/schema-fields';
 
 export type VariantKind = Activation['kind'];
 export type ActivationOf<K extends VariantKind> = Extract<Activation, { kind: K }>;
@@ -25,6 +29,8 @@ export interface SaeVariant<A extends Activation, Arch extends { kind: VariantKi
   hint: string;
   /** Short, for a line naming a shape: 'ReLU', 'TopK 16'. */
   describe(a: A): string;
+  /** The settings' rules, each as its own field (core/train/schema.ts joins the variants' objects). */
+  schema: z.ZodType<A>;
   /** The settings a freshly chosen variant starts with (switching the page's control keeps nothing else). */
   defaults: A;
   /** The settings encoding reads, which a saved SAE carries (not the training-only ones). */
@@ -50,22 +56,24 @@ export interface SaeVariant<A extends Activation, Arch extends { kind: VariantKi
   };
 }
 
-const relu: SaeVariant<ActivationOf<'relu'>, { kind: 'relu' }> = {
+const relu = {
   label: 'ReLU + L1',
   hint: 'ReLU with an L1 sparsity penalty λ_s·mean|f|',
   describe: () => 'ReLU',
+  schema: strict('activation', { kind: z.literal('relu'), l1Coeff: nonNegative('sparsity coefficient λ_s') }),
   defaults: { kind: 'relu', l1Coeff: 0.1 },
   architecture: () => ({ kind: 'relu' }),
   // λ_s only shapes training: a file does not say it, so keep the base's when it is a ReLU one.
   fromArchitecture: (_arch, base) => (base.kind === 'relu' ? base : { kind: 'relu', l1Coeff: 0 }),
   denseProducts: () => 6,
   saelens: { architecture: 'standard', kwargs: () => ({}), read: () => ({ kind: 'relu' }) },
-};
+} satisfies SaeVariant<ActivationOf<'relu'>, { kind: 'relu' }>;
 
-const topk: SaeVariant<ActivationOf<'topk'>, { kind: 'topk'; k: number }> = {
+const topk = {
   label: 'TopK',
   hint: 'TopK keeping the k largest latents',
   describe: (a) => `TopK ${a.k}`,
+  schema: strict('activation', { kind: z.literal('topk'), k: positiveInt('k'), auxkCoeff: nonNegative('AuxK coefficient'), kAux: positiveInt('k_aux') }),
   defaults: { kind: 'topk', k: 16, auxkCoeff: 1 / 32, kAux: 64 },
   architecture: (a) => ({ kind: 'topk', k: a.k }),
   // AuxK is a training-only term: off for an SAE that will not train here.
@@ -84,7 +92,7 @@ const topk: SaeVariant<ActivationOf<'topk'>, { kind: 'topk'; k: number }> = {
       return { kind: 'topk', k: k as number };
     },
   },
-};
+} satisfies SaeVariant<ActivationOf<'topk'>, { kind: 'topk'; k: number }>;
 
 /** Every variant by kind; a kind of `Activation` without an entry does not compile. */
 export const SAE_VARIANTS = { relu, topk } satisfies { [K in VariantKind]: SaeVariant<ActivationOf<K>, { kind: K }> };

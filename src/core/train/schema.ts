@@ -1,13 +1,15 @@
 /**
  * The one description of a TrainConfig's fields: their names, their shapes and the values each may take.
  * Every reader of a configuration parses with it (run.json, a saved cfg.json's `lab_training`, a saved
- * run's record) and the page checks its edits with it, so a rule lives here and nowhere else.
+ * run's record) and the page checks its edits with it, so a rule lives here and nowhere else (an SAE
+ * variant's settings have theirs in its registry entry, core/sae/variants.ts, which this joins).
  * Objects are strict: a misspelt key is refused, naming the nearest real one, instead of being ignored
  * while the run trains with the default.
  */
 import { z } from 'zod';
-import { saeArchitecture, saeVariant, VARIANT_KINDS } from '../sae/variants';
+import { SAE_VARIANTS, saeArchitecture, saeVariant, VARIANT_KINDS, type VariantKind } from '../sae/variants';
 import type { TrainConfig } from './config';
+import { choice, flag, fraction, nonNegative, positive, positiveInt, show, strict, wholeNonNegative, words } from './schema-fields';
 
 /** A problem with a configuration: where it is (dotted path, '' for the whole) and a sentence saying what. */
 export interface ConfigProblem {
@@ -15,43 +17,13 @@ export interface ConfigProblem {
   message: string;
 }
 
-const show = (value: unknown) => (typeof value === 'string' ? `'${value}'` : value === undefined ? 'nothing' : String(value));
+/** One SAE variant's settings object (core/sae/variants.ts). */
+type VariantSchema = (typeof SAE_VARIANTS)[VariantKind]['schema'];
 
-/** A number field; `rule` says the allowed range in words, and every refusal names it. */
-function number(label: string, rule: string, ok: (v: number) => boolean) {
-  const error = (issue: { input?: unknown }) => (issue.input === undefined ? `${label} is missing (it must be ${rule})` : `${label} must be ${rule} (got ${show(issue.input)})`);
-  return z.number({ error }).refine(ok, { error });
-}
-
-const positiveInt = (label: string) => number(label, 'a positive integer', (v) => Number.isInteger(v) && v > 0);
-const nonNegative = (label: string) => number(label, '≥ 0', (v) => v >= 0);
-const wholeNonNegative = (label: string) => number(label, 'a whole number ≥ 0', (v) => Number.isInteger(v) && v >= 0);
-const positive = (label: string) => number(label, 'positive', (v) => v > 0);
-const fraction = (label: string, closed: boolean) => number(label, closed ? 'in [0, 1]' : 'in [0, 1)', (v) => v >= 0 && (closed ? v <= 1 : v < 1));
-
-function words(values: readonly string[]): string {
-  return values.length === 1 ? values[0] : `${values.slice(0, -1).join(', ')} or ${values[values.length - 1]}`;
-}
-
-function choice<const T extends readonly [string, ...string[]]>(label: string, values: T) {
-  return z.enum(values, { error: (issue) => `${label} must be ${words(values)} (got ${show(issue.input)})` });
-}
-
-const flag = (name: string) => z.boolean({ error: (issue) => `init.${name} must be true or false (got ${show(issue.input)})` });
-
-/** Strict: unknown keys are refused (formatted below with the nearest real key). */
-function strict<T extends z.core.$ZodLooseShape>(what: string, shape: T) {
-  return z.strictObject(shape, { error: (issue) => (issue.code === 'invalid_type' ? `${what} must be an object (got ${show(issue.input)})` : undefined) });
-}
-
-// One object per SAE variant (core/sae/variants.ts); schemaMatchesTrainConfig below refuses a kind of
-// the Activation union that has none.
 const activation = z.discriminatedUnion(
   'kind',
-  [
-    strict('activation', { kind: z.literal('relu'), l1Coeff: nonNegative('sparsity coefficient λ_s') }),
-    strict('activation', { kind: z.literal('topk'), k: positiveInt('k'), auxkCoeff: nonNegative('AuxK coefficient'), kAux: positiveInt('k_aux') }),
-  ],
+  // zod wants a non-empty tuple; the registry has an entry for every kind of the Activation union.
+  VARIANT_KINDS.map((kind) => SAE_VARIANTS[kind].schema) as [VariantSchema, ...VariantSchema[]],
   { error: (issue) => `activation must be ${words(VARIANT_KINDS)} (got ${show((issue.input as { kind?: unknown } | undefined)?.kind ?? issue.input)})` },
 );
 
