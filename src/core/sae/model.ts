@@ -1,16 +1,12 @@
 import { tf } from '../tf';
 import { matMul } from '../ops';
 import type { Activation } from '../train/config';
+import type { SaeParams } from './params';
 import { variantMath } from './variant-math';
 import type { SaeWeights } from './weights';
 
 /** The SAE's parameters on the device, in SAELens layout. */
-export interface SaeParams {
-  W_enc: tf.Variable<tf.Rank.R2>; // [d_in, d_sae]
-  b_enc: tf.Variable<tf.Rank.R1>; // [d_sae]
-  W_dec: tf.Variable<tf.Rank.R2>; // [d_sae, d_in]
-  b_dec: tf.Variable<tf.Rank.R1>; // [d_in]
-}
+export type { SaeParams } from './params';
 
 export function paramsFromWeights(w: SaeWeights, trainBiases: boolean): SaeParams {
   // tf.variable keeps its initial tensor alive: create both in a tidy so only the variables remain.

@@ -10,7 +10,7 @@
 
 import { tf } from '../tf';
 import type { TrainConfig } from '../train/config';
-import type { SaeParams } from './model';
+import type { SaeParams } from './params';
 import { rowOps } from './rowKernels';
 import { takesSparsePath } from './sparse-path';
 

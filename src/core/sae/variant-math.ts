@@ -7,10 +7,12 @@
 import { tf } from '../tf';
 import { detach, matMul, withCustomGradient } from '../ops';
 import type { Activation, TrainConfig } from '../train/config';
-import type { LossTerms } from '../train/losses';
-import type { SaeParams } from './model';
+import type { SaeParams } from './params';
 import { decodeSparse, encodeTopKSparse, sparseTopKPays } from './sparseTopK';
 import type { ActivationOf, VariantKind } from './variants';
+
+/** Named scalar loss terms, summed into the total and each logged on its own. */
+export type LossTerms = Record<string, tf.Scalar>;
 
 /** One batch's encoding as the loss sees it, from either path. */
 export interface EncodedBatch {

@@ -1,12 +1,12 @@
 import { tf } from '../tf';
 import { sumAll } from '../ops';
 import { forward, type SaeParams } from '../sae/model';
-import { variantMath, type EncodedBatch, type VariantMath } from '../sae/variant-math';
+import { variantMath, type EncodedBatch, type LossTerms, type VariantMath } from '../sae/variant-math';
 import type { Activation, TrainConfig } from './config';
 import { weightPenalty } from './penalties';
 
 /** Scalar loss terms by name; their sum is the training loss. */
-export type LossTerms = Record<string, tf.Scalar>;
+export type { LossTerms } from '../sae/variant-math';
 
 export interface LossResult {
   terms: LossTerms;
