@@ -49,6 +49,8 @@ export default tseslint.config(
     },
   },
   ...runtimeRules(),
+  // The page, the workers and the runtime get their bytes from src/io (and the runner from the disk).
+  { files: ['src/runtime/**/*.ts', 'src/ui/**/*.{ts,tsx}', 'workers/**/*.ts'], rules: { 'no-restricted-globals': ['error', ...NETWORK_GLOBALS] } },
 );
 
 /**

@@ -1,5 +1,12 @@
-/** Shards over HTTP(S): the network side of src/core/shards, which only ever sees a stream. */
-import type { ShardInput } from '../core/shards';
+/**
+ * Shards in the browser and workers: over HTTP(S), or from files the user picked. The edge of
+ * src/core/shards, which only ever sees streams.
+ */
+import { blobShardInput, parseManifest, type ShardInput, type ShardManifest } from '../core/shards';
+import { fetchJson, parseJson } from './http';
+
+const MANIFEST = 'manifest.json';
+const SHARD_EXTENSIONS = ['.safetensors', '.npy'];
 
 /** A file over HTTP(S), streamed from the response body. Its size is not known until the response arrives. */
 export function urlShardInput(url: string, name: string, fetchImpl: typeof fetch = (input, init) => fetch(input, init)): ShardInput {
@@ -28,4 +35,28 @@ export function urlShardInput(url: string, name: string, fetchImpl: typeof fetch
       });
     },
   };
+}
+
+/** A manifest's shards at its URL. */
+export async function urlShardInputs(manifestUrl: string): Promise<{ manifest: ShardManifest; inputs: ShardInput[]; label: string }> {
+  const manifest = parseManifest(await fetchJson(manifestUrl), manifestUrl);
+  const inputs = manifest.shards.map((shard) => urlShardInput(new URL(shard.file, manifestUrl).href, shard.file));
+  return { manifest, inputs, label: manifestUrl };
+}
+
+/** Picked files: a manifest.json and its shards, or bare .safetensors / .npy shards in name order. */
+export async function pickedShardInputs(files: File[]): Promise<{ manifest: ShardManifest | null; inputs: ShardInput[]; label: string }> {
+  const byName = new Map(files.map((file) => [file.name, file]));
+  const manifestFile = byName.get(MANIFEST);
+  if (manifestFile) {
+    const manifest = parseManifest(parseJson(await manifestFile.text(), MANIFEST), MANIFEST);
+    const missing = manifest.shards.filter((shard) => !byName.has(shard.file)).map((shard) => shard.file);
+    if (missing.length > 0) throw new Error(`${MANIFEST} lists ${missing.join(', ')}, which ${missing.length === 1 ? 'was' : 'were'} not among the chosen files`);
+    return { manifest, inputs: manifest.shards.map((shard) => blobShardInput(byName.get(shard.file)!, shard.file)), label: MANIFEST };
+  }
+  const shards = files.filter((file) => SHARD_EXTENSIONS.some((ext) => file.name.endsWith(ext))).sort((a, b) => a.name.localeCompare(b.name));
+  if (shards.length === 0) {
+    throw new Error(`none of the chosen files (${files.map((f) => f.name).join(', ') || 'none'}) is a manifest.json, a .safetensors shard or a .npy array`);
+  }
+  return { manifest: null, inputs: shards.map((file) => blobShardInput(file, file.name)), label: shards[0].name };
 }
