@@ -1,7 +1,7 @@
 /**
  * bench.html: runs one backend's step bench in a worker (workers/bench.worker.ts) when the URL names
  * a backend (?backend=wasm&steps=7[&threads=2]), shows each message, and hands it to
- * `window.benchReport` when the driver (src/cli/benchBrowser.ts) has exposed one.
+ * `window.benchReport` when the driver (src/cli/bench-browser.ts) has exposed one.
  */
 import { parseBackendRequest } from '../runtime/protocol/backend-types';
 import type { BenchMessage, BenchRequest } from './protocol';

@@ -1,4 +1,4 @@
-/** Messages between the browser bench page, its worker and the Node side (src/cli/benchBrowser.ts). Plain data. */
+/** Messages between the browser bench page, its worker and the Node side (src/cli/bench-browser.ts). Plain data. */
 import type { BackendReport, BackendRequest } from '../runtime/protocol/backend-types';
 
 /** Page → worker: time the MNIST paper step on `backend`, `steps` timed steps after one warm-up step. */

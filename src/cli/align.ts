@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { alignConfigurations, type ConfigurationAlignment } from '../core/align/configurations';
 import type { PairSummary } from '../core/align';
 import { readSaeFolders } from '../io/sae-folders-node';
-import { initNodeBackend } from './nodeBackend';
+import { initNodeBackend } from './node-backend';
 
 export interface AlignCommandOptions {
   json?: string;

@@ -5,9 +5,9 @@ import { saeVariant } from '../core/sae/variants';
 import type { TrainConfig } from '../core/train/config';
 import { stepFlops, timeTrainingStep } from '../bench/step';
 import { benchAssignment } from './benchAssignment';
-import { describeReference, numpyStepMs, stepTable, type StepTiming } from './benchReference';
-import { benchShards, SHARD_BENCH, SHARD_LOAD_ENV, shardLoadChild } from './benchShards';
-import { initNodeBackend, type NodeBackend } from './nodeBackend';
+import { describeReference, numpyStepMs, stepTable, type StepTiming } from './bench-reference';
+import { benchShards, SHARD_BENCH, SHARD_LOAD_ENV, shardLoadChild } from './bench-shards';
+import { initNodeBackend, type NodeBackend } from './node-backend';
 
 export { stepFlops, timeTrainingStep, type StepTiming };
 
@@ -35,7 +35,7 @@ export interface BenchOptions {
  * grown the wasm heap (which never shrinks) and so inflated that figure.
  */
 export async function runBenchCommand(options: BenchOptions): Promise<void> {
-  // The child process of the shard bench (src/cli/benchShards.ts): one load, one JSON line.
+  // The child process of the shard bench (src/cli/bench-shards.ts): one load, one JSON line.
   const shardFolder = process.env[SHARD_LOAD_ENV];
   if (shardFolder) return shardLoadChild(shardFolder, SHARD_BENCH.batch, SHARD_BENCH.batches);
   const named = options.only === undefined ? [...DEFAULT_PARTS] : options.only.split(',').map((s) => s.trim());
@@ -50,7 +50,7 @@ export async function runBenchCommand(options: BenchOptions): Promise<void> {
   if (parts.has('pythia')) await runPythiaBench(3);
   if (parts.has('browser') || parts.has('longtasks')) {
     // Loaded only here: it brings Vite and playwright-core.
-    const { runBrowserBench } = await import('./benchBrowser');
+    const { runBrowserBench } = await import('./bench-browser');
     await runBrowserBench({ build: options.build, backends: options.backends?.split(',').map((s) => s.trim()), steps: parts.has('browser'), longTasks: parts.has('longtasks') });
   }
   console.log(`
@@ -88,7 +88,7 @@ export async function runBench(backends: NodeBackend[], steps: number): Promise<
  * The Pythia paper's step (batch 2048, 512 → 16,384, TopK 40, AuxK 1/32 with k_aux 256, clipping 1)
  * on wasm, twice: with no latent dead, as in the paper's first 10M tokens (AuxK selects nothing), and
  * with every latent dead, AuxK's worst case (k_aux filled slots per row). The dense products cost
- * the same either way; the sparse path (src/core/sae/sparseTopK.ts) does more work in the second.
+ * the same either way; the sparse path (src/core/sae/sparse-top-k.ts) does more work in the second.
  */
 export async function runPythiaBench(steps: number): Promise<StepTiming[]> {
   const config = pythiaPaperConfig();

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { absCosineMatrix, linearSumAssignment } from '../core/align';
 import { Rng } from '../core/rng';
-import { initNodeBackend } from './nodeBackend';
+import { initNodeBackend } from './node-backend';
 
 /** |cos| between two sets of n random unit vectors in 64 dimensions: a typical cross-seed matrix. */
 async function randomSimilarity(n: number): Promise<Float32Array> {

@@ -12,13 +12,13 @@ import { validateTrainConfig } from '../core/train/validate';
 import { parseTrainConfig } from '../core/train/schema';
 import { MNIST_PIXELS } from '../core/data/mnist';
 import { loadMnistNode } from '../io/mnist-node';
-import { initNodeBackend, type NodeBackend } from './nodeBackend';
+import { initNodeBackend, type NodeBackend } from './node-backend';
 import { alignmentTable } from './report';
 import { runBenchCommand } from './bench';
-import { trainEntry, type TrainedOn } from './trainEntry';
-import { readCheckpoint, type TrainedEntry } from './checkpointFile';
-import { runExportActivations } from './exportActivations';
-import { makeSample } from './makeSample';
+import { trainEntry, type TrainedOn } from './train-entry';
+import { readCheckpoint, type TrainedEntry } from './checkpoint-file';
+import { runExportActivations } from './export-activations';
+import { makeSample } from './make-sample';
 import { runAlignArgs } from './align';
 
 const presetIds = (data: DataTrack) => allPresets().filter((p) => p.data === data).map((p) => p.id).join(', ');

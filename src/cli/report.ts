@@ -1,4 +1,4 @@
-import type { TrainedEntry } from './checkpointFile';
+import type { TrainedEntry } from './checkpoint-file';
 
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
 

@@ -2,7 +2,7 @@
  * Like with like: the step at which two configurations' numbers are compared (the latest step at
  * which both have an alignment), and what each had at that step, sparsity included.
  */
-import type { AlignmentSummary } from '../core/align/alignSeeds';
+import type { AlignmentSummary } from '../core/align/align-seeds';
 import type { SeedMetrics } from '../core/train/metrics';
 import type { AlignmentAt } from '../runtime/protocol/run-records';
 

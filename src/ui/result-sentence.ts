@@ -2,7 +2,7 @@
  * The finished comparison in one plain sentence: which configuration's seeds agree more, by how
  * much, how consistently across seed pairs, and whether the sparsity was comparable.
  */
-import type { AlignmentSummary } from '../core/align/alignSeeds';
+import type { AlignmentSummary } from '../core/align/align-seeds';
 import { sparsityMismatch } from './equal-step';
 import { formatHeadline, formatHeadlineDiff, HEADLINE_METRICS, pairWins } from './views/headline-values';
 import { formatFixed } from './views/number-format';

@@ -12,7 +12,7 @@ import { lab } from '../helpers/lab-cli';
  * trainers 0–2 (l2_penalty 0) are independent random SAEs; trainers 3–5 (l2_penalty 1e-4) are one SAE
  * with its features permuted and sign-flipped per seed, so every figure of theirs is exactly 1.
  */
-const WRITER = path.resolve(__dirname, '../helpers/python/torch_save.py');
+const WRITER = path.resolve(__dirname, '../helpers/python/torch-save.py');
 const D_IN = 6;
 const D_SAE = 8;
 const root = mkdtempSync(path.join(tmpdir(), 'align-'));

@@ -2,7 +2,7 @@ import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeCheckpoint, encodeCheckpoint, readCheckpoint, writeCheckpoint, type SavedState } from '../../src/cli/checkpointFile';
+import { decodeCheckpoint, encodeCheckpoint, readCheckpoint, writeCheckpoint, type SavedState } from '../../src/cli/checkpoint-file';
 
 /** A state with typed arrays at several depths; the trainer's own fields are opaque to the file format. */
 function state(): SavedState {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { lab } from '../helpers/lab-cli';
 import { loadGptNeoxModel, residPost } from '../../src/core/model';
 import { loadShardFolder } from '../../src/io/shards-node';
-import { buildTinyNeox } from '../helpers/tinyNeox';
+import { buildTinyNeox } from '../helpers/tiny-neox';
 
 const DOCUMENTS = ['the cat sat on the mat, and the rat ran.', 'a bird in the water!', 'there is the tiny tern at the inn.', 'in the rain the train ran on.'];
 

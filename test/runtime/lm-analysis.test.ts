@@ -16,7 +16,7 @@ import { LabSession } from '../../src/runtime/worker/lab-session';
 import { LmAnalysis } from '../../src/runtime/worker/lm-analysis';
 import type { LoadedModel, LmData } from '../../src/runtime/worker/lm-data';
 import { referenceEncode } from '../core/analysis/helpers';
-import { buildTinyNeox, TINY_SIZES } from '../helpers/tinyNeox';
+import { buildTinyNeox, TINY_SIZES } from '../helpers/tiny-neox';
 
 const HOOK: HookName = 'blocks.1.hook_resid_post';
 const WINDOW = 16;

@@ -2,8 +2,8 @@
 // (unsquared L2) agree more than A's (no penalty). Trained as the lab trains them (every seed side by
 // side, all 60,000 MNIST training images) on tfjs's wasm backend.
 import { describe, expect, it } from 'vitest';
-import { initNodeBackend } from '../../src/cli/nodeBackend';
-import { alignSeeds, type AlignmentSummary } from '../../src/core/align/alignSeeds';
+import { initNodeBackend } from '../../src/cli/node-backend';
+import { alignSeeds, type AlignmentSummary } from '../../src/core/align/align-seeds';
 import { MNIST_PIXELS } from '../../src/core/data/mnist';
 import type { TrainConfig } from '../../src/core/train/config';
 import { tensorSource, type BatchSource } from '../../src/core/train/source';

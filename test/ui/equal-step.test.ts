@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AlignmentSummary } from '../../src/core/align/alignSeeds';
+import type { AlignmentSummary } from '../../src/core/align/align-seeds';
 import type { StepMetrics } from '../../src/core/train/metrics';
 import { alignmentAt, latestCommonStep, meanL0At, sparsityMismatch } from '../../src/ui/equal-step';
 import { resultSentence } from '../../src/ui/result-sentence';

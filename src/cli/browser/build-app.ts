@@ -1,7 +1,7 @@
 /**
  * Builds the app once with Vite's JS API into a fresh temporary folder (other test runs may share dist/).
  * Used by the browser tests (test/browser/support) and by `npm run bench -- --browser`
- * (src/cli/benchBrowser.ts), whose bundle lives elsewhere and so passes the project root; Vite is
+ * (src/cli/bench-browser.ts), whose bundle lives elsewhere and so passes the project root; Vite is
  * imported when called, so the command-line bundle loads it only then.
  */
 import { mkdtemp } from 'node:fs/promises';

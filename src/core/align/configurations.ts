@@ -5,7 +5,7 @@
  */
 import { groupBySeedlessConfig } from '../formats/sweep-groups';
 import type { SaeWeights } from '../sae/weights';
-import { alignSeeds, type AlignmentSummary } from './alignSeeds';
+import { alignSeeds, type AlignmentSummary } from './align-seeds';
 
 export interface AlignableSae {
   name: string;

@@ -16,4 +16,4 @@ export {
 export { alignPair, sharedPartners, viewFromA, viewFromB, type DirectedMatch, type MatchedSide, type PairAlignment, type PairMetrics, type PairOptions } from './pair';
 export { featureStability, referenceSharing, type FeatureStability, type ReferenceSharing } from './stability';
 export { matchDirections, type DirectionMatching } from './matching';
-export { alignSeeds, type AlignSeedsOptions, type AlignmentReport, type AlignmentSummary, type PairSummary } from './alignSeeds';
+export { alignSeeds, type AlignSeedsOptions, type AlignmentReport, type AlignmentSummary, type PairSummary } from './align-seeds';

@@ -1,7 +1,7 @@
 import type { InitConfig } from '../train/config';
 import { Rng } from '../rng';
 import type { SaeWeights } from './weights';
-import { geometricMedian } from './geometricMedian';
+import { geometricMedian } from './geometric-median';
 
 /**
  * Kaiming-uniform for a linear map with `fanIn` inputs (PyTorch's kaiming_uniform_ with a = 0):

@@ -1,5 +1,5 @@
 /**
- * When TopK training takes the sparse path (src/core/sae/sparseTopK.ts), as plain rules without
+ * When TopK training takes the sparse path (src/core/sae/sparse-top-k.ts), as plain rules without
  * tfjs, so that the page can tell too (the memory a step needs depends on the path).
  */
 import type { TrainConfig } from '../train/config';

@@ -8,7 +8,7 @@ import { tf } from '../tf';
 import { detach, matMul, withCustomGradient } from '../ops';
 import type { Activation, TrainConfig } from '../train/config';
 import type { SaeParams } from './params';
-import { decodeSparse, encodeTopKSparse, sparseTopKPays } from './sparseTopK';
+import { decodeSparse, encodeTopKSparse, sparseTopKPays } from './sparse-top-k';
 import type { ActivationOf, VariantKind } from './variants';
 
 /** Named scalar loss terms, summed into the total and each logged on its own. */

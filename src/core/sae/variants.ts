@@ -10,7 +10,7 @@
  * (core/train/config.ts), then one entry here and one in `VARIANT_MATH` (variant-math.ts). Both
  * tables are typed by `Activation['kind']`, so the compiler refuses a kind without its entries, and
  * so do the few tables that are not the science's (the NumPy bench reference's flags,
- * src/cli/benchReference.ts). The schema, the page's activation control, the SAELens reader and
+ * src/cli/bench-reference.ts). The schema, the page's activation control, the SAELens reader and
  * writer and the benches read the entries; nothing else branches on the kind, except the page's
  * controls for one variant's own settings (TopK's k) in src/ui/store/config-fields.ts.
  */

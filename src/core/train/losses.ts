@@ -18,7 +18,7 @@ export interface LossResult {
 
 export interface LossOptions {
   /**
-   * Variants with a sparse path only (TopK, src/core/sae/sparseTopK.ts): compute through it or the
+   * Variants with a sparse path only (TopK, src/core/sae/sparse-top-k.ts): compute through it or the
    * dense one. The two give the same loss and gradients up to float32 rounding; by default the sparse
    * path is used where it is faster (see the variant's `sparse.pays`).
    */

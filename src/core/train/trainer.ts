@@ -12,7 +12,7 @@ import type { StepMetrics } from './metrics';
 import { savedTrainConfig } from './saved-config';
 import { learningRate } from './schedule';
 import type { BatchSource } from './source';
-import { removeParallelComponent, unitRows } from './unitNorm';
+import { removeParallelComponent, unitRows } from './unit-norm';
 import { validateTrainConfig } from './validate';
 
 /**

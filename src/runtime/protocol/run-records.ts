@@ -2,7 +2,7 @@
  * The records of a run that both sides read: the worker writes them to the run store while it
  * trains, the page lists, opens and resumes them. Types only, like the rest of the protocol.
  */
-import type { AlignmentSummary } from '../../core/align/alignSeeds';
+import type { AlignmentSummary } from '../../core/align/align-seeds';
 import type { TrainConfig } from '../../core/train/config';
 import type { RunState } from './run-state';
 

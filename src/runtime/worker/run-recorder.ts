@@ -5,7 +5,7 @@
  * later save succeeds: the run goes on in memory meanwhile. Times given to it are the current
  * run loop's (from 0 at a resume); the record keeps the run's total.
  */
-import type { AlignmentSummary } from '../../core/align/alignSeeds';
+import type { AlignmentSummary } from '../../core/align/align-seeds';
 import type { TrainConfig } from '../../core/train/config';
 import type { LabMetricsUpdate } from '../protocol/lab-api';
 import type { SeedMetrics } from '../../core/train/metrics';

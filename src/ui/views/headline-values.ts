@@ -1,7 +1,7 @@
 // The headline alignment numbers: what each means, how to read it from an AlignmentSummary, and the
 // B − A difference between two runs.
 
-import type { AlignmentSummary } from '../../core/align/alignSeeds';
+import type { AlignmentSummary } from '../../core/align/align-seeds';
 import { formatFixed, formatPercent, formatPointsDiff } from './number-format';
 
 export type HeadlineKey = 'mmcs' | 'matched' | 'frac' | 'pairShared' | 'shared';

@@ -1,17 +1,17 @@
 // The views' public surface: React components that map computed data to pixels, and figure saving.
 import './views.css';
 
-export { AlignmentHeatmap } from './AlignmentHeatmap';
-export { DecoderGrid } from './DecoderGrid';
-export { FeatureInspector } from './FeatureInspector';
-export { FeatureTable } from './FeatureTable';
-export { HeadlineNumbers } from './HeadlineNumbers';
-export { ImageTile } from './ImageTile';
-export { MatchedHistogram } from './MatchedHistogram';
-export { MetricCurves } from './MetricCurves';
-export { SaveFigureButton } from './SaveFigureButton';
-export { SteeringView } from './SteeringView';
-export { LmFeatureInspector } from './LmFeatureInspector';
+export { AlignmentHeatmap } from './alignment-heatmap';
+export { DecoderGrid } from './decoder-grid';
+export { FeatureInspector } from './feature-inspector';
+export { FeatureTable } from './feature-table';
+export { HeadlineNumbers } from './headline-numbers';
+export { ImageTile } from './image-tile';
+export { MatchedHistogram } from './matched-histogram';
+export { MetricCurves } from './metric-curves';
+export { SaveFigureButton } from './save-figure-button';
+export { SteeringView } from './steering-view';
+export { LmFeatureInspector } from './lm-feature-inspector';
 export { saveCanvasPng, saveSvg } from './save';
 export type { CurveMetric, CurveRun } from './metric-series';
 export type { FeatureSortKey } from './feature-order';

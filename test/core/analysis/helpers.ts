@@ -6,7 +6,7 @@ import { tensorSource } from '../../../src/core/train/source';
 import type { SaeWeights } from '../../../src/core/sae/weights';
 import type { Activation } from '../../../src/core/train/config';
 import { loadMnistNode } from '../../../src/io/mnist-node';
-import { initNodeBackend } from '../../../src/cli/nodeBackend';
+import { initNodeBackend } from '../../../src/cli/node-backend';
 import { Rng } from '../../../src/core/rng';
 
 /** `count` random rows of width `d_in` in [0, 1) (about a third of pixels exactly 0), random labels 0–9. */

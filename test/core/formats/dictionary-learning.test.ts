@@ -8,7 +8,7 @@ import { groupBySeedlessConfig } from '../../../src/core/formats/sweep-groups';
 import { Rng } from '../../../src/core/rng';
 import type { SaeWeights } from '../../../src/core/sae/weights';
 
-const WRITER = path.resolve(__dirname, '../../helpers/python/torch_save.py');
+const WRITER = path.resolve(__dirname, '../../helpers/python/torch-save.py');
 const dir = mkdtempSync(path.join(tmpdir(), 'dl-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let written = 0;

@@ -7,8 +7,8 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { readTorchCheckpoint, type TorchTensor } from '../../../src/core/formats/torch-checkpoint';
 import { Rng } from '../../../src/core/rng';
 
-/** Files come from test/helpers/python/torch_save.py, which follows torch.save's layout on its own. */
-const WRITER = path.resolve(__dirname, '../../helpers/python/torch_save.py');
+/** Files come from test/helpers/python/torch-save.py, which follows torch.save's layout on its own. */
+const WRITER = path.resolve(__dirname, '../../helpers/python/torch-save.py');
 const dir = mkdtempSync(path.join(tmpdir(), 'torch-ckpt-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseGptNeoxConfig } from '../../../src/core/model';
-import { tinyConfig } from '../../helpers/tinyNeox';
+import { tinyConfig } from '../../helpers/tiny-neox';
 
 /** Pythia-70M-deduped's config.json, as PAPER.md lists it. */
 const PYTHIA_70M = {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { writeSafetensors } from '../../../src/core/formats/safetensors';
 import { GptNeox, parseGptNeoxConfig } from '../../../src/core/model';
 import { tf } from '../../../src/core/tf';
-import { buildTinyNeox, TINY_SIZES, type TinyNeox } from '../../helpers/tinyNeox';
+import { buildTinyNeox, TINY_SIZES, type TinyNeox } from '../../helpers/tiny-neox';
 import { flatten, referenceForward, relativeError } from './reference-neox';
 
 const TOKENS = [3, 17, 42, 0, 8, 8, 29, 49, 11, 5, 36, 21];

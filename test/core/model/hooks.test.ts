@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { generate, GptNeox, parseGptNeoxConfig, residPost, residPre, softmax, type HookAddition, type HookName } from '../../../src/core/model';
 import { Rng } from '../../../src/core/rng';
 import { tf } from '../../../src/core/tf';
-import { buildTinyNeox, TINY_SIZES } from '../../helpers/tinyNeox';
+import { buildTinyNeox, TINY_SIZES } from '../../helpers/tiny-neox';
 import { flatten, referenceForward, relativeError, type ReferenceAddition } from './reference-neox';
 
 const neox = buildTinyNeox({ seed: 9 });

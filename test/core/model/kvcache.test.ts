@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { generate, GptNeox, parseGptNeoxConfig, softmax } from '../../../src/core/model';
 import { tf } from '../../../src/core/tf';
-import { buildTinyNeox, TINY_SIZES } from '../../helpers/tinyNeox';
+import { buildTinyNeox, TINY_SIZES } from '../../helpers/tiny-neox';
 import { relativeError } from './reference-neox';
 
 const neox = buildTinyNeox({ seed: 5 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadGptNeoxModel } from '../../../src/core/model';
 import { loadModelFolder } from '../../../src/io/model-folder-node';
-import { buildTinyNeox } from '../../helpers/tinyNeox';
+import { buildTinyNeox } from '../../helpers/tiny-neox';
 import { flatten, referenceForward, relativeError } from './reference-neox';
 
 const neox = buildTinyNeox({ seed: 21 });

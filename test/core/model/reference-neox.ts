@@ -3,7 +3,7 @@
  * Face definition (modeling_gpt_neox.py) and sharing no code with src/core/model: loops over positions,
  * heads and dimensions on the HF-layout tensors ([out, in] Linear weights, fused per-head q|k|v).
  */
-import type { HfTensor } from '../../helpers/tinyNeox';
+import type { HfTensor } from '../../helpers/tiny-neox';
 
 export interface ReferenceAddition {
   hook: string; // TransformerLens name, e.g. blocks.1.hook_resid_post

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { argmax, createSampler, generate, GptNeox, nucleus, parseGptNeoxConfig } from '../../../src/core/model';
-import { buildTinyNeox } from '../../helpers/tinyNeox';
+import { buildTinyNeox } from '../../helpers/tiny-neox';
 
 /** A hand-made distribution: probabilities 0.4, 0.3, 0.15, 0.1, 0.05 at shuffled indices. */
 const PROBABILITIES = [0.1, 0.4, 0.05, 0.3, 0.15];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTokenizer } from '../../../src/core/model';
-import { tinyTokenizerFiles } from '../../helpers/tinyNeox';
+import { tinyTokenizerFiles } from '../../helpers/tiny-neox';
 
 const { tokenizerJson, tokenizerConfig } = tinyTokenizerFiles();
 

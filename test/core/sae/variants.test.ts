@@ -11,7 +11,7 @@ import { SAE_VARIANTS, saeArchitecture, saeVariant, VARIANT_KINDS, type Activati
 import type { Activation } from '../../../src/core/train/config';
 import { configProblems } from '../../../src/core/train/schema';
 import type { SaeWeights } from '../../../src/core/sae/weights';
-import { decode as decode64, pre, topk as topk64, type Weights64 } from '../../helpers/referenceSae';
+import { decode as decode64, pre, topk as topk64, type Weights64 } from '../../helpers/reference-sae';
 import { lcg, randomArray, tinyConfig } from '../../helpers/configs';
 
 const n = 5;

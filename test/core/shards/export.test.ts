@@ -4,7 +4,7 @@ import { openSafetensors, writeSafetensors, type TensorToWrite } from '../../../
 import { loadGptNeoxModel, type HookName } from '../../../src/core/model';
 import { bytesShardInput, exportActivations, loadActivationShards, parseManifest, type ExportOptions, type ExportProgress } from '../../../src/core/shards';
 import { tf } from '../../../src/core/tf';
-import { buildTinyNeox } from '../../helpers/tinyNeox';
+import { buildTinyNeox } from '../../helpers/tiny-neox';
 import { roundToHalf, WINDOW } from './planted';
 
 const neox = buildTinyNeox({ seed: 3 });

@@ -3,7 +3,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildSyntheticSample, SAMPLE } from '../../../src/cli/makeSample';
+import { buildSyntheticSample, SAMPLE } from '../../../src/cli/make-sample';
 import { createTokenizer, residPost } from '../../../src/core/model';
 import { buildSyntheticModel, SYNTHETIC_WORDS, syntheticCorpus, syntheticTokenizerFiles } from '../../../src/core/model/synthetic';
 import { loadModelFolder } from '../../../src/io/model-folder-node';

@@ -3,7 +3,7 @@ import { tf } from '../../../src/core/tf';
 import { paramsFromWeights, disposeParams } from '../../../src/core/sae/model';
 import { lossTerms } from '../../../src/core/train/losses';
 import type { ConfigOverrides } from '../../../src/core/presets';
-import { referenceLoss, residualOf, type Weights64 } from '../../helpers/referenceSae';
+import { referenceLoss, residualOf, type Weights64 } from '../../helpers/reference-sae';
 import { lcg, randomArray, tinyConfig } from '../../helpers/configs';
 
 const d_in = 4;

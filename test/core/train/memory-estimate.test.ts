@@ -2,7 +2,7 @@
 // peak of training steps and a snapshot (tf.profile), and the wasm heap they grew, on the wasm backend
 // the lab falls back to. The estimate must cover both, without overstating them more than 3×.
 import { beforeAll, describe, expect, test } from 'vitest';
-import { initNodeBackend } from '../../../src/cli/nodeBackend';
+import { initNodeBackend } from '../../../src/cli/node-backend';
 import { tf } from '../../../src/core/tf';
 import { mnistPaperConfig, pythiaLaptopConfig, teachingDemoConfig } from '../../../src/core/presets';
 import type { TrainConfig } from '../../../src/core/train/config';

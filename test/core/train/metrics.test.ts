@@ -7,7 +7,7 @@ import type { StepMetrics } from '../../../src/core/train/metrics';
 import { tensorSource, type BatchSource } from '../../../src/core/train/source';
 import { SaeTrainer } from '../../../src/core/train/trainer';
 import { lcg, tinyConfig } from '../../helpers/configs';
-import { decode, pre, topk, type Weights64 } from '../../helpers/referenceSae';
+import { decode, pre, topk, type Weights64 } from '../../helpers/reference-sae';
 
 const d_in = 8;
 const d_sae = 12;

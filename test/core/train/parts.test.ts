@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { tf } from '../../../src/core/tf';
-import { geometricMedian } from '../../../src/core/sae/geometricMedian';
+import { geometricMedian } from '../../../src/core/sae/geometric-median';
 import { Adam } from '../../../src/core/train/adam';
 import { learningRate } from '../../../src/core/train/schedule';
-import { removeParallelComponent, unitRows } from '../../../src/core/train/unitNorm';
+import { removeParallelComponent, unitRows } from '../../../src/core/train/unit-norm';
 import { Rng } from '../../../src/core/rng';
 import { mnistPaperConfig } from '../../../src/core/presets';
 import { lcg } from '../../helpers/configs';

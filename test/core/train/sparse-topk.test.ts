@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { tf } from '../../../src/core/tf';
 import { disposeParams, paramsFromWeights } from '../../../src/core/sae/model';
-import { sparseTopKPays } from '../../../src/core/sae/sparseTopK';
+import { sparseTopKPays } from '../../../src/core/sae/sparse-top-k';
 import { lossTerms } from '../../../src/core/train/losses';
 import { pythiaPaperConfig, pythiaLaptopConfig, syntheticSampleConfig, type ConfigOverrides } from '../../../src/core/presets';
 import type { TrainConfig } from '../../../src/core/train/config';
-import { referenceLoss, residualOf, type Weights64 } from '../../helpers/referenceSae';
+import { referenceLoss, residualOf, type Weights64 } from '../../helpers/reference-sae';
 import { lcg, randomArray, tinyConfig } from '../../helpers/configs';
 
 /** Random weights; `biasShift` lowers every encoder bias, so fewer latents can fire. */

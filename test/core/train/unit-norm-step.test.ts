@@ -1,5 +1,5 @@
 // One training step with a unit-norm decoder, against an independent float64 step written here:
-// forward and loss (test/helpers/referenceSae.ts), central finite-difference gradient, optional
+// forward and loss (test/helpers/reference-sae.ts), central finite-difference gradient, optional
 // removal of each decoder row's parallel component, Adam from zero moments, row renormalisation.
 import { describe, expect, it } from 'vitest';
 import type { ConfigOverrides } from '../../../src/core/presets';
@@ -8,7 +8,7 @@ import type { TrainConfig } from '../../../src/core/train/config';
 import { tensorSource } from '../../../src/core/train/source';
 import { SaeTrainer } from '../../../src/core/train/trainer';
 import { lcg, randomArray, tinyConfig } from '../../helpers/configs';
-import { referenceLoss, type Weights64 } from '../../helpers/referenceSae';
+import { referenceLoss, type Weights64 } from '../../helpers/reference-sae';
 
 const d_in = 5;
 const d_sae = 4;

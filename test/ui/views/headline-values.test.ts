@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AlignmentSummary } from '../../../src/core/align/alignSeeds';
+import type { AlignmentSummary } from '../../../src/core/align/align-seeds';
 import {
   formatHeadline,
   formatHeadlineDiff,

@@ -5,7 +5,7 @@ import { GptNeox, parseGptNeoxConfig } from '../../../../src/core/model';
 import { Rng } from '../../../../src/core/rng';
 import type { SaeWeights } from '../../../../src/core/sae/weights';
 import { tf } from '../../../../src/core/tf';
-import { buildTinyNeox, type TinyNeoxOptions } from '../../../helpers/tinyNeox';
+import { buildTinyNeox, type TinyNeoxOptions } from '../../../helpers/tiny-neox';
 
 export function tinyModel(options: TinyNeoxOptions = {}) {
   const neox = buildTinyNeox(options);

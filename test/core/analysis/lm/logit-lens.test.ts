@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { logitLens } from '../../../../src/core/analysis/lm';
 import { Rng } from '../../../../src/core/rng';
-import { TINY_SIZES, type HfTensor } from '../../../helpers/tinyNeox';
+import { TINY_SIZES, type HfTensor } from '../../../helpers/tiny-neox';
 import { expectNoLeak, tinyModel } from './helpers';
 
 const D = TINY_SIZES.hidden;

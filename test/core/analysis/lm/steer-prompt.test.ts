@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { steerPrompt } from '../../../../src/core/analysis/lm';
 import { generate, residPost } from '../../../../src/core/model';
 import { Rng } from '../../../../src/core/rng';
-import { TINY_SIZES } from '../../../helpers/tinyNeox';
+import { TINY_SIZES } from '../../../helpers/tiny-neox';
 import { referenceForward } from '../../model/reference-neox';
 import { expectNoLeak, tinyModel } from './helpers';
 

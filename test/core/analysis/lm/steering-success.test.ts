@@ -5,7 +5,7 @@ import { generate, residPre } from '../../../../src/core/model';
 import { Rng } from '../../../../src/core/rng';
 import type { SaeWeights } from '../../../../src/core/sae/weights';
 import type { Activation } from '../../../../src/core/train/config';
-import { TINY_SIZES } from '../../../helpers/tinyNeox';
+import { TINY_SIZES } from '../../../helpers/tiny-neox';
 import { referenceForward } from '../../model/reference-neox';
 import { referenceEncode } from '../helpers';
 import { expectNoLeak, tinyModel } from './helpers';

@@ -3,7 +3,7 @@ import { DeviceSae } from '../../../../src/core/analysis';
 import { tokenActivations, tokenFeatureActivations } from '../../../../src/core/analysis/lm';
 import { residPost, residPre } from '../../../../src/core/model';
 import type { Activation } from '../../../../src/core/train/config';
-import { TINY_SIZES } from '../../../helpers/tinyNeox';
+import { TINY_SIZES } from '../../../helpers/tiny-neox';
 import { referenceForward } from '../../model/reference-neox';
 import { referenceEncode } from '../helpers';
 import { expectNoLeak, randomSaeWeights, tinyModel } from './helpers';

@@ -1,0 +1,57 @@
+import { useShallow } from 'zustand/react/shallow';
+import { labStore, useLab } from '../page';
+import { AlignmentHeatmap, DecoderGrid, FeatureTable } from '../views';
+import { SidePicker } from './side-picker';
+
+/** One seed's features as images, and how they line up with another seed's; click any to inspect it. */
+export function FeaturesPanel() {
+  const { side, seed, feature, sortBy, pair, snapshot, matrix, dataset } = useLab(
+    useShallow((s) => ({ ...s.selection, snapshot: s.runtime[s.selection.side].snapshot, matrix: s.runtime[s.selection.side].pairMatrix, dataset: s.experiment.dataset })),
+  );
+  const images = dataset === 'mnist';
+  // Digits' decoder directions are images; a language model's are not: a sortable table instead.
+  const FeatureView = images ? DecoderGrid : FeatureTable;
+  const { select, selectFeature } = labStore.getState();
+  return (
+    <section className="panel" data-testid="features-panel">
+      <h2>Features</h2>
+      <p className="caption">
+        {images
+          ? "Each tile is one feature's decoder direction as a 28×28 image (red adds ink, blue removes it). The bar under a tile is its stability: how well it is matched in the other seeds. "
+          : "Each row is one feature: its stability (how well it is matched in the other seeds), how often it fired on recent training rows, and its decoder norm. "}
+        The heatmap shows |cos| between two seeds' features, ordered so matched pairs sit on the diagonal; a bright diagonal
+        means the seeds agree. Click a {images ? 'tile' : 'row'} to inspect its feature, or a heatmap cell to inspect its row's feature with its
+        column's feature beside it.
+      </p>
+      <SidePicker />
+      {snapshot ? (
+        <div className="features-row">
+          <FeatureView
+            snapshot={snapshot}
+            seed={seed}
+            sortBy={sortBy}
+            onSortChange={(sortBy) => select({ sortBy })}
+            selected={feature}
+            onSelect={(f) => selectFeature(side, seed, f)}
+          />
+          {snapshot.seeds.length > 1 ? (
+            <AlignmentHeatmap
+              matrix={matrix}
+              seedOptions={snapshot.seeds}
+              pair={pair}
+              onPairChange={(a, b) => select({ pair: [a, b] })}
+              onSelect={(featureA, featureB) =>
+                // The row's feature is inspected, the column's shown beside it (see CellComparison).
+                matrix && selectFeature(side, matrix.seedA, featureA, { companion: { seed: matrix.seedB, feature: featureB } })
+              }
+            />
+          ) : (
+            <p className="muted">Train two or more seeds to compare their features.</p>
+          )}
+        </div>
+      ) : (
+        <p className="muted placeholder">The features appear here about a second after training starts.</p>
+      )}
+    </section>
+  );
+}
