@@ -107,14 +107,14 @@ const api: LabWorkerApi = {
   async importSaes(files) {
     const current = requireLab();
     const data = current.kind === 'lm' ? { d_in: current.data.info.d_model, hook: current.data.hook, kind: 'lm' as const } : { d_in: current.session.d_in, hook: null, kind: 'mnist' as const };
-    const { saes, names, config } = await readImportedSaes(files, data);
+    const { weights, names, config, note } = await readImportedSaes(files, data);
     // SAEs from elsewhere read the raw stream; the lab's rows are normalised (× scale): unfold it.
     const scale = current.kind === 'lm' ? current.data.info.scale : 1;
     const snapshot = await current.session.showImported(
-      saes.map((s) => foldInputScale(s.weights, 1 / scale)),
+      weights.map((w) => foldInputScale(w, 1 / scale)),
       config,
     );
-    return transferred({ snapshot, config, names });
+    return transferred({ snapshot, config, names, note });
   },
 
   async openRun(runId, onSnapshot) {

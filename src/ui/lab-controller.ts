@@ -169,7 +169,7 @@ export function createLabController(store: LabStore, startWorker: StartWorker, a
           onSnapshot(imported.snapshot);
           return { reason: 'done', step: 0, elapsedMs: 0 };
         });
-        state().patchRuntime(side, { notice: `Imported ${imported.names.join(', ')} as ${seeds.length === 1 ? 'seed' : 'seeds'} ${seeds.join(', ')}.` });
+        state().patchRuntime(side, { notice: `Imported ${imported.names.join(', ')} as ${seeds.length === 1 ? 'seed' : 'seeds'} ${seeds.join(', ')}.${imported.note ? ` ${imported.note}` : ''}` });
       } catch (e) {
         state().setLibrary({ problem: `import failed: ${errorMessage(e)}` });
       }

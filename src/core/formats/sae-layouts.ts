@@ -9,6 +9,7 @@ import type { SaeWeights } from '../sae/weights';
 import type { TrainConfig } from '../train/config';
 import { DL_CONFIG_FILE, DL_WEIGHTS_FILE, readDictionaryLearning, type ReleasedArchitecture } from './dictionary-learning';
 import { readSaeLens, SAELENS_CFG_FILE, SAELENS_WEIGHTS_FILE, SPARSIFY_WEIGHTS_FILE } from './saelens';
+import { groupBySeedlessConfig } from './sweep-groups';
 
 export type SaeLayoutId = 'dictionary_learning' | 'saelens' | 'sparsify';
 
@@ -30,17 +31,35 @@ export interface FieldSae {
 
 export interface SaeLayout {
   id: SaeLayoutId;
-  /** The files a folder of this layout holds; the first found set decides the layout. */
-  files: readonly string[];
+  /** The files a folder of this layout holds, its small config file first; the first complete set decides the layout. */
+  files: readonly [config: string, weights: string];
   read(files: ReadonlyMap<string, Uint8Array>, name: string): FieldSae;
+  /**
+   * The configuration as the config file alone says it, without reading the weights: enough to group a
+   * sweep's folders before anything large is read (the page shows the groups, then imports two of them).
+   */
+  groupingConfig(configText: string, name: string): Record<string, unknown>;
 }
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+
+/** A config file's JSON object, or a message naming the file. */
+function configObject(text: string, fileName: string): Record<string, unknown> {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${fileName}: not valid JSON (${(error as Error).message})`);
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new Error(`${fileName}: is not a JSON object`);
+  return json as Record<string, unknown>;
+}
 
 function fromSaeLens(layout: 'saelens' | 'sparsify', weightsFile: string): SaeLayout {
   return {
     id: layout,
     files: [SAELENS_CFG_FILE, weightsFile],
+    groupingConfig: (text, name) => configObject(text, `${name}/${SAELENS_CFG_FILE}`),
     read(files, name) {
       const loaded = readSaeLens({ [SAELENS_CFG_FILE]: text(files.get(SAELENS_CFG_FILE)!), [weightsFile]: files.get(weightsFile)! }, name);
       const metadata = (loaded.cfg.metadata ?? {}) as Record<string, unknown>;
@@ -65,6 +84,11 @@ export const SAE_LAYOUTS: readonly SaeLayout[] = [
   {
     id: 'dictionary_learning',
     files: [DL_CONFIG_FILE, DL_WEIGHTS_FILE],
+    groupingConfig(text, name) {
+      const trainer = configObject(text, `${name}/${DL_CONFIG_FILE}`).trainer;
+      if (typeof trainer !== 'object' || trainer === null) throw new Error(`${name}/${DL_CONFIG_FILE}: has no "trainer" object (dictionary_learning writes {"trainer": {...}, "buffer": {...}})`);
+      return { trainer };
+    },
     read(files, name) {
       const sae = readDictionaryLearning({ [DL_CONFIG_FILE]: text(files.get(DL_CONFIG_FILE)!), [DL_WEIGHTS_FILE]: files.get(DL_WEIGHTS_FILE)! }, name);
       const { weights, architecture, hookName, modelName, seed, trainer } = sae;
@@ -88,4 +112,20 @@ export function readSaeFolder(files: ReadonlyMap<string, Uint8Array>, name: stri
   const layout = layoutOf(files.keys());
   if (!layout) throw new Error(`${name}: not an SAE folder: expected ${LAYOUT_FILES_TEXT}; found ${[...files.keys()].join(', ') || 'no files'}`);
   return layout.read(files, name);
+}
+
+export interface SweepFolder {
+  name: string;
+  layout: SaeLayout;
+  /** The text of its config file (layout.files[0]). */
+  configText: string;
+}
+
+/**
+ * A sweep's folders grouped into configurations from their config files alone, in folder order:
+ * what the page offers as A and B before it reads any weights.
+ */
+export function sweepGroups(folders: readonly SweepFolder[]): { label: string; folders: string[] }[] {
+  const members = folders.map((f) => ({ name: f.name, config: f.layout.groupingConfig(f.configText, f.name) }));
+  return groupBySeedlessConfig(members).map((g) => ({ label: g.label, folders: g.members.map((i) => members[i].name) }));
 }

@@ -262,7 +262,7 @@ export interface LabWorkerApi {
    * SAEs trained elsewhere (one folder each: SAELens or sparsify layout) shown as the seeds of one
    * run, for the alignment, inspector and steering views. Refused when they do not fit the data.
    */
-  importSaes(files: File[]): Promise<{ snapshot: LabSnapshot; config: TrainConfig; names: string[] }>;
+  importSaes(files: File[]): Promise<{ snapshot: LabSnapshot; config: TrainConfig; names: string[]; note: string | null }>;
   /** Shows a saved run's checkpoint (snapshot, inspector, steering) without training it. */
   openRun(runId: string, onSnapshot: (snapshot: LabSnapshot) => void): Promise<RunEnd>;
   /** Trains every seed of `spec` side by side; resolves when done or stopped. */
