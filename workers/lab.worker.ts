@@ -8,7 +8,7 @@ import * as Comlink from 'comlink';
 import { foldInputScale } from '../src/core/shards/normalise';
 import { tensorSource } from '../src/core/train/source';
 import { selectBackend } from '../src/runtime/worker/backend';
-import type { LabWorkerApi } from '../src/runtime/protocol/lab-api';
+import type { ImportProgress, LabWorkerApi } from '../src/runtime/protocol/lab-api';
 import { LabSession } from '../src/runtime/worker/lab-session';
 import type { MnistAnalysis } from '../src/runtime/worker/mnist-analysis';
 import { createMnistSession } from '../src/runtime/worker/mnist-session';
@@ -31,6 +31,8 @@ type Lab =
   | { kind: 'lm'; session: LabSession<LmAnalysis>; data: LmData; model: LoadedModel | null };
 
 let lab: Lab | null = null;
+/** The import under way, which cancelImport ends between two folders or two seed pairs. */
+let importing: AbortController | null = null;
 
 function requireLab(): Lab {
   if (!lab) throw new Error('call init() first');
@@ -60,6 +62,22 @@ function post<T>(callback: (value: T) => void): (value: T) => void {
 
 function release(...callbacks: unknown[]): void {
   for (const callback of callbacks) (callback as Comlink.ProxyMethods | undefined)?.[Comlink.releaseProxy]?.();
+}
+
+/** Reads the picked SAE folders and shows them as this configuration's seeds, reporting each folder and seed pair. */
+async function importInto(current: Lab, files: File[], data: Parameters<typeof readImportedSaes>[1], signal: AbortSignal, report?: (progress: ImportProgress) => void) {
+  const onRead = (done: number, total: number, name: string) => report?.({ phase: 'reading', done, total, name });
+  const { weights, names, config, note } = await readImportedSaes(files, data, { onRead, signal });
+  // SAEs from elsewhere read the raw stream; the lab's rows are normalised (× scale): unfold it.
+  const scale = current.kind === 'lm' ? current.data.info.scale : 1;
+  report?.({ phase: 'aligning', done: 0, total: (weights.length * (weights.length - 1)) / 2 });
+  const onProgress = (done: number, total: number) => report?.({ phase: 'aligning', done, total });
+  const snapshot = await current.session.showImported(
+    weights.map((w) => foldInputScale(w, 1 / scale)),
+    config,
+    { onProgress, signal },
+  );
+  return transferred({ snapshot, config, names, note });
 }
 
 const api: LabWorkerApi = {
@@ -104,18 +122,21 @@ const api: LabWorkerApi = {
     }
   },
 
-  async importSaes(files) {
+  async importSaes(files, onProgress) {
     const current = requireLab();
     const data = current.kind === 'lm' ? { d_in: current.data.info.d_model, hook: current.data.hook, kind: 'lm' as const } : { d_in: current.session.d_in, hook: null, kind: 'mnist' as const };
-    const { weights, names, config, note } = await readImportedSaes(files, data);
-    // SAEs from elsewhere read the raw stream; the lab's rows are normalised (× scale): unfold it.
-    const scale = current.kind === 'lm' ? current.data.info.scale : 1;
-    const snapshot = await current.session.showImported(
-      weights.map((w) => foldInputScale(w, 1 / scale)),
-      config,
-    );
-    return transferred({ snapshot, config, names, note });
+    importing?.abort(new Error('import replaced by a new one'));
+    const controller = new AbortController();
+    importing = controller;
+    try {
+      return await importInto(current, files, data, controller.signal, onProgress && post(onProgress));
+    } finally {
+      if (importing === controller) importing = null;
+      release(onProgress);
+    }
   },
+
+  cancelImport: () => importing?.abort(new Error('import cancelled')),
 
   async openRun(runId, onSnapshot) {
     try {

@@ -62,7 +62,10 @@ export interface LabController {
    */
   openSaved(runA: string, runB: string | null): Promise<void>;
   /** SAEs trained elsewhere (one folder each, SAELens or sparsify layout) shown as configuration `side`'s seeds. */
+  /** SAE folders (any layout of the registry) as the seeds of configuration `side`, aligned with progress. */
   importSaes(side: Side, files: File[]): Promise<void>;
+  /** Ends that import between two folders or two seed pairs; what was shown before stays. */
+  cancelImport(side: Side): void;
   /** One seed's SAE of one configuration, in SAELens layout. */
   exportSeed: (side: Side, seed: number) => ReturnType<LabClient['api']['exportSaeLens']>;
   dispose(): void;
@@ -159,7 +162,8 @@ export function createLabController(store: LabStore, startWorker: StartWorker, a
       const worker = runner.worker;
       if (!worker || !(await worker.ready)) return state().setLibrary({ problem: `configuration ${SIDE_NAMES[side]} has no worker: load the data first` });
       try {
-        const imported = await worker.client.api.importSaes(files);
+        state().patchRuntime(side, { importing: { phase: 'reading', done: 0, total: 0, name: '' } });
+        const imported = await worker.client.importSaes(files, (importing) => state().patchRuntime(side, { importing }));
         const seeds = imported.snapshot.seeds;
         const configs: Experiment['configs'] = [...state().experiment.configs];
         configs[side] = imported.config;
@@ -171,8 +175,14 @@ export function createLabController(store: LabStore, startWorker: StartWorker, a
         });
         state().patchRuntime(side, { notice: `Imported ${imported.names.join(', ')} as ${seeds.length === 1 ? 'seed' : 'seeds'} ${seeds.join(', ')}.${imported.note ? ` ${imported.note}` : ''}` });
       } catch (e) {
-        state().setLibrary({ problem: `import failed: ${errorMessage(e)}` });
+        state().setLibrary({ problem: `import into ${SIDE_NAMES[side]} failed: ${errorMessage(e)}` });
+      } finally {
+        state().patchRuntime(side, { importing: null });
       }
+    },
+
+    cancelImport(side) {
+      void runners[side].worker?.client.api.cancelImport();
     },
 
     pause() {

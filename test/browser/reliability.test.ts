@@ -4,6 +4,7 @@
  * a loss that blows up (the run stops with a message naming the step and the cause), and storage
  * that refuses writes (the run goes on in memory and says so). Runs are saved every second here.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -218,8 +219,11 @@ describe('reliability', () => {
       const page = lab.page;
       await lab.ready();
       await page.getByTestId('import-folder').setInputFiles(join(dir, 'wrong'));
-      await expect.poll(() => lab.text('library-problem').catch(() => ''), { timeout: 30_000 }).toMatch(/import failed: .*sae: the SAE reads 100 values, the loaded data has 784/);
+      await page.getByTestId('import-run').click();
+      await expect.poll(() => lab.text('library-problem').catch(() => ''), { timeout: 30_000 }).toMatch(/import into A failed: .*sae: the SAE reads 100 values, the loaded data has 784/);
       await page.getByTestId('import-folder').setInputFiles(join(dir, 'good'));
+      expect(await page.getByTestId('import-group').allTextContents()).toEqual([expect.stringMatching(/^all: 3 SAEs \(seed-0, seed-1, seed-2\) → A$/)]);
+      await page.getByTestId('import-run').click();
       await expect.poll(() => lab.text('notice-A').catch(() => ''), { timeout: 60_000 }).toMatch(/Imported .*seed-0.*seed-1.*seed-2 as seeds 0, 1, 2/);
       // Progress says what they are, not "done, step 0 / —".
       expect(await lab.text('phase-A')).toBe('imported');
@@ -227,6 +231,48 @@ describe('reliability', () => {
       // Three random SAEs: their alignment is computed, and a feature can be inspected.
       expect(await lab.text('headline-mmcs-0')).toMatch(/0\.\d{3}/);
       expect(await page.getByTestId('field-d_sae').inputValue()).toBe('24');
+    });
+  });
+
+  test("the paper's release layout: a dictionary_learning sweep folder shows its configurations, and each imports as A or B", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lab-sweep-'));
+    const random = lcg(5);
+    const [dIn, dSae] = [784, 16];
+    const specs = [0, 1, 2, 3].map((t) => {
+      const rows = Array.from({ length: dSae * dIn }, () => random() - 0.5);
+      return {
+        out: join(dir, 'release', `trainer_${t}`, 'ae.pt'),
+        archive: 'ae',
+        tensors: {
+          'encoder.weight': { dtype: 'float32', shape: [dSae, dIn], values: rows },
+          'encoder.bias': { dtype: 'float32', shape: [dSae], values: new Array(dSae).fill(0) },
+          'decoder.weight': { dtype: 'float32', shape: [dIn, dSae], values: rows },
+          bias: { dtype: 'float32', shape: [dIn], values: new Array(dIn).fill(0) },
+        },
+      };
+    });
+    for (const t of specs.keys()) {
+      await mkdir(join(dir, 'release', `trainer_${t}`), { recursive: true });
+      const trainer = { dict_class: 'AutoEncoder', activation_dim: dIn, dict_size: dSae, seed: t % 2, l2_penalty: t < 2 ? 0 : 1e-5, wandb_name: `run_${t}` };
+      await writeFile(join(dir, 'release', `trainer_${t}`, 'config.json'), JSON.stringify({ trainer }));
+    }
+    execFileSync('python3', [join(__dirname, '../helpers/python/torch-save.py'), '-'], { input: JSON.stringify(specs) });
+
+    await withLab(server, 'reliability-sweep', 'auto=0&backend=wasm&images=1000', async (lab) => {
+      const page = lab.page;
+      await lab.ready();
+      await page.getByTestId('import-folder').setInputFiles(join(dir, 'release'));
+      const groups = page.getByTestId('import-group');
+      await expect.poll(() => groups.allTextContents(), { timeout: 30_000 }).toEqual([
+        expect.stringMatching(/^trainer\.l2_penalty 0: 2 SAEs \(trainer_0, trainer_1\) → A$/),
+        expect.stringMatching(/^trainer\.l2_penalty 0\.00001: 2 SAEs \(trainer_2, trainer_3\) → B$/),
+      ]);
+      await lab.screenshot('import-sweep-groups');
+      await page.getByTestId('import-run').click();
+      await expect.poll(() => lab.text('notice-A').catch(() => ''), { timeout: 60_000 }).toMatch(/Imported .*trainer_0.*trainer_1 as seeds 0, 1/);
+      await expect.poll(() => lab.text('notice-B').catch(() => ''), { timeout: 60_000 }).toMatch(/Imported .*trainer_2.*trainer_3 as seeds 0, 1/);
+      expect(await lab.text('headline-mmcs-0')).toMatch(/0\.\d{3}/);
+      expect(await lab.text('headline-mmcs-1')).toMatch(/0\.\d{3}/);
     });
   });
 });

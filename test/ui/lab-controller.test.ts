@@ -71,6 +71,7 @@ function fakeWorkers(initWith: (options: LabInitOptions) => Promise<LabReady> = 
         });
       },
       openRun: () => new Promise<RunEnd>(() => undefined),
+      importSaes: () => new Promise(() => undefined),
       init: (options, onProgress) => (worker.api.init as unknown as LabClient["init"])(options, onProgress),
       start(spec, onMetrics, onSnapshot) {
         Object.assign(worker, { spec, onMetrics, onSnapshot });

@@ -16,6 +16,8 @@ export interface AlignSeedsOptions {
   histogramBins?: number;
   /** Called after each pair, e.g. to drive a progress bar (pairs are the slow part). */
   onProgress?: (pairsDone: number, pairsTotal: number) => void;
+  /** Checked before each pair: an abort ends the alignment between pairs with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 export interface PairSummary extends PairMetrics {
@@ -57,6 +59,7 @@ export async function alignSeeds(weights: SaeWeights[], options: AlignSeedsOptio
   const against = weights.map(() => new Map<number, DirectedMatch>());
   for (let a = 0; a < n; a++) {
     for (let b = a + 1; b < n; b++) {
+      options.signal?.throwIfAborted();
       const pair = await alignPair(weights[a], weights[b], { tau });
       against[a].set(b, viewFromA(pair));
       against[b].set(a, viewFromB(pair));

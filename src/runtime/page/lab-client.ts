@@ -3,7 +3,7 @@
  * comlink, so the page calls it like an object and never computes on its own thread.
  */
 import * as Comlink from 'comlink';
-import type { LabInitOptions, LabMetricsUpdate, LabReady, LabSnapshot, LabWorkerApi, RunSpec, ShardProgress } from '../protocol/lab-api';
+import type { ImportProgress, LabInitOptions, LabMetricsUpdate, LabReady, LabSnapshot, LabWorkerApi, RunSpec, ShardProgress } from '../protocol/lab-api';
 import type { RunEnd } from '../protocol/trainer-api';
 
 export interface LabClient {
@@ -17,6 +17,8 @@ export interface LabClient {
   resumeRun(runId: string, onMetrics: (update: LabMetricsUpdate) => void, onSnapshot: (snapshot: LabSnapshot) => void): Promise<RunEnd>;
   /** Shows a saved run's checkpoint without training it. */
   openRun(runId: string, onSnapshot: (snapshot: LabSnapshot) => void): Promise<RunEnd>;
+  /** Imports SAE folders as this configuration's seeds; progress arrives through `onProgress`. */
+  importSaes(files: File[], onProgress: (progress: ImportProgress) => void): ReturnType<LabWorkerApi['importSaes']>;
   /** Ends the worker at once, run and all (a new backend or data set needs a fresh one). */
   terminate(): void;
 }
@@ -33,6 +35,7 @@ export function startLabWorker(name: string, onCrash: (message: string) => void)
     openRun: (runId, onSnapshot) => api.openRun(runId, Comlink.proxy(onSnapshot)),
     resumeRun: (runId, onMetrics, onSnapshot) => api.resumeRun(runId, Comlink.proxy(onMetrics), Comlink.proxy(onSnapshot)),
     start: (spec, onMetrics, onSnapshot) => api.start(spec, Comlink.proxy(onMetrics), Comlink.proxy(onSnapshot)),
+    importSaes: (files, onProgress) => api.importSaes(files, Comlink.proxy(onProgress)),
     terminate() {
       api[Comlink.releaseProxy]();
       worker.terminate();

@@ -250,6 +250,9 @@ export interface LmSteeringResult {
   nextToken: NextTokenChange[];
 }
 
+/** How far an import has got: its folders read one by one, then its seed pairs aligned one by one. */
+export type ImportProgress = { phase: 'reading'; done: number; total: number; name: string } | { phase: 'aligning'; done: number; total: number };
+
 export interface LabWorkerApi {
   /**
    * Picks the backend and loads the data: MNIST (and trains the judging classifier) or activation
@@ -262,7 +265,9 @@ export interface LabWorkerApi {
    * SAEs trained elsewhere (one folder each: SAELens or sparsify layout) shown as the seeds of one
    * run, for the alignment, inspector and steering views. Refused when they do not fit the data.
    */
-  importSaes(files: File[]): Promise<{ snapshot: LabSnapshot; config: TrainConfig; names: string[]; note: string | null }>;
+  importSaes(files: File[], onProgress?: (progress: ImportProgress) => void): Promise<{ snapshot: LabSnapshot; config: TrainConfig; names: string[]; note: string | null }>;
+  /** Ends an import between two folders or two seed pairs; its importSaes call rejects with "import cancelled". */
+  cancelImport(): void;
   /** Shows a saved run's checkpoint (snapshot, inspector, steering) without training it. */
   openRun(runId: string, onSnapshot: (snapshot: LabSnapshot) => void): Promise<RunEnd>;
   /** Trains every seed of `spec` side by side; resolves when done or stopped. */

@@ -26,9 +26,16 @@ export interface ImportedSaes {
 }
 
 /** Reads picked files grouped by folder; every folder must hold one SAE, all of the same input width. */
-export async function readImportedSaes(files: File[], data: { d_in: number; hook: string | null; kind: DataTrack }): Promise<ImportedSaes> {
+export async function readImportedSaes(
+  files: File[],
+  data: { d_in: number; hook: string | null; kind: DataTrack },
+  { onRead, signal }: { onRead?: (done: number, total: number, name: string) => void; signal?: AbortSignal } = {},
+): Promise<ImportedSaes> {
   const saes: FieldSae[] = [];
-  for (const folder of await pickedSaeFolders(files)) {
+  const folders = await pickedSaeFolders(files);
+  for (const folder of folders) {
+    signal?.throwIfAborted();
+    onRead?.(saes.length, folders.length, folder.name);
     const sae = await readPickedSaeFolder(folder);
     if (sae.weights.d_in !== data.d_in) throw new Error(`${folder.name}: the SAE reads ${sae.weights.d_in} values, the loaded data has ${data.d_in} per row`);
     if (data.hook && sae.hookName && sae.hookName !== data.hook) throw new Error(`${folder.name}: the SAE reads ${sae.hookName}, the loaded shards come from ${data.hook}`);

@@ -7,6 +7,7 @@
  * checkpoint every few seconds of training, and can be resumed from it. The worker is a thin shell
  * around it; tests drive it directly.
  */
+import type { AlignSeedsOptions } from '../../core/align';
 import type { BatchSource } from '../../core/train/source';
 import type { LabMetricsUpdate, LabSnapshot, RunSpec } from '../protocol/lab-api';
 import { firingFrequency } from '../../core/analysis/firing-frequency';
@@ -156,11 +157,12 @@ export class LabSession<Analysis> {
    * SAEs trained elsewhere shown as the seeds of one run: alignment, inspector and steering work on
    * them; their firing frequencies are measured on the first rows of the data.
    */
-  async showImported(saes: SaeWeights[], config: TrainConfig): Promise<LabSnapshot> {
+  /** Shows SAEs from elsewhere as the seeds of one run; `align` reports each seed pair and can end it between pairs. */
+  async showImported(saes: SaeWeights[], config: TrainConfig, align: Pick<AlignSeedsOptions, 'onProgress' | 'signal'> = {}): Promise<LabSnapshot> {
     await this.stopAndWait();
     const frequencies: Float32Array[] = [];
     for (const weights of saes) frequencies.push(await firingFrequency(weights, config.activation, this.train));
-    const { state, snapshot } = await snapshotOf({ step: 0, config, seeds: saes.map((_, i) => i), weights: saes, firingFrequency: frequencies });
+    const { state, snapshot } = await snapshotOf({ step: 0, config, seeds: saes.map((_, i) => i), weights: saes, firingFrequency: frequencies }, align);
     this.analysis = this.analyse(state);
     this.analysedStep = state.step;
     return snapshot;

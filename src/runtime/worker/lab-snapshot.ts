@@ -3,7 +3,7 @@
  * since the previous capture and their cross-seed alignment. The page gets a LabSnapshot; the
  * worker keeps the LabState, which the inspector, steering and export then work on.
  */
-import { alignSeeds, type AlignmentReport } from '../../core/align';
+import { alignSeeds, type AlignmentReport, type AlignSeedsOptions } from '../../core/align';
 import { decoderNorms } from '../../core/analysis';
 import type { SaeWeights } from '../../core/sae/weights';
 import type { TrainConfig } from '../../core/train/config';
@@ -30,8 +30,11 @@ export async function captureSnapshot(trainer: MultiSeedTrainer, config: TrainCo
 }
 
 /** The state and snapshot of any set of SAEs (trained here or imported), with their alignment computed now. */
-export async function snapshotOf({ step, config, seeds, weights, firingFrequency }: Omit<LabState, 'alignment'>): Promise<{ state: LabState; snapshot: LabSnapshot }> {
-  const alignment = weights.length >= 2 ? await alignSeeds(weights) : null;
+export async function snapshotOf(
+  { step, config, seeds, weights, firingFrequency }: Omit<LabState, 'alignment'>,
+  alignOptions: Pick<AlignSeedsOptions, 'onProgress' | 'signal'> = {},
+): Promise<{ state: LabState; snapshot: LabSnapshot }> {
+  const alignment = weights.length >= 2 ? await alignSeeds(weights, alignOptions) : null;
   const { d_in, d_sae } = weights[0];
   const snapshot: LabSnapshot = {
     step,

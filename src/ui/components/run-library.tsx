@@ -5,9 +5,9 @@ import type { RunState } from '../../runtime/protocol/run-state';
 import { formatBytes } from '../lib/picked-files';
 import { labController, useLab } from '../page';
 import { sideLabel } from '../labels';
-import { SIDE_NAMES, type Side } from '../store/experiment';
+import { SIDE_NAMES } from '../store/experiment';
 import { isActive, type Phase } from '../store/runtime';
-import { FOLDER_PICKER, pickedFiles } from '../lib/picked-files';
+import { ImportSaes } from './import-saes';
 
 const STATUS_WORDS: Record<RunState, string> = {
   training: 'training',
@@ -177,34 +177,6 @@ function CompareTwo({ comparisons, busyReason }: { comparisons: ComparisonRecord
       >
         Open side by side
       </button>
-    </div>
-  );
-}
-
-
-/** SAEs trained elsewhere (e.g. the public Pythia-70M-deduped residual SAEs) into A or B, for the alignment, inspector and steering views. */
-function ImportSaes({ busyReason }: { busyReason: string | null }) {
-  const [side, setSide] = useState<Side>(0);
-  return (
-    <div className="import-saes" data-testid="import-saes">
-      Import SAEs trained elsewhere (a folder with one folder per SAE: cfg.json + sae_weights.safetensors, or EleutherAI's sae.safetensors) as{' '}
-      <select aria-label="import into" data-testid="import-side" value={side} onChange={(e) => setSide(Number(e.target.value) as Side)}>
-        <option value={0}>A</option>
-        <option value={1}>B</option>
-      </select>{' '}
-      <label className="file-button" title={busyReason ?? undefined}>
-        Folder…
-        <input
-          type="file"
-          {...FOLDER_PICKER}
-          data-testid="import-folder"
-          disabled={busyReason !== null}
-          onChange={(e) => {
-            const files = pickedFiles(e.target.files);
-            if (files.length > 0) void labController.importSaes(side, files);
-          }}
-        />
-      </label>
     </div>
   );
 }

@@ -4,7 +4,7 @@
  */
 import type { TrainConfig } from '../../core/train/config';
 import type { SeedMetrics, StepMetrics } from '../../core/train/metrics';
-import type { LabMetricsUpdate, LabReady, LabSnapshot, PairMatrix, SteeringSuccess } from '../../runtime/protocol/lab-api';
+import type { ImportProgress, LabMetricsUpdate, LabReady, LabSnapshot, PairMatrix, SteeringSuccess } from '../../runtime/protocol/lab-api';
 import type { AlignmentAt } from '../../runtime/protocol/run-records';
 import type { ActiveRunState, LiveRunState } from '../../runtime/protocol/run-state';
 
@@ -53,6 +53,8 @@ export interface SideRuntime {
   storageProblem: string | null;
   /** What happened to the worker and how the run recovered (a crash, a resume), in plain words. */
   notice: string | null;
+  /** An import of SAE folders under way into this configuration: how far it has got. */
+  importing: ImportProgress | null;
 }
 
 export function initialRuntime(): SideRuntime {
@@ -75,6 +77,7 @@ export function initialRuntime(): SideRuntime {
     checkpointStep: null,
     storageProblem: null,
     notice: null,
+    importing: null,
   };
 }
 
