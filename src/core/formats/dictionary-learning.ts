@@ -11,18 +11,12 @@
  */
 import type { SaeWeights } from '../sae/weights';
 import { assertFinite } from './finite';
+import type { ReleasedArchitecture } from './released-architecture';
 import { readTorchCheckpoint, type TorchTensor } from './torch-checkpoint';
 
 export const DL_CONFIG_FILE = 'config.json';
 export const DL_WEIGHTS_FILE = 'ae.pt';
 
-/** How a released SAE encodes, as far as the lab reads it. */
-export type ReleasedArchitecture =
-  | { kind: 'relu' }
-  | { kind: 'topk'; k: number }
-  /** Trained with a batch-level top-k; at inference dictionary_learning keeps what exceeds one threshold. */
-  | { kind: 'batchtopk'; k: number; threshold: number }
-  | { kind: 'jumprelu'; threshold: Float32Array };
 
 export interface DictionaryLearningSae {
   weights: SaeWeights;

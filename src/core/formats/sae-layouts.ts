@@ -7,7 +7,8 @@
  */
 import type { SaeWeights } from '../sae/weights';
 import type { TrainConfig } from '../train/config';
-import { DL_CONFIG_FILE, DL_WEIGHTS_FILE, readDictionaryLearning, type ReleasedArchitecture } from './dictionary-learning';
+import { DL_CONFIG_FILE, DL_WEIGHTS_FILE, readDictionaryLearning } from './dictionary-learning';
+import type { ReleasedArchitecture } from './released-architecture';
 import { readSaeLens, SAELENS_CFG_FILE, SAELENS_WEIGHTS_FILE, SPARSIFY_WEIGHTS_FILE } from './saelens';
 import { groupBySeedlessConfig } from './sweep-groups';
 
@@ -62,8 +63,6 @@ function fromSaeLens(layout: 'saelens' | 'sparsify', weightsFile: string): SaeLa
     groupingConfig: (text, name) => configObject(text, `${name}/${SAELENS_CFG_FILE}`),
     read(files, name) {
       const loaded = readSaeLens({ [SAELENS_CFG_FILE]: text(files.get(SAELENS_CFG_FILE)!), [weightsFile]: files.get(weightsFile)! }, name);
-      const metadata = (loaded.cfg.metadata ?? {}) as Record<string, unknown>;
-      const modelName = loaded.cfg.model_name ?? metadata.model_name;
       const seed = loaded.training?.seed ?? loaded.cfg.seed;
       return {
         layout,
@@ -71,7 +70,7 @@ function fromSaeLens(layout: 'saelens' | 'sparsify', weightsFile: string): SaeLa
         weights: loaded.weights,
         architecture: loaded.architecture,
         hookName: loaded.hookName,
-        modelName: typeof modelName === 'string' ? modelName : null,
+        modelName: loaded.modelName,
         seed: Number.isSafeInteger(seed) ? (seed as number) : null,
         config: loaded.cfg,
         training: loaded.training,

@@ -13,6 +13,7 @@ import type { TrainConfig } from '../train/config';
 import { savedTrainConfig } from '../train/saved-config';
 import { parseTrainConfig } from '../train/schema';
 import { assertFinite } from './finite';
+import type { ReleasedArchitecture } from './released-architecture';
 import { openSafetensors, writeSafetensors, type SafetensorsReader } from './safetensors';
 
 /** What a saved SAE keeps of its activation; each variant's SAELens names are in core/sae/variants.ts. */
@@ -84,8 +85,10 @@ export interface SaeFileContents {
 
 export interface LoadedSae {
   weights: SaeWeights;
-  architecture: SaeArchitecture;
+  architecture: ReleasedArchitecture;
   hookName: string | null;
+  /** SAELens ≤ 5 writes it at the top of cfg.json, SAELens 6 in its `metadata` block. */
+  modelName: string | null;
   /**
    * The configuration the SAE trained with, from `lab_training` (completed with fields older labs did
    * not write, then checked against the schema); null for SAEs the lab did not train.
@@ -105,9 +108,17 @@ export function readSaeLens(files: SaeFileContents, name = 'SAE'): LoadedSae {
   const fileName = `${name}/${saelensBytes ? SAELENS_WEIGHTS_FILE : SPARSIFY_WEIGHTS_FILE}`;
   const reader = openSafetensors(bytes, fileName);
   const isSparsify = reader.entries.has('encoder.weight');
-  const architecture = architectureFromCfg(cfg, isSparsify, `${name}/${SAELENS_CFG_FILE}`);
   const weights = isSparsify ? readSparsifyWeights(reader, cfg, name) : readSaeLensWeights(reader, cfg, name);
   for (const key of ['W_enc', 'b_enc', 'W_dec', 'b_dec'] as const) assertFinite(weights[key], `${fileName}: tensor "${key}"`);
+  // SAELens 6 moved the run's provenance (hook, model) into a `metadata` block; older files keep it on top.
+  const metadata = typeof cfg.metadata === 'object' && cfg.metadata !== null ? (cfg.metadata as Record<string, unknown>) : {};
+  const text = (key: string) => (typeof cfg[key] === 'string' ? (cfg[key] as string) : typeof metadata[key] === 'string' ? (metadata[key] as string) : null);
+  if (cfg.architecture === JUMPRELU) {
+    const threshold = readShaped(reader, 'threshold', [weights.d_sae], '[d_sae]');
+    assertFinite(threshold, `${fileName}: tensor "threshold"`);
+    return { weights, architecture: { kind: 'jumprelu', threshold }, hookName: text('hook_name'), modelName: text('model_name'), training: null, cfg };
+  }
+  const architecture = architectureFromCfg(cfg, isSparsify, `${name}/${SAELENS_CFG_FILE}`);
   const { widthBound, saelens } = saeVariant(architecture.kind);
   if (widthBound && widthBound.value(architecture) > weights.d_sae) {
     throw new Error(`${name}/${SAELENS_CFG_FILE}: ${saelens.architecture} ${widthBound.key}=${widthBound.value(architecture)} exceeds d_sae=${weights.d_sae}`);
@@ -116,7 +127,8 @@ export function readSaeLens(files: SaeFileContents, name = 'SAE'): LoadedSae {
   return {
     weights,
     architecture,
-    hookName: typeof cfg.hook_name === 'string' ? cfg.hook_name : null,
+    hookName: text('hook_name'),
+    modelName: text('model_name'),
     training,
     cfg,
   };
@@ -209,12 +221,15 @@ function transpose(matrix: Float32Array, rows: number, cols: number): Float32Arr
  * The variant a cfg.json declares, by its SAELens `architecture` or, from older writers, its
  * `activation_fn_str` (the lab's kind). Sparsify SAEs are always TopK; SAELens's default is standard.
  */
+/** SAELens's JumpReLU: f = z · 1[z > threshold], a learnt threshold per latent beside the four weights. */
+const JUMPRELU = 'jumprelu';
+
 function architectureFromCfg(cfg: Record<string, unknown>, isSparsify: boolean, fileName: string): SaeArchitecture {
   const declared = cfg.architecture ?? (isSparsify ? SAE_VARIANTS.topk.saelens.architecture : cfg.activation_fn_str) ?? SAE_VARIANTS.relu.saelens.architecture;
   const kind = VARIANT_KINDS.find((k) => declared === saeVariant(k).saelens.architecture || declared === k);
   if (kind === undefined) {
     const known = VARIANT_KINDS.map((k) => saeVariant(k).saelens.architecture).join(', ');
-    throw new Error(`${fileName}: architecture ${JSON.stringify(declared)} is not supported (${known})`);
+    throw new Error(`${fileName}: architecture ${JSON.stringify(declared)} is not supported (${known}, ${JUMPRELU})`);
   }
   return saeVariant(kind).saelens.read(cfg, fileName);
 }

@@ -4,7 +4,7 @@
  * alignment, inspector and steering views as if they were the seeds of one run.
  */
 import type { DataTrack } from '../../core/experiment-presets';
-import type { ReleasedArchitecture } from '../../core/formats/dictionary-learning';
+import type { ReleasedArchitecture } from '../../core/formats/released-architecture';
 import type { FieldSae } from '../../core/formats/sae-layouts';
 import { mnistPaperConfig, pythiaPaperConfig } from '../../core/presets';
 import { saeVariant, type SaeArchitecture } from '../../core/sae/variants';

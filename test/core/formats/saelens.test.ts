@@ -85,6 +85,30 @@ describe('SAELens layout reader', () => {
     expect(loaded.architecture).toEqual({ kind: 'topk', k: 3 });
   });
 
+  it("reads SAELens 6's cfg (hook and model in its metadata block) and its JumpReLU SAEs with their per-latent threshold", () => {
+    const halves = (count: number, sign: number) => Array.from({ length: count }, (_, i) => (sign * (i + 1)) / 2);
+    const threshold = halves(d_sae, 1).map((v) => v / 8);
+    const file = handFile({
+      W_enc: { dtype: 'F32', shape: [d_in, d_sae], values: halves(d_in * d_sae, 1) },
+      b_enc: { dtype: 'F32', shape: [d_sae], values: halves(d_sae, -1) },
+      W_dec: { dtype: 'F32', shape: [d_sae, d_in], values: halves(d_sae * d_in, -1) },
+      b_dec: { dtype: 'F32', shape: [d_in], values: halves(d_in, 1) },
+      threshold: { dtype: 'F32', shape: [d_sae], values: threshold },
+    });
+    const cfg = JSON.stringify({ architecture: 'jumprelu', d_in, d_sae, dtype: 'float32', metadata: { hook_name: 'blocks.3.hook_resid_post', model_name: 'pythia-70m-deduped', sae_lens_version: '6.5.1' } });
+    const loaded = readSaeLens({ 'cfg.json': cfg, 'sae_weights.safetensors': file }, 'jump');
+    expect(loaded.architecture).toEqual({ kind: 'jumprelu', threshold: Float32Array.from(threshold) });
+    expect(loaded).toMatchObject({ hookName: 'blocks.3.hook_resid_post', modelName: 'pythia-70m-deduped', training: null });
+    expect(loaded.weights.W_dec).toEqual(Float32Array.from(halves(d_sae * d_in, -1)));
+    const noThreshold = handFile({
+      W_enc: { dtype: 'F32', shape: [d_in, d_sae], values: halves(d_in * d_sae, 1) },
+      b_enc: { dtype: 'F32', shape: [d_sae], values: halves(d_sae, -1) },
+      W_dec: { dtype: 'F32', shape: [d_sae, d_in], values: halves(d_sae * d_in, -1) },
+      b_dec: { dtype: 'F32', shape: [d_in], values: halves(d_in, 1) },
+    });
+    expect(() => readSaeLens({ 'cfg.json': cfg, 'sae_weights.safetensors': noThreshold }, 'jump')).toThrow(/jump\/sae_weights\.safetensors.*threshold/);
+  });
+
   it('reads the EleutherAI sparsify layout, transposing encoder.weight into W_enc', () => {
     const weights = sampleWeights();
     const encoderRows = Array.from({ length: d_sae * d_in }, (_, index) => {
