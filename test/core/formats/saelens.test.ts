@@ -142,7 +142,7 @@ describe('SAELens layout reader', () => {
       ['cfg.json not JSON', () => ({ ...good(), 'cfg.json': '{d_in: 5' }), /run7\/cfg\.json: not valid JSON/],
       ['cfg.json without d_in', () => withCfg({ d_in: undefined }), /run7\/cfg\.json: "d_in" is undefined, expected a positive integer/],
       ['cfg d_in disagreeing with the weights', () => withCfg({ d_in: 4 }), /run7\/sae_weights\.safetensors: tensor "W_enc" has shape \[5, 3\], expected \[d_in, d_sae\] = \[4, 3\] from cfg\.json/],
-      ['unsupported architecture', () => withCfg({ architecture: 'jumprelu' }), /run7\/cfg\.json: architecture "jumprelu" is not supported/],
+      ['unsupported architecture', () => withCfg({ architecture: 'gated' }), /run7\/cfg\.json: architecture "gated" is not supported \(standard, topk, jumprelu\)/],
       ['topk without k', () => withCfg({ k: undefined, activation_fn_kwargs: {} }), /run7\/cfg\.json: topk needs a positive integer k, got undefined/],
       ['topk k above d_sae', () => withCfg({ k: 4 }), /run7\/cfg\.json: topk k=4 exceeds d_sae=3/],
       ['no weights file', () => ({ 'cfg.json': good()['cfg.json'] }), /run7: needs sae_weights\.safetensors or sae\.safetensors/],
