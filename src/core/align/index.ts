@@ -13,7 +13,8 @@ export {
   meanMaxCosine,
   rowMaxima,
 } from './metrics';
-export { alignPair, sharedPartners, viewFromA, viewFromB, type DirectedMatch, type MatchedSide, type PairAlignment, type PairMetrics, type PairOptions } from './pair';
+export { sparseLinearSumAssignment, type SparseAssignment, type SparseAssignmentOptions, type SparseAssignmentStats } from './sparse-assignment';
+export { alignPair, optimalMatching, SPARSE_ASSIGNMENT_MIN, sharedPartners, viewFromA, viewFromB, type DirectedMatch, type MatchedSide, type PairAlignment, type PairMetrics, type PairOptions } from './pair';
 export { featureStability, referenceSharing, type FeatureStability, type ReferenceSharing } from './stability';
 export { matchDirections, type DirectionMatching } from './matching';
 export { alignSeeds, type AlignSeedsOptions, type AlignmentReport, type AlignmentSummary, type PairSummary } from './align-seeds';

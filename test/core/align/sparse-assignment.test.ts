@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { assignmentTotal, linearSumAssignment, type Assignment } from '../../../src/core/align/assignment';
+import { decoderCosine, encoderCosine } from '../../../src/core/align/cosine';
+import { alignPair, optimalMatching, SPARSE_ASSIGNMENT_MIN } from '../../../src/core/align/pair';
 import { sparseLinearSumAssignment } from '../../../src/core/align/sparse-assignment';
-import { gaussian, seededRandom, shuffled } from './helpers';
+import { gaussian, saeFromFeatures, seededRandom, shuffled } from './helpers';
 
 function expectPermutation(a: Assignment, n: number): void {
   expect(a.rowToCol.length).toBe(n);
@@ -166,5 +168,34 @@ describe('sparseLinearSumAssignment', () => {
     expect(sparseLinearSumAssignment(forbidden, 2, 2).stats.sparse).toBe(false);
     expect(() => sparseLinearSumAssignment(new Float64Array([1, NaN, 0, 1]), 2, 2)).toThrow(/NaN/);
     expect(() => sparseLinearSumAssignment(new Float64Array(5), 2, 2)).toThrow(/expected 2×2/);
+  });
+});
+
+describe('alignPair with the sparse solver', () => {
+  it('uses it from SPARSE_ASSIGNMENT_MIN features and gets the dense optimum for both matchings', async () => {
+    const n = SPARSE_ASSIGNMENT_MIN + 44;
+    const dIn = 24;
+    const random = seededRandom(17);
+    const vec = () => Float64Array.from({ length: dIn }, () => gaussian(random));
+    const decA = Array.from({ length: n }, vec);
+    const encA = decA.map((d) => d.map((x) => x + 0.5 * gaussian(random)));
+    const order = shuffled(n, random);
+    const decB = new Array<Float64Array>(n);
+    const encB = new Array<Float64Array>(n);
+    order.forEach((target, f) => {
+      const shared = f < n / 2;
+      decB[target] = shared ? decA[f].map((x) => x + 0.4 * gaussian(random)) : vec();
+      encB[target] = shared ? encA[f].map((x) => x + 0.4 * gaussian(random)) : vec();
+    });
+    const a = saeFromFeatures(decA, encA);
+    const b = saeFromFeatures(decB, encB);
+    const pair = await alignPair(a, b);
+    for (const [s, matched] of [[await decoderCosine(a, b), pair.decoderMatched], [await encoderCosine(a, b), pair.encoderMatched]] as const) {
+      const dense = assignmentTotal(s.values, n, linearSumAssignment(s.values, n, n, { maximize: true }));
+      const total = matched.reduce((sum, x) => sum + x, 0);
+      expect(Math.abs(total - dense)).toBeLessThan(1e-9 * dense);
+      expect(assignmentTotal(s.values, n, optimalMatching(s))).toBeCloseTo(dense, 9);
+    }
+    expect(pair.metrics.sharedCount).toBeGreaterThan(0);
   });
 });
