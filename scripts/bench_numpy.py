@@ -4,6 +4,7 @@ lab, on the same machine, so the lab's timings can be printed as ratios. Never p
 
 Prints one JSON object on stdout.
 Usage: bench_numpy.py [--steps N] [--shape batch,d_in,d_sae] [--topk K --aux-k K_AUX] [--assign 1568,4096]
+                      [--align-dir DIR --align 1568,4096]
 Without --topk the step is the MNIST paper's ReLU + L1 step; with it, the Pythia paper's TopK step.
 """
 import argparse
@@ -130,6 +131,30 @@ def assignment(n):
     return (time.perf_counter() - t0) * 1000
 
 
+def align(folder, n, d_in=512):
+    """The lab's alignPair work on the vectors it wrote (pair-<n>.f32: decoder A, encoder A, decoder B,
+    encoder B, each [n, d_in] float32): |cos| of unit rows in float32 and linear_sum_assignment
+    (maximize=True), decoder then encoder, one matrix at a time. Returns the time and both optimum totals."""
+    from scipy.optimize import linear_sum_assignment
+
+    parts = np.fromfile(os.path.join(folder, f"pair-{n}.f32"), dtype="<f4").reshape(4, n, d_in)
+    out = {"cos_ms": 0.0, "lsa_ms": 0.0}
+    for name, a, b in (("dec", parts[0], parts[2]), ("enc", parts[1], parts[3])):
+        t0 = time.perf_counter()
+        ua = a / np.linalg.norm(a, axis=1, keepdims=True)
+        ub = b / np.linalg.norm(b, axis=1, keepdims=True)
+        s = np.abs(ua @ ub.T)
+        t1 = time.perf_counter()
+        rows, cols = linear_sum_assignment(s, maximize=True)
+        t2 = time.perf_counter()
+        out["cos_ms"] += (t1 - t0) * 1000
+        out["lsa_ms"] += (t2 - t1) * 1000
+        out[f"{name}_total"] = float(s[rows, cols].astype(np.float64).sum())
+        del s
+    out["ms"] = out["cos_ms"] + out["lsa_ms"]
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--steps", type=int, default=5)
@@ -137,17 +162,22 @@ def main():
     ap.add_argument("--topk", type=int, default=0, help="k of a TopK SAE (the Pythia step); 0: the ReLU + L1 step")
     ap.add_argument("--aux-k", type=int, default=256, help="k_aux of the TopK step's AuxK term")
     ap.add_argument("--assign", default="", help="comma-separated sizes for SciPy's linear_sum_assignment")
+    ap.add_argument("--align", default="", help="comma-separated sizes of the SAE-pair alignment (needs --align-dir)")
+    ap.add_argument("--align-dir", default="", help="folder with the lab's pair-<n>.f32 files")
     args = ap.parse_args()
     batch, d_in, d_sae = (int(s) for s in args.shape.split(","))
     out = {
         "numpy": np.__version__,
         "python": platform.python_version(),
-        "blas_threads_env": {k: os.environ.get(k) for k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "OPENBLAS_CORETYPE")},
+        "blas_threads_env": {k: os.environ.get(k) for k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")},
         "step_ms": topk_sae_step(batch, d_in, d_sae, args.topk, args.aux_k, args.steps) if args.topk > 0 else relu_sae_step(batch, d_in, d_sae, args.steps),
         "assign_ms": {},
+        "align": {},
     }
     for n in filter(None, args.assign.split(",")):
         out["assign_ms"][n] = assignment(int(n))
+    for n in filter(None, args.align.split(",")):
+        out["align"][n] = align(args.align_dir, int(n))
     print(json.dumps(out))
 
 

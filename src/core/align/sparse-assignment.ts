@@ -49,6 +49,8 @@ export interface SparseAssignmentStats {
   dualTotal: number;
   /** False when the input went to the dense solver (rectangular, or infinite entries). */
   sparse: boolean;
+  /** Milliseconds in the top-K pass, the searches and the certification passes. */
+  ms: { candidates: number; searches: number; certificate: number };
 }
 
 export interface SparseAssignment extends Assignment {
@@ -75,15 +77,23 @@ export function sparseLinearSumAssignment(
   if (nRows !== nCols || nRows === 0 || !allFinite(matrix)) {
     // The dense solver rejects NaN with its own message and handles forbidden pairs and rectangles.
     const dense = linearSumAssignment(matrix, nRows, nCols, options);
-    return { ...dense, stats: { rounds: 0, initialCandidates: 0, addedByCertificate: 0, denseRows: 0, searches: 0, dualTotal: NaN, sparse: false } };
+    return { ...dense, stats: { rounds: 0, initialCandidates: 0, addedByCertificate: 0, denseRows: 0, searches: 0, dualTotal: NaN, sparse: false, ms: { candidates: 0, searches: 0, certificate: 0 } } };
   }
   const n = nRows;
   const k = Math.max(1, Math.min(n, Math.floor(options.k ?? DEFAULT_K)));
   const tol = options.tol ?? DEFAULT_TOL;
   const maxAdded = Math.max(1, options.maxAddedPerRow ?? 4 * k);
 
+  let clock = performance.now();
+  const lap = () => {
+    const now = performance.now();
+    const ms = now - clock;
+    clock = now;
+    return ms;
+  };
   const graph = topKCandidates(matrix, n, k, sign);
-  const stats: SparseAssignmentStats = { rounds: 0, initialCandidates: graph.edgeCount(), addedByCertificate: 0, denseRows: 0, searches: 0, dualTotal: 0, sparse: true };
+  const ms = { candidates: lap(), searches: 0, certificate: 0 };
+  const stats: SparseAssignmentStats = { rounds: 0, initialCandidates: graph.edgeCount(), addedByCertificate: 0, denseRows: 0, searches: 0, dualTotal: 0, sparse: true, ms };
   const s = new SearchState(n);
   columnReduction(s, graph);
 
@@ -101,7 +111,9 @@ export function sparseLinearSumAssignment(
       }
     }
     stats.rounds++;
+    ms.searches += lap();
     const added = certify(matrix, n, sign, tol, maxAdded, s, graph);
+    ms.certificate += lap();
     if (added === 0) break;
     stats.addedByCertificate += added;
   }
