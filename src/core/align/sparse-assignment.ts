@@ -17,11 +17,16 @@
 // Why it is fast. The dense Jonker–Volgenant search (assignment.ts) scans a whole row at each step,
 // O(n³) overall; here each step reads a handful of candidates (every row's and every column's top-K
 // entries) through a binary heap, and the full matrix is read only by the O(n²) candidate pass and
-// the certification pass, which are plain scans.
+// the certification pass, which are plain scans. The certification scans only rows whose u_i has
+// changed since they last passed: a search only raises u_i (rows on its tree) and lowers v_j (its
+// settled columns), so a reduced cost c_ij − u_i − v_j can only fall when u_i moved. A row no search
+// has touched since the column reduction still has u_i = 0 and c_ij − v_j ≥ c_ij − min_i' c_i'j ≥ 0,
+// because each column's cheapest entry is among its top-K candidates.
 //
 // Rectangular inputs and inputs with infinite (forbidden) entries go to the dense solver unchanged.
 
 import { MinHeap } from './min-heap';
+import { CandidateGraph, denseRow, topKCandidates } from './sparse-candidates';
 import { linearSumAssignment, type Assignment, type AssignmentOptions, type DenseMatrix } from './assignment';
 
 export interface SparseAssignmentOptions extends AssignmentOptions {
@@ -43,6 +48,8 @@ export interface SparseAssignmentStats {
   addedByCertificate: number;
   /** Rows whose every entry was added because the candidates left them no augmenting path. */
   denseRows: number;
+  /** Rows read by the certification passes (n² reads would be n·rounds; untouched rows are skipped). */
+  rowsCertified: number;
   /** Shortest-path searches run (one per augmentation, including re-searches after a round). */
   searches: number;
   /** Σu + Σv of the certified duals in the caller's sign (the optimum's total, up to rounding). */
@@ -77,7 +84,7 @@ export function sparseLinearSumAssignment(
   if (nRows !== nCols || nRows === 0 || !allFinite(matrix)) {
     // The dense solver rejects NaN with its own message and handles forbidden pairs and rectangles.
     const dense = linearSumAssignment(matrix, nRows, nCols, options);
-    return { ...dense, stats: { rounds: 0, initialCandidates: 0, addedByCertificate: 0, denseRows: 0, searches: 0, dualTotal: NaN, sparse: false, ms: { candidates: 0, searches: 0, certificate: 0 } } };
+    return { ...dense, stats: { rounds: 0, initialCandidates: 0, addedByCertificate: 0, denseRows: 0, rowsCertified: 0, searches: 0, dualTotal: NaN, sparse: false, ms: { candidates: 0, searches: 0, certificate: 0 } } };
   }
   const n = nRows;
   const k = Math.max(1, Math.min(n, Math.floor(options.k ?? DEFAULT_K)));
@@ -93,7 +100,7 @@ export function sparseLinearSumAssignment(
   };
   const graph = topKCandidates(matrix, n, k, sign);
   const ms = { candidates: lap(), searches: 0, certificate: 0 };
-  const stats: SparseAssignmentStats = { rounds: 0, initialCandidates: graph.edgeCount(), addedByCertificate: 0, denseRows: 0, searches: 0, dualTotal: 0, sparse: true, ms };
+  const stats: SparseAssignmentStats = { rounds: 0, initialCandidates: graph.edgeCount(), addedByCertificate: 0, denseRows: 0, rowsCertified: 0, searches: 0, dualTotal: 0, sparse: true, ms };
   const s = new SearchState(n);
   columnReduction(s, graph);
 
@@ -112,7 +119,7 @@ export function sparseLinearSumAssignment(
     }
     stats.rounds++;
     ms.searches += lap();
-    const added = certify(matrix, n, sign, tol, maxAdded, s, graph);
+    const added = certify(matrix, n, sign, tol, maxAdded, s, graph, stats);
     ms.certificate += lap();
     if (added === 0) break;
     stats.addedByCertificate += added;
@@ -126,110 +133,6 @@ export function sparseLinearSumAssignment(
 function allFinite(matrix: DenseMatrix): boolean {
   for (let k = 0; k < matrix.length; k++) if (!Number.isFinite(matrix[k])) return false;
   return true;
-}
-
-/** Candidate pairs per row, each with its cost (sign · entry) cached so searches never touch the matrix. */
-class CandidateGraph {
-  cols: Int32Array[];
-  costs: Float64Array[];
-
-  constructor(n: number) {
-    this.cols = new Array<Int32Array>(n);
-    this.costs = new Array<Float64Array>(n);
-  }
-
-  edgeCount(): number {
-    return this.cols.reduce((sum, c) => sum + c.length, 0);
-  }
-
-  /** Appends pairs (row, cols[t]) not already present. */
-  addRow(row: number, extra: { cols: Int32Array; costs: Float64Array }): number {
-    const have = new Set(this.cols[row]);
-    const keep: number[] = [];
-    for (let t = 0; t < extra.cols.length; t++) if (!have.has(extra.cols[t])) keep.push(t);
-    if (keep.length === 0) return 0;
-    const old = this.cols[row].length;
-    const cols = new Int32Array(old + keep.length);
-    const costs = new Float64Array(old + keep.length);
-    cols.set(this.cols[row]);
-    costs.set(this.costs[row]);
-    keep.forEach((t, q) => {
-      cols[old + q] = extra.cols[t];
-      costs[old + q] = extra.costs[t];
-    });
-    this.cols[row] = cols;
-    this.costs[row] = costs;
-    return keep.length;
-  }
-}
-
-/**
- * One pass over the matrix keeping each row's and each column's k cheapest entries (bounded sorted
- * inserts: an entry worse than the kth so far costs one comparison per side).
- */
-function topKCandidates(matrix: DenseMatrix, n: number, k: number, sign: number): CandidateGraph {
-  const rowCost = new Float64Array(k);
-  const rowCol = new Int32Array(k);
-  const colCost = new Float64Array(n * k).fill(Infinity);
-  const colRow = new Int32Array(n * k).fill(-1);
-  const colWorst = new Float64Array(n).fill(Infinity); // k-th cheapest of each column so far
-  const perRow: Int32Array[] = new Array<Int32Array>(n);
-  for (let i = 0; i < n; i++) {
-    rowCost.fill(Infinity);
-    let rowWorst = Infinity;
-    const offset = i * n;
-    for (let j = 0; j < n; j++) {
-      const c = sign * matrix[offset + j];
-      if (c < rowWorst) rowWorst = insertSorted(rowCost, rowCol, 0, k, c, j);
-      if (c < colWorst[j]) colWorst[j] = insertSorted(colCost, colRow, j * k, k, c, i);
-    }
-    perRow[i] = rowCol.slice(0, Math.min(k, n));
-  }
-  // Merge: row i's own top-k plus every column whose top-k holds row i.
-  const fromCols: number[][] = Array.from({ length: n }, () => []);
-  for (let j = 0; j < n; j++) {
-    for (let t = 0; t < k; t++) {
-      const i = colRow[j * k + t];
-      if (i >= 0) fromCols[i].push(j);
-    }
-  }
-  const graph = new CandidateGraph(n);
-  const seen = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    const list: number[] = [];
-    for (const j of [...perRow[i], ...fromCols[i]]) {
-      if (seen[j]) continue;
-      seen[j] = 1;
-      list.push(j);
-    }
-    for (const j of list) seen[j] = 0;
-    graph.cols[i] = Int32Array.from(list);
-    graph.costs[i] = Float64Array.from(list, (j) => sign * matrix[i * n + j]);
-  }
-  return graph;
-}
-
-/** Inserts (c, index) into the ascending list at keys[start, start + k); returns the new k-th key. */
-function insertSorted(keys: Float64Array, indices: Int32Array, start: number, k: number, c: number, index: number): number {
-  let p = start + k - 1;
-  while (p > start && keys[p - 1] > c) {
-    keys[p] = keys[p - 1];
-    indices[p] = indices[p - 1];
-    p--;
-  }
-  keys[p] = c;
-  indices[p] = index;
-  return keys[start + k - 1];
-}
-
-function denseRow(matrix: DenseMatrix, n: number, row: number, sign: number) {
-  const cols = new Int32Array(n);
-  const costs = new Float64Array(n);
-  for (let j = 0; j < n; j++) {
-    cols[j] = j;
-    costs[j] = sign * matrix[row * n + j];
-  }
-  return { cols, costs };
 }
 
 /**
@@ -266,6 +169,8 @@ class SearchState {
   v: Float64Array;
   rowToCol: Int32Array;
   colToRow: Int32Array;
+  /** Rows whose u has moved since their last certification (the only ones that can violate). */
+  dirty: Uint8Array;
   private dist: Float64Array;
   private pathRow: Int32Array;
   private settled: Uint8Array;
@@ -280,6 +185,7 @@ class SearchState {
     this.v = new Float64Array(n);
     this.rowToCol = new Int32Array(n).fill(-1);
     this.colToRow = new Int32Array(n).fill(-1);
+    this.dirty = new Uint8Array(n);
     this.dist = new Float64Array(n).fill(Infinity);
     this.pathRow = new Int32Array(n).fill(-1);
     this.settled = new Uint8Array(n);
@@ -312,7 +218,10 @@ class SearchState {
     }
     if (sink >= 0) {
       u[start] += total;
-      for (const i of this.visitedRows) if (i !== start) u[i] += total - dist[rowToCol[i]];
+      for (const i of this.visitedRows) {
+        if (i !== start) u[i] += total - dist[rowToCol[i]];
+        this.dirty[i] = 1;
+      }
       for (const j of this.settledCols) v[j] -= total - dist[j];
       for (let col = sink; ; ) {
         const row = pathRow[col];
@@ -355,17 +264,20 @@ class SearchState {
 }
 
 /**
- * The full-matrix check: every pair not yet a candidate with c_ij − u_i − v_j < −tol joins the
+ * The full-matrix check, on the rows that can fail it (see the top of the file): every pair not yet a candidate with c_ij − u_i − v_j < −tol joins the
  * candidates (at most `maxAdded` per row, the most negative), and its row is unmatched so the next
  * round re-searches it. Returns how many pairs were added (0: the matching is certified optimal).
  */
-function certify(matrix: DenseMatrix, n: number, sign: number, tol: number, maxAdded: number, s: SearchState, graph: CandidateGraph): number {
+function certify(matrix: DenseMatrix, n: number, sign: number, tol: number, maxAdded: number, s: SearchState, graph: CandidateGraph, stats: SparseAssignmentStats): number {
   const { u, v } = s;
   const isCandidate = new Uint8Array(n);
   let added = 0;
   const badCols: number[] = [];
   const badReduced: number[] = [];
   for (let i = 0; i < n; i++) {
+    if (!s.dirty[i]) continue;
+    s.dirty[i] = 0;
+    stats.rowsCertified++;
     const offset = i * n;
     // c_ij − u_i − v_j < −tol  ⇔  sign·m_ij − v_j < u_i − tol.
     const limit = u[i] - tol;
