@@ -117,10 +117,14 @@ export async function benchAssignment(sizes: number[]): Promise<void> {
   }
 }
 
-async function benchOne(n: number, scipy: Reference | undefined): Promise<void> {
+/** The pair as two SAEs; the encoder rows are garbage once transposed into W_enc. */
+function saeLikeSaes(n: number): [SaeWeights, SaeWeights] {
   const rows = saeLikePair(n);
-  const a = asSae(rows.decA, rows.encA, n);
-  const b = asSae(rows.decB, rows.encB, n);
+  return [asSae(rows.decA, rows.encA, n), asSae(rows.decB, rows.encB, n)];
+}
+
+async function benchOne(n: number, scipy: Reference | undefined): Promise<void> {
+  const [a, b] = saeLikeSaes(n);
   const totals: number[] = [];
   let cosMs = 0;
   let assignMs = 0;
