@@ -16,6 +16,12 @@ export interface SimilarityMatrix {
 /** How the similarity matrix is built: in blocks of `blockRows` rows of A (default: about 16 MiB each). */
 export interface CosineOptions {
   blockRows?: number;
+  /**
+   * A Float32Array of rows·cols values to write the matrix into instead of allocating one: the
+   * previous matrix of a pair, once read, so that a pair never holds two n×n buffers (a dropped one
+   * is freed only when the garbage collector gets to it).
+   */
+  out?: Float32Array;
 }
 
 /** Values per block when no block size is given: 2^22 float32 values, 16 MiB. */
@@ -62,7 +68,11 @@ async function absCosineOfRows(
   const [rows, dim] = unitA.shape;
   const cols = unitBT.shape[1];
   const blockRows = Math.max(1, Math.floor(options.blockRows ?? BLOCK_VALUES / Math.max(cols, 1)));
-  const values = new Float32Array(rows * cols);
+  if (options.out && options.out.length !== rows * cols) {
+    tf.dispose([unitA, unitBT]);
+    throw new Error(`cosine output buffer has ${options.out.length} values, expected ${rows}×${cols}`);
+  }
+  const values = options.out ?? new Float32Array(rows * cols);
   try {
     for (let start = 0; start < rows; start += blockRows) {
       const count = Math.min(blockRows, rows - start);

@@ -1,6 +1,6 @@
 // Alignment of two SAEs (A, B): similarity, optimal matching, the paper's metrics and its "shared"
-// criterion. Each similarity matrix is reduced to per-feature arrays as soon as it has been used, so
-// at most one [d_sae, d_sae] matrix is alive at a time.
+// criterion. Each similarity matrix is reduced to per-feature arrays as soon as it has been used, and
+// the second is built in the first one's buffer, so a pair holds one [d_sae, d_sae] matrix.
 
 import { linearSumAssignment, type Assignment } from './assignment';
 import { sparseLinearSumAssignment } from './sparse-assignment';
@@ -57,12 +57,14 @@ export interface PairOptions {
 export async function alignPair(a: SaeWeights, b: SaeWeights, options: PairOptions = {}): Promise<PairAlignment> {
   const tau = options.tau ?? DEFAULT_TAU;
 
-  // Each matrix goes straight into `reduce` and is referenced nowhere else, so the decoder's
-  // [d_sae, d_sae] matrix can be collected before the encoder's is built (at 16,384 features each
-  // is 1 GiB).
-  const decoder = reduce(await decoderCosine(a, b), tau);
+  // Each matrix is reduced to per-feature arrays (copies) by `reduce`, and the encoder's matrix is
+  // then written into the decoder's buffer: one [d_sae, d_sae] buffer per pair (1 GiB at 16,384
+  // features), whatever the garbage collector does: a dropped matrix is otherwise freed only when
+  // the collector gets to it, which need not be before the next one is allocated.
+  const matrix = await decoderCosine(a, b);
+  const decoder = reduce(matrix, tau);
   // The encoder matrix is also read at the decoder's pairs before it is dropped.
-  const encoder = reduce(await encoderCosine(a, b), tau, decoder.assignment.rowToCol);
+  const encoder = reduce(await encoderCosine(a, b, { out: matrix.values }), tau, decoder.assignment.rowToCol);
 
   const sharedPartner = sharedPartners(
     { rowToCol: decoder.assignment.rowToCol, matched: decoder.matched },

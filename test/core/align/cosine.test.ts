@@ -88,6 +88,18 @@ describe('absolute cosine similarity', () => {
     expect((await decoderCosine(sa, sb, { blockRows: 3 })).values).toEqual((await decoderCosine(sa, sb, { blockRows: 11 })).values);
   });
 
+  it('writes into a given buffer (a pair reuses one n×n buffer) and refuses one of the wrong size', async () => {
+    const random = seededRandom(41);
+    const a = randomSae(12, 9, random);
+    const b = randomSae(12, 9, random);
+    const fresh = await encoderCosine(a, b);
+    const buffer = (await decoderCosine(a, b)).values;
+    const reused = await encoderCosine(a, b, { out: buffer, blockRows: 4 });
+    expect(reused.values).toBe(buffer);
+    expect(Array.from(reused.values)).toEqual(Array.from(fresh.values));
+    await expect(decoderCosine(a, b, { out: new Float32Array(80) })).rejects.toThrow(/expected 9×9/);
+  });
+
   it('refuses SAEs with different input sizes', async () => {
     const random = seededRandom(14);
     await expect(decoderCosine(randomSae(8, 4, random), randomSae(6, 4, random))).rejects.toThrow(/d_in/);
