@@ -64,7 +64,8 @@ async function absCosineOfRows(
 ): Promise<SimilarityMatrix> {
   // An explicit transpose, not matMul's transposeB flag: tfjs-wasm and -cpu run flagged products
   // about 20× slower (see src/core/ops.ts).
-  const [unitA, unitBT] = tf.tidy(() => [unitRows(makeA()), tf.transpose(unitRows(makeB()))]) as [tf.Tensor2D, tf.Tensor2D];
+  const unitA = unitRows(makeA);
+  const unitBT = tf.tidy(() => tf.transpose(unitRows(makeB)));
   const [rows, dim] = unitA.shape;
   const cols = unitBT.shape[1];
   const blockRows = Math.max(1, Math.floor(options.blockRows ?? BLOCK_VALUES / Math.max(cols, 1)));
@@ -112,15 +113,24 @@ function absClampInto(product: Float32Array, out: Float32Array, offset: number):
 /**
  * Scales every row to unit length; zero rows stay zero. Dividing by the row's largest |entry|
  * first keeps the squared norm away from float32 underflow (tiny rows would otherwise get norm 0
- * and divide to Inf/NaN) and away from overflow for huge ones.
+ * and divide to Inf/NaN) and away from overflow for huge ones. Each step frees its [n, d]
+ * temporaries before the next: the wasm heap keeps its high-water mark for good, and one tidy
+ * around both sides' steps grew it to 384 MB at 16,384 × 512 (461 MB with the encoder's transposes),
+ * a third of a pair's memory.
  */
-function unitRows(x: tf.Tensor2D): tf.Tensor2D {
-  const largest = tf.max(tf.abs(x), 1, true);
-  const isZero = tf.equal(largest, 0);
-  const scaled = tf.div(x, tf.where(isZero, tf.onesLike(largest), largest));
-  const norm = tf.sqrt(tf.sum(tf.square(scaled), 1, true));
+function unitRows(make: () => tf.Tensor2D): tf.Tensor2D {
+  const x = tf.tidy(make);
+  const [largest, isZero] = tf.tidy(() => {
+    const l = tf.max(tf.abs(x), 1, true);
+    return [l, tf.equal(l, 0)];
+  });
+  const scaled = tf.tidy(() => tf.div(x, tf.where(isZero, tf.onesLike(largest), largest)));
+  x.dispose();
+  const norm = tf.tidy(() => tf.sqrt(tf.sum(tf.square(scaled), 1, true)));
   // A zero row has norm 0; dividing it by 1 instead keeps it zero.
-  return tf.div(scaled, tf.where(isZero, tf.onesLike(norm), norm));
+  const unit = tf.tidy(() => tf.div(scaled, tf.where(isZero, tf.onesLike(norm), norm))) as tf.Tensor2D;
+  tf.dispose([largest, isZero, scaled, norm]);
+  return unit;
 }
 
 /** |cos| between the decoder directions (rows of W_dec) of two SAEs: [a.d_sae, b.d_sae]. */

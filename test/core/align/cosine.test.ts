@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { tf } from '../../../src/core/tf';
 import { absCosineMatrix, decoderCosine, encoderCosine } from '../../../src/core/align/cosine';
 import { dot, gaussian, randomSae, seededRandom } from './helpers';
 import type { SaeWeights } from '../../../src/core/sae/weights';
@@ -98,6 +99,18 @@ describe('absolute cosine similarity', () => {
     expect(reused.values).toBe(buffer);
     expect(Array.from(reused.values)).toEqual(Array.from(fresh.values));
     await expect(decoderCosine(a, b, { out: new Float32Array(80) })).rejects.toThrow(/expected 9×9/);
+  });
+
+  it('leaves no tensors behind, including when the output buffer is refused', async () => {
+    const random = seededRandom(42);
+    const a = randomSae(10, 7, random);
+    const b = randomSae(10, 5, random);
+    await decoderCosine(a, b); // warm-up: backends may keep a few tensors of their own
+    const before = tf.memory().numTensors;
+    await decoderCosine(a, b, { blockRows: 3 });
+    await encoderCosine(a, b);
+    await expect(encoderCosine(a, b, { out: new Float32Array(3) })).rejects.toThrow(/expected 7×5/);
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('refuses SAEs with different input sizes', async () => {
