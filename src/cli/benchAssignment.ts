@@ -101,20 +101,28 @@ export async function benchAssignment(sizes: number[]): Promise<void> {
   await initNodeBackend('wasm');
   const folder = await mkdtemp(join(tmpdir(), 'sae-align-bench-'));
   try {
-    for (const n of sizes) {
-      const rows = saeLikePair(n);
-      const bytes = (x: Float32Array) => new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
-      await writeFile(join(folder, `pair-${n}.f32`), Buffer.concat([rows.decA, rows.encA, rows.decB, rows.encB].map(bytes)));
-    }
-    const reference = await scipyAlign(folder, sizes);
-    if (typeof reference === 'string') console.log(reference);
     console.log(`\nCross-seed alignment of two SAE-like SAEs (d_in ${D_IN}; ${SHARED * 100}% of features shared with noise, the rest random):`);
     console.log('both |cos| matrices + both optimal assignments (maximised), lab vs NumPy + SciPy on the same vectors');
     console.log('features   lab s (cos + assign)   SciPy s (cos + assign)   ratio   dec total lab / SciPy     enc total lab / SciPy     peak RSS MB');
-    for (const n of sizes) await benchOne(n, typeof reference === 'string' ? undefined : reference[String(n)]);
+    // Size by size, SciPy right before the lab: the load on a shared machine drifts over minutes,
+    // and running all of SciPy's sizes first measured the two sides under different loads.
+    for (const n of sizes) {
+      await writePairFile(folder, n);
+      const reference = await scipyAlign(folder, [n]);
+      await rm(join(folder, `pair-${n}.f32`));
+      if (typeof reference === 'string') console.log(reference);
+      await benchOne(n, typeof reference === 'string' ? undefined : reference[String(n)]);
+    }
   } finally {
     await rm(folder, { recursive: true, force: true });
   }
+}
+
+/** The pair's vectors for the Python child; a function of its own so that they are garbage after it. */
+async function writePairFile(folder: string, n: number): Promise<void> {
+  const rows = saeLikePair(n);
+  const bytes = (x: Float32Array) => new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
+  await writeFile(join(folder, `pair-${n}.f32`), Buffer.concat([rows.decA, rows.encA, rows.decB, rows.encB].map(bytes)));
 }
 
 /** The pair as two SAEs; the encoder rows are garbage once transposed into W_enc. */

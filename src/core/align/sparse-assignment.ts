@@ -18,8 +18,9 @@
 // O(n³) overall; here each step reads a handful of candidates (every row's and every column's top-K
 // entries) through a binary heap, and the full matrix is read only by the O(n²) candidate pass and
 // the certification pass, which are plain scans. The certification scans only rows whose u_i has
-// changed since they last passed: a search only raises u_i (rows on its tree) and lowers v_j (its
-// settled columns), so a reduced cost c_ij − u_i − v_j can only fall when u_i moved. A row no search
+// changed since they last passed: a search moves u only on the rows of its tree (all marked), and
+// only lowers v_j (its settled columns), so a reduced cost c_ij − u_i − v_j can fall only where u_i
+// moved. A row no search
 // has touched since the column reduction still has u_i = 0 and c_ij − v_j ≥ c_ij − min_i' c_i'j ≥ 0,
 // because each column's cheapest entry is among its top-K candidates.
 //
