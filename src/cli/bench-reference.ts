@@ -1,4 +1,4 @@
-/** The NumPy reference of `npm run bench` (scripts/bench_numpy.py) and the step table every step bench prints. */
+/** The NumPy reference of `npm run bench` (scripts/bench-numpy.py) and the step table every step bench prints. */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { ActivationOf, VariantKind } from '../core/sae/variants';
@@ -18,7 +18,7 @@ export interface StepTiming {
 const measured = new Map<string, Promise<NumpyReference>>();
 
 /**
- * scripts/bench_numpy.py's flags for each variant's step: none for its default, the paper's ReLU + L1
+ * scripts/bench-numpy.py's flags for each variant's step: none for its default, the paper's ReLU + L1
  * step. The script's, not the science's, so kept here; typed by kind, so a new variant must say its own.
  */
 const NUMPY_FLAGS: { [K in VariantKind]: (a: ActivationOf<K>) => string[] } = {
@@ -28,7 +28,7 @@ const NUMPY_FLAGS: { [K in VariantKind]: (a: ActivationOf<K>) => string[] } = {
 
 /** The same step in NumPy, or why it was skipped when python3/NumPy is missing. */
 export function numpyStepMs(config: TrainConfig, steps: number): Promise<NumpyReference> {
-  const args = ['scripts/bench_numpy.py', '--steps', String(steps), '--shape', `${config.batchSize},${config.d_in},${config.d_sae}`];
+  const args = ['scripts/bench-numpy.py', '--steps', String(steps), '--shape', `${config.batchSize},${config.d_in},${config.d_sae}`];
   args.push(...(NUMPY_FLAGS[config.activation.kind] as (a: TrainConfig['activation']) => string[])(config.activation));
   const key = args.join(' ');
   let pending = measured.get(key);

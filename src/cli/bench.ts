@@ -4,7 +4,7 @@ import { mnistPaperConfig, pythiaPaperConfig } from '../core/presets';
 import { saeVariant } from '../core/sae/variants';
 import type { TrainConfig } from '../core/train/config';
 import { stepFlops, timeTrainingStep } from '../bench/step';
-import { benchAssignment } from './benchAssignment';
+import { benchAssignment } from './bench-assignment';
 import { describeReference, numpyStepMs, stepTable, type StepTiming } from './bench-reference';
 import { benchShards, SHARD_BENCH, SHARD_LOAD_ENV, shardLoadChild } from './bench-shards';
 import { initNodeBackend, type NodeBackend } from './node-backend';

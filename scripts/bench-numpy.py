@@ -3,7 +3,7 @@
 lab, on the same machine, so the lab's timings can be printed as ratios. Never part of the product.
 
 Prints one JSON object on stdout.
-Usage: bench_numpy.py [--steps N] [--shape batch,d_in,d_sae] [--topk K --aux-k K_AUX] [--assign 1568,4096]
+Usage: bench-numpy.py [--steps N] [--shape batch,d_in,d_sae] [--topk K --aux-k K_AUX] [--assign 1568,4096]
                       [--align-dir DIR --align 1568,4096]
 Without --topk the step is the MNIST paper's ReLU + L1 step; with it, the Pythia paper's TopK step.
 """

@@ -79,7 +79,7 @@ async function scipyAlign(folder: string, sizes: number[]): Promise<Record<strin
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;
   try {
-    const args = ['scripts/bench_numpy.py', '--steps', '1', '--shape', '8,8,8', '--align-dir', folder, '--align', sizes.join(',')];
+    const args = ['scripts/bench-numpy.py', '--steps', '1', '--shape', '8,8,8', '--align-dir', folder, '--align', sizes.join(',')];
     const { stdout } = await promisify(execFile)('python3', args, { maxBuffer: 1 << 20, env });
     return (JSON.parse(stdout) as { align: Record<string, Reference> }).align;
   } catch (e) {
