@@ -114,7 +114,7 @@ describe('lab store: runtime', () => {
     store.getState().setInspection({ details: { feature: 50 } as never });
     store.getState().startRun(0, { ...run, config: { ...run.config, d_sae: 16 } });
     expect(store.getState().selection.feature).toBeNull();
-    expect(store.getState().inspection).toMatchObject({ details: null, steering: null, text: null, lmSteering: null });
+    expect(store.getState().inspection).toMatchObject({ details: null, steering: null, lm: null, lmSteering: null });
   });
 });
 
