@@ -24,8 +24,13 @@ export interface PairSummary extends PairMetrics {
   /** Seed indices: A's features are the rows, B's the columns. */
   seedA: number;
   seedB: number;
-  /** Counts of decoder |cos| over the optimal matching's pairs, in equal bins over [0, 1]. */
+  /** Counts of decoder |cos| over the optimal decoder matching's pairs, in equal bins over [0, 1]. */
   matchedHistogram: number[];
+  /**
+   * The same for the encoder: counts of encoder |cos| over the optimal encoder matching's pairs (its
+   * own assignment, the one "shared" checks against the decoder's). Runs saved before it existed lack it.
+   */
+  encoderMatchedHistogram: number[];
 }
 
 /** Only numbers, strings and plain arrays: `JSON.stringify` gives alignment.json as is. */
@@ -63,8 +68,16 @@ export async function alignSeeds(weights: SaeWeights[], options: AlignSeedsOptio
       const pair = await alignPair(weights[a], weights[b], { tau });
       against[a].set(b, viewFromA(pair));
       against[b].set(a, viewFromB(pair));
-      const matchedOnly = pair.decoderMatched.filter((_, i) => pair.decoder.rowToCol[i] >= 0);
-      pairs.push({ seedA: a, seedB: b, ...pair.metrics, matchedHistogram: histogram(matchedOnly, bins) });
+      // Only matched rows count: with unequal widths the wider side's leftovers have no partner (their 0 is not a cosine).
+      const decoderMatched = pair.decoderMatched.filter((_, i) => pair.decoder.rowToCol[i] >= 0);
+      const encoderMatched = pair.encoderMatched.filter((_, i) => pair.encoder.rowToCol[i] >= 0);
+      pairs.push({
+        seedA: a,
+        seedB: b,
+        ...pair.metrics,
+        matchedHistogram: histogram(decoderMatched, bins),
+        encoderMatchedHistogram: histogram(encoderMatched, bins),
+      });
       options.onProgress?.(pairs.length, pairsTotal);
     }
   }

@@ -104,6 +104,50 @@ describe('alignSeeds on three constructed seeds', () => {
   });
 });
 
+describe('alignSeeds: matched-|cos| histograms of the decoder and the encoder', () => {
+  // Two seeds with the same decoder directions (decoder |cos| 1 for every partner) but encoders
+  // tilted by a planted amount: B's encoder for A's feature f is c_f·q[f] + √(1−c_f²)·q[extra_f],
+  // with every extra direction orthogonal to everything else. The encoder's optimal matching then
+  // pairs f with its own partner at |cos| c_f exactly, so its histogram is known without the code.
+  const encoderCosines = [0.97, 0.91, 0.62, 0.55, 0.34, 0.08];
+  const dSae = encoderCosines.length;
+  const dIn = 2 * dSae + 2;
+
+  function build(seed: number) {
+    const random = seededRandom(seed);
+    const q = orthonormalDirections(dIn, dIn, random);
+    const a = saeFromFeatures(q.slice(0, dSae), q.slice(0, dSae));
+    const pi = shuffled(dSae, random);
+    const decoder = new Array<Float64Array>(dSae);
+    const encoder = new Array<Float64Array>(dSae);
+    encoderCosines.forEach((c, f) => {
+      decoder[pi[f]] = combine([[-1.3, q[f]]]);
+      encoder[pi[f]] = combine([
+        [2 * c, q[f]],
+        [2 * Math.sqrt(1 - c * c), q[dSae + f]],
+      ]);
+    });
+    return [a, saeFromFeatures(decoder, encoder)];
+  }
+
+  it('bins the encoder matching’s |cos| as planted, and the decoder’s all at 1', async () => {
+    const { summary } = await alignSeeds(build(51), { histogramBins: 10 });
+    const [pair] = summary.pairs;
+    const expected = new Array<number>(10).fill(0);
+    for (const c of encoderCosines) expected[Math.floor(c * 10)]++;
+    expect(pair.encoderMatchedHistogram).toEqual(expected);
+    expect(pair.matchedHistogram).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, dSae]);
+  });
+
+  it('counts matched rows only when the widths differ', async () => {
+    const random = seededRandom(52);
+    const { summary } = await alignSeeds([randomSae(8, 7, random), randomSae(8, 4, random)], { histogramBins: 5 });
+    const total = (h: number[]) => h.reduce((x, y) => x + y, 0);
+    expect(total(summary.pairs[0].encoderMatchedHistogram)).toBe(4);
+    expect(total(summary.pairs[0].matchedHistogram)).toBe(4);
+  });
+});
+
 describe('alignSeeds on random SAEs', () => {
   it('per-feature stability is the decoder assignment read from both sides, and its summaries match', async () => {
     const random = seededRandom(41);
