@@ -1,7 +1,8 @@
-import { useMemo } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import type { LabSnapshot } from '../../runtime/protocol/lab-api';
 import { featureOrder, type FeatureSortKey } from './feature-order';
 import { formatFixed, formatPercent } from './number-format';
+import { parseFeatureIndex, positionsOf, scrollTopFor, visibleWindow } from './virtual-window';
 
 interface FeatureTableProps {
   snapshot: LabSnapshot;
@@ -10,8 +11,6 @@ interface FeatureTableProps {
   onSortChange: (sortBy: FeatureSortKey) => void;
   selected: number | null;
   onSelect: (feature: number) => void;
-  /** Rows shown: a 16,384-feature table would cost the page more than it tells. */
-  limit?: number;
 }
 
 const SORT_KEYS: { key: FeatureSortKey; label: string }[] = [
@@ -21,19 +20,70 @@ const SORT_KEYS: { key: FeatureSortKey; label: string }[] = [
   { key: 'index', label: 'index' },
 ];
 
+/** Every row's height in pixels: the window maths needs one fixed height (views.css sets the same). */
+export const FEATURE_ROW_HEIGHT = 24;
+/** Viewport height before the first measurement (views.css caps the scroller at 420px). */
+const FALLBACK_VIEWPORT = 420;
+
 /**
  * One seed's features as a sortable table, for activations that are not images: its stability
- * across seeds, how often it fires and its decoder norm. Click a row to inspect the feature.
+ * across seeds, how often it fires and its decoder norm. Only the rows in view are in the DOM (see
+ * virtual-window.ts), so all 16,384 features of a full-size SAE scroll smoothly; typing a feature's
+ * index scrolls to it and selects it. Click a row to inspect the feature.
  */
-export function FeatureTable({ snapshot, seed, sortBy, onSortChange, selected, onSelect, limit = 60 }: FeatureTableProps) {
+export function FeatureTable({ snapshot, seed, sortBy, onSortChange, selected, onSelect }: FeatureTableProps) {
   const index = Math.max(0, snapshot.seeds.indexOf(seed));
   const stats = useMemo(
     () => ({ stability: snapshot.stability[index], frequency: snapshot.firingFrequency[index], norm: snapshot.decoderNorms[index] }),
     [snapshot, index],
   );
-  const shown = useMemo(() => featureOrder(snapshot.d_sae, sortBy, stats).subarray(0, limit), [snapshot.d_sae, sortBy, stats, limit]);
+  // Sorting 16,384 rows takes a few milliseconds: done once per snapshot and key, not per scroll.
+  const order = useMemo(() => featureOrder(snapshot.d_sae, sortBy, stats), [snapshot.d_sae, sortBy, stats]);
+  const positions = useMemo(() => positionsOf(order), [order]);
+
+  const scroller = useRef<HTMLDivElement>(null);
+  const [scrollTop, setScrollTop] = useState(0);
+  const [viewport, setViewport] = useState(FALLBACK_VIEWPORT);
+  useLayoutEffect(() => {
+    const element = scroller.current;
+    if (!element) return;
+    const measure = () => element.clientHeight > 0 && setViewport(element.clientHeight);
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+
+  const reveal = (feature: number) => {
+    const element = scroller.current;
+    const position = positions[feature];
+    if (!element || position === undefined || position < 0) return;
+    const top = scrollTopFor(position, element.scrollTop, element.clientHeight - FEATURE_ROW_HEIGHT, FEATURE_ROW_HEIGHT, order.length);
+    element.scrollTop = top;
+    setScrollTop(top);
+  };
+  // A feature picked elsewhere (a heatmap cell) is brought into view; only a new selection moves the
+  // list, never a re-sort at the next snapshot (so `reveal` is deliberately not a dependency).
+  useEffect(() => {
+    if (selected !== null) reveal(selected);
+  }, [selected]);
+
+  const [query, setQuery] = useState('');
+  const [searchNote, setSearchNote] = useState<string | null>(null);
+  const search = (event: FormEvent) => {
+    event.preventDefault();
+    const feature = parseFeatureIndex(query, snapshot.d_sae);
+    setSearchNote(feature === null ? `No feature “${query.trim()}”: indices run from 0 to ${snapshot.d_sae - 1}.` : null);
+    if (feature === null) return;
+    reveal(feature);
+    onSelect(feature);
+  };
+
+  // The header row is sticky inside the scroller, so one row's height of the viewport is not for rows.
+  const span = visibleWindow(scrollTop, viewport - FEATURE_ROW_HEIGHT, FEATURE_ROW_HEIGHT, order.length);
+  const rows = Array.from(order.subarray(span.start, span.end));
   return (
-    <section className="sv-view sv-feature-table" data-testid="feature-table">
+    <section className="sv-view sv-feature-table" data-testid="feature-table" data-features={order.length}>
       <header className="sv-header">
         <label>
           sort by{' '}
@@ -45,38 +95,64 @@ export function FeatureTable({ snapshot, seed, sortBy, onSortChange, selected, o
             ))}
           </select>
         </label>
+        <form onSubmit={search} className="sv-feature-search" role="search">
+          <label>
+            feature #{' '}
+            <input
+              type="text"
+              inputMode="numeric"
+              size={6}
+              value={query}
+              placeholder="index"
+              data-testid="feature-search"
+              aria-label="Feature index to find"
+              onChange={(e) => setQuery(e.target.value)}
+            />
+          </label>{' '}
+          <button type="submit">Find</button>
+        </form>
         <span className="muted">
-          first {shown.length} of {snapshot.d_sae} features of seed {seed}
+          {order.length} features of seed {seed}
         </span>
       </header>
-      <table>
-        <thead>
-          <tr>
-            <th>feature</th>
-            <th title="Mean matched decoder |cos| in the other seeds">stability</th>
-            <th title="Fraction of recent training rows on which it fired">fires on</th>
-            <th>decoder norm</th>
-          </tr>
-        </thead>
-        <tbody>
-          {Array.from(shown, (feature) => (
-            <tr
-              key={feature}
-              data-testid="feature-row"
-              className={feature === selected ? 'selected' : undefined}
-              aria-selected={feature === selected}
-              tabIndex={0}
-              onClick={() => onSelect(feature)}
-              onKeyDown={(e) => e.key === 'Enter' && onSelect(feature)}
-            >
-              <td>#{feature}</td>
-              <td>{formatFixed(stats.stability[feature], 3)}</td>
-              <td>{stats.frequency[feature] > 0 ? formatPercent(stats.frequency[feature], 2) : <span className="muted">dead</span>}</td>
-              <td>{formatFixed(stats.norm[feature], 3)}</td>
+      {searchNote && (
+        <p className="sv-note" role="status">
+          {searchNote}
+        </p>
+      )}
+      <div ref={scroller} className="sv-feature-scroller" data-testid="feature-scroller" onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}>
+        <table>
+          <thead>
+            <tr>
+              <th>feature</th>
+              <th title="Mean matched decoder |cos| in the other seeds">stability</th>
+              <th title="Fraction of recent training rows on which it fired">fires on</th>
+              <th>decoder norm</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {span.padTop > 0 && <tr aria-hidden style={{ height: span.padTop }} className="sv-spacer" />}
+            {rows.map((feature) => (
+              <tr
+                key={feature}
+                data-testid="feature-row"
+                data-feature={feature}
+                className={feature === selected ? 'selected' : undefined}
+                aria-selected={feature === selected}
+                tabIndex={0}
+                onClick={() => onSelect(feature)}
+                onKeyDown={(e) => e.key === 'Enter' && onSelect(feature)}
+              >
+                <td>#{feature}</td>
+                <td>{formatFixed(stats.stability[feature], 3)}</td>
+                <td>{stats.frequency[feature] > 0 ? formatPercent(stats.frequency[feature], 2) : <span className="muted">dead</span>}</td>
+                <td>{formatFixed(stats.norm[feature], 3)}</td>
+              </tr>
+            ))}
+            {span.padBottom > 0 && <tr aria-hidden style={{ height: span.padBottom }} className="sv-spacer" />}
+          </tbody>
+        </table>
+      </div>
     </section>
   );
 }

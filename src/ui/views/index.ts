@@ -1,5 +1,6 @@
 // The views' public surface: React components that map computed data to pixels, and figure saving.
 import './views.css';
+import './figures.css';
 
 export { AlignmentHeatmap } from './alignment-heatmap';
 export { DecoderGrid } from './decoder-grid';
