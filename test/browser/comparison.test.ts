@@ -76,7 +76,7 @@ describe('comparison on wasm', () => {
       const curves = lab.page.getByTestId('metric-curves-loss').locator('path.curve');
       expect(await curves.count()).toBe(6);
       for (const d of await curves.evaluateAll((paths) => paths.map((p) => p.getAttribute('d') ?? ''))) expect(d.split(/[ML]/).length).toBeGreaterThan(20);
-      expect(await lab.page.getByTestId('matched-histogram').locator('rect').count()).toBeGreaterThan(0);
+      expect(await lab.page.getByTestId('matched-histogram-decoder').locator('rect').count()).toBeGreaterThan(0);
 
       // Decoder tiles and the heatmap are drawn, not blank.
       const grid = await lab.canvasInk('decoder-grid-canvas');

@@ -59,4 +59,12 @@ describe('small pieces of UI logic', () => {
     expect(pooledMatchedHistogram(alignment)).toEqual([1, 3, 5]);
     expect(pooledMatchedHistogram(null)).toEqual([]);
   });
+
+  test('the encoder histogram adds its own counts, and is empty for a run saved without them', () => {
+    const both = { pairs: [{ matchedHistogram: [9, 9], encoderMatchedHistogram: [1, 2] }, { matchedHistogram: [9, 9], encoderMatchedHistogram: [3, 0] }] };
+    expect(pooledMatchedHistogram(both as unknown as AlignmentSummary, 'encoder')).toEqual([4, 2]);
+    const saved = { pairs: [{ matchedHistogram: [1, 2], encoderMatchedHistogram: [1, 2] }, { matchedHistogram: [0, 1] }] };
+    expect(pooledMatchedHistogram(saved as unknown as AlignmentSummary, 'encoder')).toEqual([]);
+    expect(pooledMatchedHistogram(saved as unknown as AlignmentSummary, 'decoder')).toEqual([1, 3]);
+  });
 });

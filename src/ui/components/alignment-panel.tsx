@@ -3,13 +3,13 @@ import { useShallow } from 'zustand/react/shallow';
 import { DEFAULT_TAU } from '../../core/align';
 import { alignmentAt, latestCommonStep, meanL0At, sparsityMismatch } from '../equal-step';
 import { SIDE_COLORS } from '../labels';
-import { pooledMatchedHistogram } from '../matched-histogram';
+import { pooledMatchedHistogram, type MatchedSide } from '../matched-histogram';
 import { labStore, useLab } from '../page';
 import { resultSentence } from '../result-sentence';
 import { resultLabels } from '../selectors';
 import { equalSparsityK, withTopK } from '../store/equal-sparsity';
 import { isActive } from '../store/runtime';
-import { HeadlineNumbers, MatchedHistogram } from '../views';
+import { HeadlineNumbers, MatchedHistogram, SharedFeatures } from '../views';
 import type { HeadlineRun } from '../views/headline-numbers';
 import { formatFixed } from '../views/number-format';
 
@@ -35,9 +35,15 @@ export function AlignmentPanel() {
       const step = shownStep(i);
       return { label: labels[i], alignment: alignmentAt(runtime.alignmentHistory, step), ...(step === null ? {} : { step }), l0: meanL0At(runtime.perSeed, step)?.l0 ?? null };
     });
-    const histograms = runs
-      .map((run, side) => ({ label: run.label, color: SIDE_COLORS[side], histogram: pooledMatchedHistogram(run.alignment) }))
-      .filter((run) => run.histogram.length > 0);
+    const histogramsOf = (kind: MatchedSide) =>
+      runs.map((run, side) => ({ label: run.label, color: SIDE_COLORS[side], histogram: pooledMatchedHistogram(run.alignment, kind) })).filter((run) => run.histogram.length > 0);
+    const histograms = histogramsOf('decoder');
+    const encoderHistograms = histogramsOf('encoder');
+    // A run saved before the encoder's counts were recorded has only the decoder's: say whose are missing.
+    const withoutEncoder = runs.filter((run) => run.alignment && pooledMatchedHistogram(run.alignment, 'encoder').length === 0).map((run) => run.label);
+    const encoderNote =
+      withoutEncoder.length > 0 ? `${withoutEncoder.join(' and ')}: saved before the encoder's histogram was recorded, so only its decoder histogram is shown.` : null;
+    const sharing = runs.map((run, side) => ({ label: run.label, color: SIDE_COLORS[side], sharing: run.alignment?.acrossSeeds }));
     const finished = compare && common !== null && sides.every((r) => r.phase === 'done' && r.step === common) && runs.every((r) => r.alignment);
     const sentence = finished ? resultSentence(common, { label: labels[0], alignment: runs[0].alignment!, l0: runs[0].l0 ?? null }, { label: labels[1], alignment: runs[1].alignment!, l0: runs[1].l0 ?? null }) : null;
     const ahead = compare && common !== null && sides.some((r) => isActive(r.phase) && r.step > common);
@@ -50,7 +56,7 @@ export function AlignmentPanel() {
         : ahead
           ? `Both at step ${common}, the latest step both have reached (A is at ${sides[0].step}, B at ${sides[1].step}).`
           : null;
-    return { runs, histograms, sentence, note, mismatch: compare ? sparsityMismatch(runs[0].l0 ?? null, runs[1].l0 ?? null) : null };
+    return { runs, histograms, encoderHistograms, encoderNote, sharing, sentence, note, mismatch: compare ? sparsityMismatch(runs[0].l0 ?? null, runs[1].l0 ?? null) : null };
   }, [compare, runtimeA, runtimeB, labelA, labelB]);
   const tau = view.runs.find((r) => r.alignment)?.alignment?.tau ?? DEFAULT_TAU;
   return (
@@ -75,7 +81,11 @@ export function AlignmentPanel() {
           )}
           <div className="alignment-row">
             <HeadlineNumbers runs={view.runs} equalSteps={!compare || latestCommonStepShown(view.runs)} />
-            <MatchedHistogram runs={view.histograms} tau={tau} />
+            <MatchedHistogram runs={view.histograms} tau={tau} side="decoder" />
+          </div>
+          <div className="alignment-figures">
+            <SharedFeatures runs={view.sharing} seeds={seedCount} tau={tau} />
+            <MatchedHistogram runs={view.encoderHistograms} tau={tau} side="encoder" note={view.encoderNote} />
           </div>
           {view.mismatch !== null && <SparsityWarning ratio={view.mismatch} l0A={view.runs[0].l0 ?? null} l0B={view.runs[1].l0 ?? null} />}
         </>

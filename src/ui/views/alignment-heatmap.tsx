@@ -72,7 +72,7 @@ export function AlignmentHeatmap({ matrix, onSelect, seedOptions, pair, onPairCh
             </select>
           </label>
         )}
-        {pooled && <SaveFigureButton target={() => canvas.current} fileName={`alignment-seed${matrix?.seedA}-seed${matrix?.seedB}`} />}
+        {pooled && <SaveFigureButton target={() => canvas.current} fileName={`alignment-seed${matrix?.seedA}-seed${matrix?.seedB}`} format="png" />}
       </header>
       {!matrix || !pooled ? (
         <p className="sv-empty">{matrix ? 'No features to compare.' : 'Computing the similarity matrix…'}</p>

@@ -144,7 +144,7 @@ export function DecoderGrid(props: DecoderGridProps) {
         <label className="sv-toggle" title="One colour scale for all tiles (compare magnitudes) instead of one per tile (see each shape)">
           <input type="checkbox" checked={sharedScale} onChange={(e) => setSharedScale(e.target.checked)} /> shared colour scale
         </label>
-        <SaveFigureButton target={() => canvas.current} fileName={`decoders-seed${seed}-step${snapshot.step}`} />
+        <SaveFigureButton target={() => canvas.current} fileName={`decoders-seed${seed}-step${snapshot.step}`} format="png" />
       </header>
       <div ref={container} className="sv-fill">
         <canvas

@@ -11,6 +11,7 @@ export { ImageTile } from './image-tile';
 export { MatchedHistogram } from './matched-histogram';
 export { MetricCurves } from './metric-curves';
 export { SaveFigureButton } from './save-figure-button';
+export { SharedFeatures } from './shared-features';
 export { SteeringView } from './steering-view';
 export { LmFeatureInspector } from './lm-feature-inspector';
 export { saveCanvasPng, saveSvg } from './save';

@@ -35,7 +35,7 @@ export function MetricCurves({ metric, runs, height = 220, logScale: initialLog 
             <input type="checkbox" checked={logScale} onChange={(e) => setLogScale(e.target.checked)} /> log scale
           </label>
         )}
-        <SaveFigureButton target={() => svg.current} fileName={`curves-${metric}`} />
+        <SaveFigureButton target={() => svg.current} fileName={`curves-${metric}`} format="svg" />
       </header>
       <div ref={container} className="sv-fill">
         <svg ref={svg} role="img" aria-label={`${info.label} against training step`} />
