@@ -1,11 +1,22 @@
-// Shrinks an n×n similarity matrix to at most maxSize² canvas pixels by max-pooling, so a 1568×1568
-// matrix draws in milliseconds and a single strong match is never averaged away; and maps a pooled
-// pixel back to the matrix cell (and so the two features) that made it bright.
+// Shrinks a square range of an n×n similarity matrix (the whole of it, or a zoomed block) to at most
+// size² canvas pixels by max-pooling, so a 16,384² matrix draws at the canvas's own resolution and a
+// single strong match is never averaged away; and maps a pooled pixel back to the matrix cell (and
+// so the two features) that made it bright. At 16,384 features the whole matrix is 268M cells, about
+// a second of work: `maxPoolInSlices` does it a slice of rows at a time, yielding to the page between.
+
+/** The block of rows row0… and columns col0…, `side` of each, of the reordered matrix (see heatmap-zoom.ts). */
+export interface ZoomRange {
+  row0: number;
+  col0: number;
+  side: number;
+}
 
 export interface PooledMatrix {
   /** Side of the source matrix. */
   n: number;
-  /** Side of the pooled matrix: n when n ≤ maxSize, else maxSize. */
+  /** The square block of it that was pooled. */
+  range: ZoomRange;
+  /** Side of the pooled matrix: range.side when it fits, else the size asked for. */
   size: number;
   /** [size, size] row-major: the maximum of each block. */
   values: Float32Array;
@@ -18,39 +29,96 @@ export function binStart(bin: number, size: number, n: number): number {
   return Math.floor((bin * n) / size);
 }
 
-/** The bin of every source index (binStart's inverse). */
+/** The bin of every index of the range's side (binStart's inverse). */
 function binsOf(size: number, n: number): Int32Array {
   const bins = new Int32Array(n);
   for (let b = 0; b < size; b++) bins.fill(b, binStart(b, size, n), binStart(b + 1, size, n));
   return bins;
 }
 
-/** Max-pools values ([n, n] row-major) into at most maxSize × maxSize blocks; NaN never wins a block. */
-export function maxPool(values: ArrayLike<number>, n: number, maxSize = 512): PooledMatrix {
-  const size = Math.min(n, maxSize);
-  const pooled = new Float32Array(size * size).fill(-Infinity);
-  const argmax = new Int32Array(size * size).fill(-1);
-  const bins = binsOf(size, n);
-  for (let r = 0; r < n; r++) {
+/** A pooling in progress: rows of the range are added in any number of `poolRows` calls. */
+interface PoolJob extends PooledMatrix {
+  bins: Int32Array;
+}
+
+function startPool(n: number, range: ZoomRange, maxSize: number): PoolJob {
+  const size = Math.max(1, Math.min(range.side, Math.floor(maxSize)));
+  return {
+    n,
+    range,
+    size,
+    values: new Float32Array(size * size).fill(-Infinity),
+    argmax: new Int32Array(size * size).fill(-1),
+    bins: binsOf(size, range.side),
+  };
+}
+
+/** Adds the range's rows [from, to) (counted from range.row0) into the job's blocks. */
+function poolRows(job: PoolJob, values: ArrayLike<number>, from: number, to: number): void {
+  const { n, size, bins, range } = job;
+  const pooled = job.values;
+  const argmax = job.argmax;
+  for (let r = from; r < to; r++) {
     const rowBase = bins[r] * size;
-    for (let c = 0, k = r * n; c < n; c++, k++) {
+    const k0 = (range.row0 + r) * n + range.col0;
+    for (let c = 0; c < range.side; c++) {
       const cell = rowBase + bins[c];
       // A NaN compares false, so it never replaces a number.
-      if (values[k] > pooled[cell]) {
-        pooled[cell] = values[k];
-        argmax[cell] = k;
+      if (values[k0 + c] > pooled[cell]) {
+        pooled[cell] = values[k0 + c];
+        argmax[cell] = k0 + c;
       }
     }
   }
+}
+
+function finishPool(job: PoolJob, values: ArrayLike<number>): PooledMatrix {
+  const { n, range, size, argmax } = job;
   // Blocks of nothing but NaN (or −∞) still map back to a real cell: their first one.
   for (let cell = 0; cell < argmax.length; cell++) {
     if (argmax[cell] >= 0) continue;
     const br = Math.floor(cell / size);
-    const k = binStart(br, size, n) * n + binStart(cell - br * size, size, n);
+    const k = (range.row0 + binStart(br, size, range.side)) * n + range.col0 + binStart(cell - br * size, size, range.side);
     argmax[cell] = k;
-    pooled[cell] = values[k];
+    job.values[cell] = values[k];
   }
-  return { n, size, values: pooled, argmax };
+  return { n, range, size, values: job.values, argmax };
+}
+
+/** Max-pools the range of values ([n, n] row-major) into at most maxSize × maxSize blocks; NaN never wins a block. */
+export function maxPoolRange(values: ArrayLike<number>, n: number, range: ZoomRange, maxSize: number): PooledMatrix {
+  const job = startPool(n, range, maxSize);
+  poolRows(job, values, 0, range.side);
+  return finishPool(job, values);
+}
+
+/** The whole matrix pooled (see maxPoolRange). */
+export function maxPool(values: ArrayLike<number>, n: number, maxSize = 512): PooledMatrix {
+  return maxPoolRange(values, n, { row0: 0, col0: 0, side: n }, maxSize);
+}
+
+/** Cells pooled between yields to the page: a few milliseconds of work, well under a frame's budget of input delay. */
+const CELLS_PER_SLICE = 1 << 21;
+
+/**
+ * maxPoolRange in slices of rows with a macrotask between them, so scrolling and clicks are answered
+ * while a full-size matrix is pooled. Resolves null when `cancelled()` turns true (a newer request).
+ */
+export async function maxPoolInSlices(
+  values: ArrayLike<number>,
+  n: number,
+  range: ZoomRange,
+  maxSize: number,
+  cancelled: () => boolean,
+): Promise<PooledMatrix | null> {
+  const job = startPool(n, range, maxSize);
+  const rowsPerSlice = Math.max(1, Math.floor(CELLS_PER_SLICE / Math.max(1, range.side)));
+  for (let from = 0; from < range.side; from += rowsPerSlice) {
+    if (from > 0) await new Promise((resolve) => setTimeout(resolve, 0));
+    if (cancelled()) return null;
+    poolRows(job, values, from, Math.min(range.side, from + rowsPerSlice));
+  }
+  return finishPool(job, values);
 }
 
 /** The source cell behind pooled pixel (px, py) (column, row; clamped into range): the block's maximum. */

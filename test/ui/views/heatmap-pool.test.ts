@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { binStart, featurePairAt, maxPool, sourceCellAt } from '../../../src/ui/views/heatmap-pool';
+import { binStart, featurePairAt, maxPool, maxPoolInSlices, maxPoolRange, sourceCellAt } from '../../../src/ui/views/heatmap-pool';
 import { lcg } from '../../helpers/configs';
 
 function randomMatrix(n: number, seed: number): Float32Array {
@@ -101,5 +101,43 @@ describe('featurePairAt', () => {
     const pooled = maxPool(randomMatrix(5, 3), 5);
     expect(sourceCellAt(pooled, -3, -3)).toMatchObject({ row: 0, col: 0 });
     expect(sourceCellAt(pooled, 99, 99)).toMatchObject({ row: 4, col: 4 });
+  });
+});
+
+describe('maxPoolRange and maxPoolInSlices', () => {
+  it('pools a zoomed block as if it were a matrix of its own, mapping back to full-matrix cells', () => {
+    const n = 50;
+    const values = randomMatrix(n, 4);
+    const range = { row0: 13, col0: 21, side: 17 };
+    const block = new Float32Array(range.side * range.side);
+    for (let r = 0; r < range.side; r++) for (let c = 0; c < range.side; c++) block[r * range.side + c] = values[(range.row0 + r) * n + range.col0 + c];
+    const pooled = maxPoolRange(values, n, range, 5);
+    const alone = maxPool(block, range.side, 5);
+    expect(pooled.size).toBe(5);
+    expect(Array.from(pooled.values)).toEqual(Array.from(alone.values));
+    pooled.argmax.forEach((k, cell) => {
+      const [r, c] = [Math.floor(alone.argmax[cell] / range.side), alone.argmax[cell] % range.side];
+      expect(k).toBe((range.row0 + r) * n + range.col0 + c);
+    });
+  });
+
+  it('shows single cells once the block fits the canvas', () => {
+    const values = randomMatrix(30, 5);
+    const pooled = maxPoolRange(values, 30, { row0: 4, col0: 9, side: 3 }, 512);
+    expect(pooled.size).toBe(3);
+    expect(pooled.values[0]).toBe(values[4 * 30 + 9]);
+    expect(sourceCellAt(pooled, 2.5, 1.5)).toMatchObject({ row: 5, col: 11 });
+  });
+
+  it('gives the same result in slices as in one go, and stops when cancelled', async () => {
+    const n = 3000; // 9M cells: several slices.
+    const values = randomMatrix(n, 6);
+    const range = { row0: 0, col0: 0, side: n };
+    const sliced = await maxPoolInSlices(values, n, range, 64, () => false);
+    const whole = maxPoolRange(values, n, range, 64);
+    expect(sliced && Array.from(sliced.values)).toEqual(Array.from(whole.values));
+    expect(sliced && Array.from(sliced.argmax)).toEqual(Array.from(whole.argmax));
+    let calls = 0;
+    expect(await maxPoolInSlices(values, n, range, 64, () => ++calls > 1)).toBeNull();
   });
 });
