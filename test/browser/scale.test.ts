@@ -66,6 +66,7 @@ describe('views at scale', () => {
       expect(side, `${range} in ${JSON.stringify(box)}`).toBeLessThan(125);
       expect(await page.getByTestId('heatmap-breadcrumb').getAttribute('data-depth')).toBe('1');
       expect((await lab.canvasInk('heatmap-canvas')).colours).toBeGreaterThan(3);
+      await lab.screenshot('scale-heatmap-zoomed', 'alignment-heatmap');
       await page.getByTestId('heatmap-zoom-out').click();
       await expect.poll(() => canvas.getAttribute('data-range')).toBe('0,0,512');
       // In zoom mode a click zooms 4× around the cell; in inspect mode (the default) it selects features.

@@ -81,11 +81,11 @@ export function AlignmentPanel() {
           )}
           <div className="alignment-row">
             <HeadlineNumbers runs={view.runs} equalSteps={!compare || latestCommonStepShown(view.runs)} />
-            <MatchedHistogram runs={view.histograms} tau={tau} side="decoder" />
-          </div>
-          <div className="alignment-figures">
-            <SharedFeatures runs={view.sharing} seeds={seedCount} tau={tau} />
-            <MatchedHistogram runs={view.encoderHistograms} tau={tau} side="encoder" note={view.encoderNote} />
+            <div className="alignment-figures">
+              <MatchedHistogram runs={view.histograms} tau={tau} side="decoder" />
+              <MatchedHistogram runs={view.encoderHistograms} tau={tau} side="encoder" note={view.encoderNote} />
+              <SharedFeatures runs={view.sharing} seeds={seedCount} tau={tau} />
+            </div>
           </div>
           {view.mismatch !== null && <SparsityWarning ratio={view.mismatch} l0A={view.runs[0].l0 ?? null} l0B={view.runs[1].l0 ?? null} />}
         </>

@@ -13,11 +13,15 @@ export interface SharingBarsData {
   yLabel: string;
 }
 
-const MARGIN: Margin = { top: 26, right: 10, bottom: 38, left: 48 };
+const MARGIN: Margin = { top: 26, right: 10, bottom: 38, left: 56 };
 /** Room above the tallest bar for its two label lines. */
 const LABEL_ROOM = 26;
 const percent = format('.1%');
+/** On a phone's narrow bars "100.0%" would run into its neighbour. */
+const shortPercent = format('.0%');
 const count = format(',');
+/** Bars narrower than this (pixels) get the short percent. */
+const NARROW_BAR = 38;
 
 interface PlacedBar extends SharingBar {
   key: string;
@@ -38,7 +42,7 @@ export function drawSharingBars(svg: SVGSVGElement, data: SharingBarsData): void
   const groups = SHARING_CATEGORIES.length;
   const x = scaleLinear().domain([0, groups]).range([0, frame.innerWidth]);
   const y = scaleLinear().domain([0, 1]).range([frame.innerHeight, LABEL_ROOM]);
-  drawAxes(frame, x, y, { xLabel: '', yLabel: data.yLabel, xTicks: 0, yTicks: 4, ySpecifier: '.0%' });
+  drawAxes(frame, x, y, { xLabel: 'shared with the other seeds', yLabel: data.yLabel, xTicks: 0, yTicks: 4, ySpecifier: '.0%' });
   // The x axis is categorical: its numeric ticks are hidden, the category names drawn below instead.
   frame.svg.selectAll('.x-axis .tick').remove();
 
@@ -72,7 +76,7 @@ export function drawSharingBars(svg: SVGSVGElement, data: SharingBarsData): void
     .attr('text-anchor', 'middle')
     .attr('font-size', 10)
     .attr('fill', TEXT_COLOR)
-    .text((b) => percent(b.fraction));
+    .text((b) => (b.barWidth < NARROW_BAR ? shortPercent : percent)(b.fraction));
   frame.plot
     .selectAll<SVGTextElement, PlacedBar>('text.bar-count')
     .data(placed, (b) => b.key)
@@ -94,5 +98,5 @@ export function drawSharingBars(svg: SVGSVGElement, data: SharingBarsData): void
     .attr('y', frame.innerHeight + 16)
     .attr('text-anchor', 'middle')
     .attr('fill', TEXT_COLOR)
-    .text((c) => `${c} shared`);
+    .text((c) => c);
 }

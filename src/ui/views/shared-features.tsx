@@ -24,7 +24,7 @@ export function SharedFeatures({ runs, seeds, tau, height = 220 }: SharedFeature
   const bars = useMemo(() => sharingBars(runs), [runs]);
   const reference = runs.find((r) => r.sharing)?.sharing;
   useEffect(() => {
-    if (svg.current) drawSharingBars(svg.current, { bars, width, height, yLabel: `share of seed ${reference?.referenceSeed ?? 0}'s features` });
+    if (svg.current) drawSharingBars(svg.current, { bars, width, height, yLabel: `of seed ${reference?.referenceSeed ?? 0}'s features` });
   }, [bars, width, height, reference]);
 
   return (
