@@ -97,6 +97,7 @@ describe('views at scale', () => {
         await expect.poll(() => horizontalOverflow(page)).toEqual({ documentWidth: width, clipped: [] });
         await lab.screenshot(`scale-alignment-${width}`, 'alignment-panel');
         await lab.screenshot(`scale-features-${width}`, 'features-panel');
+        await lab.screenshot(`scale-shared-${width}`, 'shared-features');
       }
     });
   });

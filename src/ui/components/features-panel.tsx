@@ -22,6 +22,8 @@ export function FeaturesPanel() {
         The heatmap shows |cos| between two seeds' features, ordered so matched pairs sit on the diagonal; a bright diagonal
         means the seeds agree. Click a {images ? 'tile' : 'row'} to inspect its feature, or a heatmap cell to inspect its row's feature with its
         column's feature beside it.
+        {images ? '' : ' Only the rows in view are drawn, so even 16,384 features scroll smoothly; type an index to jump to that feature.'} Drag a square
+        across the heatmap to zoom into that block (down to single cells); the trail above it goes back out.
       </p>
       <SidePicker />
       {snapshot ? (
