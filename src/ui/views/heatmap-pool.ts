@@ -2,7 +2,7 @@
 // size² canvas pixels by max-pooling, so a 16,384² matrix draws at the canvas's own resolution and a
 // single strong match is never averaged away; and maps a pooled pixel back to the matrix cell (and
 // so the two features) that made it bright. At 16,384 features the whole matrix is 268M cells, about
-// a second of work: `maxPoolInSlices` does it a slice of rows at a time, yielding to the page between.
+// a second or more of work: `maxPoolInSlices` does it a few milliseconds at a time, yielding to the page between.
 
 /** The block of rows row0… and columns col0…, `side` of each, of the reordered matrix (see heatmap-zoom.ts). */
 export interface ZoomRange {
@@ -97,12 +97,15 @@ export function maxPool(values: ArrayLike<number>, n: number, maxSize = 512): Po
   return maxPoolRange(values, n, { row0: 0, col0: 0, side: n }, maxSize);
 }
 
-/** Cells pooled between yields to the page: a few milliseconds of work, well under a frame's budget of input delay. */
-const CELLS_PER_SLICE = 1 << 21;
+/** Main-thread time (ms) spent pooling before yielding to the page: half a frame, so input stays answered. */
+const SLICE_MS = 8;
+/** Cells pooled between looks at the clock. */
+const CELLS_PER_CHECK = 1 << 16;
 
 /**
- * maxPoolRange in slices of rows with a macrotask between them, so scrolling and clicks are answered
- * while a full-size matrix is pooled. Resolves null when `cancelled()` turns true (a newer request).
+ * maxPoolRange in time slices of about `sliceMs` with a macrotask between them, so scrolling and
+ * clicks are answered while a full-size matrix is pooled. Resolves null when `cancelled()` turns true
+ * (a newer request) before it is done.
  */
 export async function maxPoolInSlices(
   values: ArrayLike<number>,
@@ -110,13 +113,20 @@ export async function maxPoolInSlices(
   range: ZoomRange,
   maxSize: number,
   cancelled: () => boolean,
+  sliceMs = SLICE_MS,
 ): Promise<PooledMatrix | null> {
   const job = startPool(n, range, maxSize);
-  const rowsPerSlice = Math.max(1, Math.floor(CELLS_PER_SLICE / Math.max(1, range.side)));
-  for (let from = 0; from < range.side; from += rowsPerSlice) {
-    if (from > 0) await new Promise((resolve) => setTimeout(resolve, 0));
+  const rowsPerCheck = Math.max(1, Math.floor(CELLS_PER_CHECK / Math.max(1, range.side)));
+  let row = 0;
+  while (row < range.side) {
+    if (row > 0) await new Promise((resolve) => setTimeout(resolve, 0));
     if (cancelled()) return null;
-    poolRows(job, values, from, Math.min(range.side, from + rowsPerSlice));
+    const sliceEnd = performance.now() + sliceMs;
+    do {
+      const to = Math.min(range.side, row + rowsPerCheck);
+      poolRows(job, values, row, to);
+      row = to;
+    } while (row < range.side && performance.now() < sliceEnd);
   }
   return finishPool(job, values);
 }
