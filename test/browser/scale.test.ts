@@ -69,7 +69,12 @@ describe('views at scale', () => {
       await lab.screenshot('scale-heatmap-zoomed', 'alignment-heatmap');
       await page.getByTestId('heatmap-zoom-out').click();
       await expect.poll(() => canvas.getAttribute('data-range')).toBe('0,0,512');
-      // In zoom mode a click zooms 4× around the cell; in inspect mode (the default) it selects features.
+      // In inspect mode (the default) a click picks the cell's two features: the row's is inspected and
+      // brought into view, selected, in the table.
+      await canvas.click({ position: { x: 3, y: 3 } });
+      await page.getByTestId('text-feature-inspector').waitFor({ timeout: 30_000 });
+      await expect.poll(() => page.locator('[data-testid="feature-row"][aria-selected="true"]').count()).toBe(1);
+      // In zoom mode a click zooms 4× around the cell.
       await page.getByTestId('heatmap-click-mode').selectOption('zoom');
       await canvas.click({ position: { x: box.width / 2, y: box.height / 2 } });
       await expect.poll(() => canvas.getAttribute('data-range')).toMatch(/,128$/);
