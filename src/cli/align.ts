@@ -5,11 +5,9 @@
  */
 import { rename, writeFile } from 'node:fs/promises';
 import { sep } from 'node:path';
-import { parseArgs } from 'node:util';
 import { alignConfigurations, type ConfigurationAlignment } from '../core/align/configurations';
 import type { PairSummary } from '../core/align';
 import { readSaeFolders } from '../io/sae-folders-node';
-import { initNodeBackend } from './node-backend';
 
 export interface AlignCommandOptions {
   json?: string;
@@ -65,13 +63,6 @@ export function pairTable(results: readonly ConfigurationAlignment[]): string {
     (summary?.pairs ?? []).map((p) => [label, `${short.get(members[p.seedA])} × ${short.get(members[p.seedB])}`, ...figures(p)]),
   );
   return ['Per seed pair', table(['configuration', 'pair', ...FIGURES], rows)].join('\n');
-}
-
-/** The command line: folders as positionals, --json FILE; the |cos| products run on the runner's wasm backend. */
-export async function runAlignArgs(args: string[]): Promise<ConfigurationAlignment[]> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'string' } } });
-  await initNodeBackend('wasm');
-  return runAlign(positionals, { json: values.json });
 }
 
 /** Folder names without the folders every one of them is in: trainer_0 rather than /data/release/trainer_0. */

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { alignSeeds, type AlignmentSummary } from '../core/align';
 import { writeSaeLens } from '../core/formats/saelens';
 import { saeArchitecture } from '../core/sae/variants';
+import type { SaeWeights } from '../core/sae/weights';
 import { foldInputScale } from '../core/shards/normalise';
 import type { StepMetrics } from '../core/train/metrics';
 import type { BatchSource } from '../core/train/source';
@@ -30,6 +31,17 @@ export interface TrainOptions {
   checkpointEverySeconds?: number;
   /** A checkpoint of this configuration to continue. */
   resume?: TrainingState;
+  /**
+   * `seeds` are only some of the configuration's (a task's or a job's share): no alignment.json here, and
+   * the weights come back for whoever holds the other seeds' (the jobs' parent, or `align DIR`).
+   */
+  partial?: boolean;
+}
+
+/** A trained configuration (or part of one), and for a part its seeds' weights, in `seeds` order. */
+export interface EntryResult extends TrainedEntry {
+  seeds: number[];
+  weights?: SaeWeights[];
 }
 
 /**
@@ -37,7 +49,7 @@ export interface TrainOptions {
  * (JSONL), then the cross-seed alignment report: `DIR/<name>/seed-<s>/…` and `DIR/<name>/alignment.json`.
  * A divergence ends the run with the RunLoop's message (step, seed, likely cause).
  */
-export async function trainEntry(entry: SweepEntry, seeds: number[], source: BatchSource, outDir: string, on: TrainedOn, options: TrainOptions = {}): Promise<TrainedEntry> {
+export async function trainEntry(entry: SweepEntry, seeds: number[], source: BatchSource, outDir: string, on: TrainedOn, options: TrainOptions = {}): Promise<EntryResult> {
   const entryDir = join(outDir, entry.name);
   await mkdir(entryDir, { recursive: true });
   const { resume } = options;
@@ -100,20 +112,25 @@ export async function trainEntry(entry: SweepEntry, seeds: number[], source: Bat
       }),
     );
 
-    let alignment: AlignmentSummary | null = null;
-    if (weights.length >= 2) {
-      const alignBar = new ProgressBar(`${entry.name} alignment`, (weights.length * (weights.length - 1)) / 2);
-      alignment = (await alignSeeds(weights, { onProgress: (done) => alignBar.update(done) })).summary;
-      await writeFile(join(entryDir, 'alignment.json'), JSON.stringify(alignment, null, 2) + '\n');
-    }
     // SAE steps (every seed's) per second of training, the time before a resume included.
     const stepsPerSecond = (trainer.totalSteps * seeds.length) / ((priorMs + end.elapsedMs) / 1000);
+    if (options.partial) return { name: entry.name, seeds, alignment: null, stepsPerSecond, weights };
+    const alignment = await alignEntry(entryDir, entry.name, weights);
     const result = { name: entry.name, alignment, stepsPerSecond };
     if (options.checkpointEverySeconds !== undefined) await writeCheckpoint(entryDir, { status: 'done', result });
-    return result;
+    return { ...result, seeds };
   } finally {
     trainer.dispose();
   }
+}
+
+/** The cross-seed alignment of one configuration's SAEs (in seed order), also written to `DIR/<name>/alignment.json`; none for one seed. */
+export async function alignEntry(entryDir: string, name: string, weights: SaeWeights[]): Promise<AlignmentSummary | null> {
+  if (weights.length < 2) return null;
+  const alignBar = new ProgressBar(`${name} alignment`, (weights.length * (weights.length - 1)) / 2);
+  const alignment = (await alignSeeds(weights, { onProgress: (done) => alignBar.update(done) })).summary;
+  await writeFile(join(entryDir, 'alignment.json'), JSON.stringify(alignment, null, 2) + '\n');
+  return alignment;
 }
 
 /** Each seed's metrics in step order, and a wait for those a checkpoint has done. */
