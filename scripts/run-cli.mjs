@@ -2,14 +2,16 @@
 // loader) resolves tfjs to its ES-module build, the only one that carries the gradient functions.
 import { build } from 'esbuild';
 import { rename } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outfile = join(root, '.cache', 'lab.mjs');
 // Each run bundles to its own file and renames it into place (atomic): runs started together (the
-// tests start several) never import a bundle another run is still writing.
-const building = join(root, '.cache', `lab-${process.pid}.mjs`);
+// tests start several, and the tasks of a job array share the checkout over a network disk, hence the
+// host name) never import a bundle another run is still writing.
+const building = join(root, '.cache', `lab-${hostname()}-${process.pid}.mjs`);
 
 await build({
   entryPoints: [join(root, 'src', 'cli', 'main.ts')],

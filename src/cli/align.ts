@@ -19,7 +19,7 @@ export async function runAlign(dirs: readonly string[], options: AlignCommandOpt
   if (dirs.length === 0) throw new Error('align needs at least one folder: npm run lab -- align DIR... [--json FILE]');
   const saes = await readSaeFolders(dirs);
   log(`Read ${saes.length} SAEs (${[...new Set(saes.map((s) => s.layout))].join(', ')}), ${saes[0].weights.d_in} → ${[...new Set(saes.map((s) => s.weights.d_sae))].join('/')} latents.`);
-  const results = await alignConfigurations(saes, (label, done, total) => log(`  ${label}: pair ${done} of ${total} aligned`));
+  const results = runnerLabels(await alignConfigurations(saes, (label, done, total) => log(`  ${label}: pair ${done} of ${total} aligned`)));
   log('');
   log(configurationTable(results));
   log('');
@@ -63,6 +63,20 @@ export function pairTable(results: readonly ConfigurationAlignment[]): string {
     (summary?.pairs ?? []).map((p) => [label, `${short.get(members[p.seedA])} × ${short.get(members[p.seedB])}`, ...figures(p)]),
   );
   return ['Per seed pair', table(['configuration', 'pair', ...FIGURES], rows)].join('\n');
+}
+
+/**
+ * The runner's folders (`DIR/<configuration>/seed-<s>/`, one process's or its tasks') are labelled by their
+ * configuration's folder name: the lab_training settings that tell them apart make labels too long to read.
+ * Any other layout, or configurations that do not each fill one such folder, keep the settings as labels.
+ */
+function runnerLabels(results: ConfigurationAlignment[]): ConfigurationAlignment[] {
+  const folders = results.map(({ members }) => {
+    const names = new Set(members.map((m) => /([^/\\]+)[/\\]seed-\d+$/.exec(m)?.[1]));
+    return names.size === 1 ? [...names][0] : undefined;
+  });
+  if (folders.some((f) => f === undefined) || new Set(folders).size !== folders.length) return results;
+  return results.map((r, i) => ({ ...r, label: folders[i]! }));
 }
 
 /** Folder names without the folders every one of them is in: trainer_0 rather than /data/release/trainer_0. */
