@@ -70,7 +70,7 @@ const dataOf = (flags: TrainingFlags): DataTrack => (flags.shards ? 'lm' : 'mnis
 const presetIds = (data: DataTrack) => allPresets().filter((p) => p.data === data).map((p) => p.id).join(', ');
 
 function buildProgram(): Command {
-  const program = new Command('npm run lab --').description('SAE Stability Lab headless runner: trains SAEs across seeds and aligns them.').showHelpAfterError('(add --help for the usage)');
+  const program = new Command('npm run lab --').description('SAE Stability Lab headless runner: trains SAEs across seeds and aligns them.').showHelpAfterError();
 
   trainingCommand(program, 'train', 'train one configuration (a run file) once per seed')
     .requiredOption('--config <file>', 'run.json: a (partial) training configuration, the JSON the lab\'s URL encodes, plus optional "name" and "seeds" (default [0, 1, 2])')
@@ -156,10 +156,12 @@ function withResumeCommand(argv: string[]): string[] {
 if (isJobThread) {
   void jobWorker();
 } else {
-  const program = buildProgram();
+  // A usage mistake found while a command runs is followed by that command's help, as commander's own are.
+  let running: Command | undefined;
+  const program = buildProgram().hook('preAction', (_, command) => void (running = command));
   program.parseAsync(withResumeCommand(process.argv.slice(2)), { from: 'user' }).catch((error: unknown) => {
     console.error(`error: ${(error as Error).message}`);
-    if (error instanceof UsageError) console.error('(add --help for the usage)');
+    if (error instanceof UsageError) running?.outputHelp({ error: true });
     process.exitCode = 1;
   });
 }
