@@ -46,7 +46,8 @@ export interface EntryResult extends TrainedEntry {
 
 /**
  * Trains `entry` once per seed on `source`, writing each SAE in SAELens layout with its metrics
- * (JSONL), then the cross-seed alignment report: `DIR/<name>/seed-<s>/…` and `DIR/<name>/alignment.json`.
+ * (JSONL), then (unless `partial`) the cross-seed alignment report: `DIR/<name>/seed-<s>/…` and
+ * `DIR/<name>/alignment.json`.
  * A divergence ends the run with the RunLoop's message (step, seed, likely cause).
  */
 export async function trainEntry(entry: SweepEntry, seeds: number[], source: BatchSource, outDir: string, on: TrainedOn, options: TrainOptions = {}): Promise<EntryResult> {
