@@ -11,6 +11,7 @@
  */
 import type { SaeWeights } from '../sae/weights';
 import { assertFinite } from './finite';
+import { jsonObject, transpose } from './plain-data';
 import type { ReleasedArchitecture } from './released-architecture';
 import { readTorchCheckpoint, type TorchTensor } from './torch-checkpoint';
 
@@ -110,14 +111,8 @@ export function readDictionaryLearning(files: DictionaryLearningFiles, name: str
   };
 }
 
-function trainerBlock(text: string, fileName: string): Record<string, unknown> {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new Error(`${fileName}: not valid JSON (${(error as Error).message})`);
-  }
-  const trainer = (json as { trainer?: unknown } | null)?.trainer;
+export function trainerBlock(text: string, fileName: string): Record<string, unknown> {
+  const trainer = jsonObject(text, fileName).trainer;
   if (typeof trainer !== 'object' || trainer === null || Array.isArray(trainer)) throw new Error(`${fileName}: has no "trainer" object (dictionary_learning writes {"trainer": {...}, "buffer": {...}})`);
   return trainer as Record<string, unknown>;
 }
@@ -141,8 +136,3 @@ function positiveInteger(record: Record<string, unknown>, key: string, fileName:
   return value as number;
 }
 
-function transpose(matrix: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(matrix.length);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = matrix[r * cols + c];
-  return out;
-}

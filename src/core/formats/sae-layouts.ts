@@ -7,7 +7,8 @@
  */
 import type { SaeWeights } from '../sae/weights';
 import type { TrainConfig } from '../train/config';
-import { DL_CONFIG_FILE, DL_WEIGHTS_FILE, readDictionaryLearning } from './dictionary-learning';
+import { DL_CONFIG_FILE, DL_WEIGHTS_FILE, readDictionaryLearning, trainerBlock } from './dictionary-learning';
+import { jsonObject } from './plain-data';
 import type { ReleasedArchitecture } from './released-architecture';
 import { readSaeLens, SAELENS_CFG_FILE, SAELENS_WEIGHTS_FILE, SPARSIFY_WEIGHTS_FILE } from './saelens';
 import { groupBySeedlessConfig } from './sweep-groups';
@@ -44,23 +45,12 @@ export interface SaeLayout {
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
-/** A config file's JSON object, or a message naming the file. */
-function configObject(text: string, fileName: string): Record<string, unknown> {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new Error(`${fileName}: not valid JSON (${(error as Error).message})`);
-  }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new Error(`${fileName}: is not a JSON object`);
-  return json as Record<string, unknown>;
-}
 
 function fromSaeLens(layout: 'saelens' | 'sparsify', weightsFile: string): SaeLayout {
   return {
     id: layout,
     files: [SAELENS_CFG_FILE, weightsFile],
-    groupingConfig: (text, name) => configObject(text, `${name}/${SAELENS_CFG_FILE}`),
+    groupingConfig: (text, name) => jsonObject(text, `${name}/${SAELENS_CFG_FILE}`),
     read(files, name) {
       const loaded = readSaeLens({ [SAELENS_CFG_FILE]: text(files.get(SAELENS_CFG_FILE)!), [weightsFile]: files.get(weightsFile)! }, name);
       const seed = loaded.training?.seed ?? loaded.cfg.seed;
@@ -83,11 +73,7 @@ export const SAE_LAYOUTS: readonly SaeLayout[] = [
   {
     id: 'dictionary_learning',
     files: [DL_CONFIG_FILE, DL_WEIGHTS_FILE],
-    groupingConfig(text, name) {
-      const trainer = configObject(text, `${name}/${DL_CONFIG_FILE}`).trainer;
-      if (typeof trainer !== 'object' || trainer === null) throw new Error(`${name}/${DL_CONFIG_FILE}: has no "trainer" object (dictionary_learning writes {"trainer": {...}, "buffer": {...}})`);
-      return { trainer };
-    },
+    groupingConfig: (text, name) => ({ trainer: trainerBlock(text, `${name}/${DL_CONFIG_FILE}`) }),
     read(files, name) {
       const sae = readDictionaryLearning({ [DL_CONFIG_FILE]: text(files.get(DL_CONFIG_FILE)!), [DL_WEIGHTS_FILE]: files.get(DL_WEIGHTS_FILE)! }, name);
       const { weights, architecture, hookName, modelName, seed, trainer } = sae;

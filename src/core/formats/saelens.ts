@@ -13,6 +13,7 @@ import type { TrainConfig } from '../train/config';
 import { savedTrainConfig } from '../train/saved-config';
 import { parseTrainConfig } from '../train/schema';
 import { assertFinite } from './finite';
+import { jsonObject, transpose } from './plain-data';
 import type { ReleasedArchitecture } from './released-architecture';
 import { openSafetensors, writeSafetensors, type SafetensorsReader } from './safetensors';
 
@@ -100,7 +101,7 @@ export interface LoadedSae {
 
 /** Reads an SAE from its files' contents; `name` (e.g. a folder or URL) prefixes every error message. */
 export function readSaeLens(files: SaeFileContents, name = 'SAE'): LoadedSae {
-  const cfg = parseCfg(files[SAELENS_CFG_FILE], `${name}/${SAELENS_CFG_FILE}`);
+  const cfg = jsonObject(files[SAELENS_CFG_FILE], `${name}/${SAELENS_CFG_FILE}`);
   const saelensBytes = files[SAELENS_WEIGHTS_FILE];
   const sparsifyBytes = files[SPARSIFY_WEIGHTS_FILE];
   const bytes = saelensBytes ?? sparsifyBytes;
@@ -147,16 +148,6 @@ function labTraining(saved: unknown, weights: SaeWeights, architecture: SaeArchi
   return config;
 }
 
-function parseCfg(text: string, fileName: string): Record<string, unknown> {
-  let cfg: unknown;
-  try {
-    cfg = JSON.parse(text);
-  } catch (error) {
-    throw new Error(`${fileName}: not valid JSON (${(error as Error).message})`);
-  }
-  if (typeof cfg !== 'object' || cfg === null || Array.isArray(cfg)) throw new Error(`${fileName}: is not a JSON object`);
-  return cfg as Record<string, unknown>;
-}
 
 function positiveInteger(cfg: Record<string, unknown>, key: string, fileName: string): number {
   const value = cfg[key];
@@ -209,13 +200,6 @@ function readSparsifyWeights(reader: SafetensorsReader, cfg: Record<string, unkn
   };
 }
 
-function transpose(matrix: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(matrix.length);
-  for (let r = 0; r < rows; r++) {
-    for (let c = 0; c < cols; c++) out[c * rows + r] = matrix[r * cols + c];
-  }
-  return out;
-}
 
 /**
  * The variant a cfg.json declares, by its SAELens `architecture` or, from older writers, its
