@@ -51,6 +51,21 @@ export default tseslint.config(
   ...runtimeRules(),
   // The page, the workers and the runtime get their bytes from src/io (and the runner from the disk).
   { files: ['src/runtime/**/*.ts', 'src/ui/**/*.{ts,tsx}', 'workers/**/*.ts'], rules: { 'no-restricted-globals': ['error', ...NETWORK_GLOBALS] } },
+  {
+    // The page holds clients and reads the protocol's types; the worker side (tfjs, sessions) stays in workers.
+    files: ['src/ui/**/*.{ts,tsx}', 'src/main.tsx'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/runtime/worker/**'], message: 'The page talks to the worker side only through src/runtime/protocol and src/runtime/page.' },
+            { group: ['**/test/**'], message: 'src/ and workers/ never import from test/.' },
+          ],
+        },
+      ],
+    },
+  },
 );
 
 /**
