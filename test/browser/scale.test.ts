@@ -52,7 +52,17 @@ describe('views at scale', () => {
       await expect.poll(() => canvas.getAttribute('data-range'), { timeout: 30_000 }).toBe('0,0,512');
       // The mouse acts on the viewport: the canvas must be in it before its box is read.
       await canvas.scrollIntoViewIfNeeded();
-      const box = (await canvas.boundingBox())!;
+      // A smooth scroll (the table bringing its selected row into view) can still be moving the page:
+      // drag only once the canvas has stayed put, or the drag's two ends land in different places.
+      let box = (await canvas.boundingBox())!;
+      await expect
+        .poll(async () => {
+          const before = box;
+          await page.waitForTimeout(250);
+          box = (await canvas.boundingBox())!;
+          return before.x === box.x && before.y === box.y && before.width === box.width;
+        }, { timeout: 10_000 })
+        .toBe(true);
       await page.mouse.move(box.x + box.width * 0.1, box.y + box.height * 0.1);
       await page.mouse.down();
       await page.mouse.move(box.x + box.width * 0.2, box.y + box.height * 0.2, { steps: 5 });
