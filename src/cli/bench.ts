@@ -5,14 +5,19 @@ import { saeVariant } from '../core/sae/variants';
 import type { TrainConfig } from '../core/train/config';
 import { stepFlops, timeTrainingStep } from '../bench/step';
 import { benchAssignment } from './bench-assignment';
+import { benchGpu } from './bench-gpu';
 import { describeReference, numpyStepMs, stepTable, type StepTiming } from './bench-reference';
 import { benchShards, SHARD_BENCH, SHARD_LOAD_ENV, shardLoadChild } from './bench-shards';
+import { benchSweep } from './bench-sweep';
 import { initNodeBackend, type NodeBackend } from './node-backend';
 
 export { stepFlops, timeTrainingStep, type StepTiming };
 
-/** The parts of `npm run bench`. The browser ones (a build, Chromium, minutes) run only when asked for. */
-export const BENCH_PARTS = ['mnist', 'pythia', 'assignment', 'shards', 'browser', 'longtasks'] as const;
+/**
+ * The parts of `npm run bench`. The sweep (minutes), the GPU and the browser ones (a build, Chromium,
+ * minutes) run only when asked for.
+ */
+export const BENCH_PARTS = ['mnist', 'pythia', 'assignment', 'shards', 'sweep', 'gpu', 'browser', 'longtasks'] as const;
 export type BenchPart = (typeof BENCH_PARTS)[number];
 const DEFAULT_PARTS: readonly BenchPart[] = ['mnist', 'pythia', 'assignment', 'shards'];
 const BROWSER_PARTS: readonly BenchPart[] = ['browser', 'longtasks'];
@@ -27,10 +32,15 @@ export interface BenchOptions {
   build?: string;
   /** Comma-separated backends of the browser step bench. */
   backends?: string;
+  /** Adds the GPU part. */
+  gpu?: boolean;
+  /** The sweep part's preset and (for a quick look) epochs. */
+  sweepPreset?: string;
+  sweepEpochs?: number;
 }
 
 /**
- * `npm run bench [-- --full] [--browser] [--only mnist,pythia,assignment,shards,browser,longtasks]`. The
+ * `npm run bench [-- --full] [--browser] [--gpu] [--only mnist,pythia,assignment,shards,sweep,gpu,browser,longtasks]`. The
  * assignment runs first: its peak RSS is the process's, and the training steps before it would have
  * grown the wasm heap (which never shrinks) and so inflated that figure.
  */
@@ -41,13 +51,17 @@ export async function runBenchCommand(options: BenchOptions): Promise<void> {
   const named = options.only === undefined ? [...DEFAULT_PARTS] : options.only.split(',').map((s) => s.trim());
   const unknown = named.filter((p) => !(BENCH_PARTS as readonly string[]).includes(p));
   if (unknown.length > 0) throw new Error(`--only takes ${BENCH_PARTS.join(', ')} (got ${unknown.join(', ')})`);
-  const parts = new Set([...named, ...(options.browser ? BROWSER_PARTS : [])]);
+  const parts = new Set([...named, ...(options.browser ? BROWSER_PARTS : []), ...(options.gpu ? ['gpu'] : [])]);
   console.log(`machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}, Node ${process.version}, tfjs ${tf.version_core}`);
   // 16,384 features takes minutes and about 1.2 GB: only with --full.
   if (parts.has('assignment')) await benchAssignment(options.full ? [1568, 4096, 16384] : [1568, 4096]);
   if (parts.has('shards')) await benchShards();
   if (parts.has('mnist')) await runBench(['wasm', 'cpu'], 7);
   if (parts.has('pythia')) await runPythiaBench(3);
+  // Child processes of their own: run before anything in this process grows its memory.
+  if (parts.has('sweep')) await benchSweep({ preset: options.sweepPreset, epochs: options.sweepEpochs });
+  // Last of the Node parts: it switches this process to the webgpu backend.
+  if (parts.has('gpu')) await benchGpu();
   if (parts.has('browser') || parts.has('longtasks')) {
     // Loaded only here: it brings Vite and playwright-core.
     const { runBrowserBench } = await import('./bench-browser');

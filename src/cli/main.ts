@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { allPresets, PRESET_ALIASES, PRESET_IDS, type DataTrack } from '../core/experiment-presets';
 import { runAlign } from './align';
-import { runBenchCommand } from './bench';
+import { runBenchCommand, type BenchOptions } from './bench';
 import { runExportActivations } from './export-activations';
 import { isJobThread, jobWorker } from './jobs';
 import { makeSample } from './make-sample';
@@ -99,11 +99,14 @@ function buildProgram(): Command {
     .command('bench')
     .description('time training steps, the assignment and shard loading (npm run bench)')
     .option('--full', 'add the 16,384-feature assignment')
-    .option('--only <parts>', 'comma-separated: mnist, pythia, assignment, shards, browser, longtasks')
+    .option('--only <parts>', 'comma-separated: mnist, pythia, assignment, shards, sweep, gpu, browser, longtasks')
+    .option('--gpu', 'add the GPU part: the step on webgpu at the paper shapes, as a share of a large product')
+    .option('--sweep-preset <name>', 'the MNIST preset the sweep part trains', 'mnist-quick')
+    .option('--sweep-epochs <e>', 'shorten the sweep part to E epochs per configuration', positiveInteger)
     .option('--browser', 'add the browser parts (builds the app, runs it in headless Chromium)')
     .option('--build <dir>', 'serve this built app for the browser parts instead of building one')
     .option('--backends <list>', 'backends of the browser step bench, e.g. webgpu,webgl,wasm,cpu')
-    .action((flags: { full?: boolean; only?: string; browser?: boolean; build?: string; backends?: string }) => runBenchCommand(flags));
+    .action((flags: BenchOptions) => runBenchCommand(flags));
 
   program
     .command('export-activations')

@@ -16,12 +16,18 @@ async function provideNodeWebGpu(): Promise<void> {
   Object.assign(globalThis, globals);
   // Node 20 has no `navigator`; tfjs-backend-webgpu looks for navigator.gpu.
   const gpu = create([]);
-  if (!(await gpu.requestAdapter())) {
+  const adapter = await gpu.requestAdapter();
+  if (!adapter) {
     throw new Error('no WebGPU adapter in Node: Dawn needs a Vulkan loader (Debian: libvulkan1) and a driver; without a GPU set VK_ICD_FILENAMES to a software one such as /usr/lib/chromium/vk_swiftshader_icd.json');
   }
+  const { vendor, architecture, description } = adapter.info;
+  webGpuAdapter = { description: description || [vendor, architecture].filter(Boolean).join(' ') || 'unnamed adapter', software: /swiftshader|llvmpipe|lavapipe/i.test(`${vendor} ${architecture} ${description}`) };
   Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true });
   await import('@tensorflow/tfjs-backend-webgpu');
 }
+
+/** The adapter the webgpu backend runs on, once started: its name, and whether it is a CPU emulation. */
+export let webGpuAdapter: { description: string; software: boolean } | null = null;
 
 /**
  * tfjs backends that run in Node here. wasm (XNNPACK, SIMD) is several times faster than the
