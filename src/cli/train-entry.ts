@@ -62,6 +62,9 @@ export async function trainEntry(entry: SweepEntry, seeds: number[], source: Bat
     let last = '';
     let saving: Promise<void> | null = null;
     let lastSavedMs = priorMs;
+    // A checkpoint saves progress: none before the first step after the start (or the last one), however
+    // long that step took to come on a loaded machine.
+    let lastSavedStep = trainer.step;
     const everyMs = options.checkpointEverySeconds === undefined ? Infinity : options.checkpointEverySeconds * 1000;
     const save = async (elapsedMs: number) => {
       const checkpoint = await loop.between(() => trainer.checkpoint());
@@ -79,8 +82,9 @@ export async function trainEntry(entry: SweepEntry, seeds: number[], source: Bat
       }
       bar.update(batch.step, last);
       const elapsedMs = priorMs + batch.elapsedMs;
-      if (!saving && !trainer.done && elapsedMs - lastSavedMs >= everyMs) {
+      if (!saving && !trainer.done && batch.step > lastSavedStep && elapsedMs - lastSavedMs >= everyMs) {
         lastSavedMs = elapsedMs;
+        lastSavedStep = batch.step;
         // A failed checkpoint leaves the previous one; one refused as non-finite ends the run as diverged.
         saving = save(elapsedMs)
           .catch((error: unknown) => console.warn(`${entry.name}: checkpoint failed (${(error as Error).message}); the previous one stays`))
