@@ -60,9 +60,11 @@ async function runRunner(preset: string, epochs: number | undefined, jobs: numbe
   const t0 = performance.now();
   try {
     await new Promise<void>((resolve, reject) => {
-      // Its progress bars go to our terminal; a failure's message is in them.
-      const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'] });
-      child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`the runner's sweep (--jobs ${jobs}) exited with code ${code}`))));
+      const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+      // Its progress bars are dropped; the end of stderr is kept for a failure's message.
+      let stderr = '';
+      child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
+      child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`the runner's sweep (--jobs ${jobs}) exited with code ${code}: ${stderr.trim().split('\n').pop()}`))));
     });
     return (performance.now() - t0) / 1000;
   } finally {
