@@ -8,7 +8,7 @@ import { attention, causalMask } from './attention';
 import type { GptNeoxConfig } from './config';
 import { checkHookName, HookRunner, hookOrder, residPost, residPre, type HookAddition, type HookName } from './hooks';
 import { KvCache, type LayerCache } from './kvcache';
-import { layerNorm, mlp } from './layers';
+import { embedTokens, layerNorm, mlp } from './layers';
 import { rotaryTables } from './rotary';
 import { disposeGptNeoxWeights, loadGptNeoxWeights, type GptNeoxWeights } from './weights';
 
@@ -67,7 +67,7 @@ export class GptNeox {
       const rotary = rotaryTables(start, seq, config.rotaryDims, config.rotaryBase);
       const mask = seq > 1 ? causalMask(start, seq) : null;
       const extendedLayers: LayerCache[] = [];
-      let h = tf.gather(weights.embedIn, tf.tensor2d(ids, [batch, seq], 'int32')) as tf.Tensor as tf.Tensor3D; // [batch, seq, d_model]
+      let h = embedTokens(weights.embedIn, tf.tensor2d(ids, [batch, seq], 'int32')); // [batch, seq, d_model]
       for (let layer = 0; layer < config.numLayers; layer++) {
         h = hooks.run(residPre(layer), h);
         if (hookOrder(residPre(layer)) >= stopOrder) break;
