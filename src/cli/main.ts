@@ -13,6 +13,7 @@ import { makeSample } from './make-sample';
 import { initNodeBackend, type NodeBackend } from './node-backend';
 import { presetRun, runFile, UsageError, type PlannedRun } from './run-plan';
 import { TASK_COUNT_ENV, taskSlot } from './tasks';
+import { runTrainLm, TRAIN_LM_DEFAULTS, type TrainLmFlags } from './train-lm';
 import { resumeRun, trainPlan } from './train-plan';
 
 const BACKENDS: NodeBackend[] = ['wasm', 'cpu', 'webgpu'];
@@ -26,6 +27,12 @@ function positiveInteger(value: string): number {
 function positiveSeconds(value: string): number {
   const n = Number(value);
   if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError('must be a positive number of seconds.');
+  return n;
+}
+
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError('must be a positive number.');
   return n;
 }
 
@@ -123,6 +130,44 @@ function buildProgram(): Command {
     .action((f: { model: string; text: string[]; tokens: string; out: string; hook: string; context: string; dtype: string; shardTokens: string; backend: string }) =>
       runExportActivations({ ...f, 'shard-tokens': f.shardTokens }, (message) => new UsageError(message)),
     );
+
+  const lm = TRAIN_LM_DEFAULTS;
+  program
+    .command('train-lm')
+    .description('train the lab\'s GPT-NeoX as a language model and write a Hugging Face model folder (config.json, model.safetensors in F16)')
+    .requiredOption('--out <dir>', 'the model folder (also holds lm-checkpoint.safetensors with --ckpt)')
+    .option('--tokens <file>', 'raw little-endian int32 token ids, documents separated by the end-of-text id; the last 5% is held out (until the WordNet gloss corpus is wired in, required)')
+    .option('--vocab <n>', 'vocabulary size (default: the largest id + 1)', positiveInteger)
+    .option('--eos <id>', 'the end-of-text id, for config.json', (value: string) => {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a token id.');
+      return n;
+    })
+    .option('--layers <n>', `transformer blocks (default ${lm.layers})`, positiveInteger)
+    .option('--d-model <n>', `the residual width (default ${lm.dModel}); d_mlp is 4×`, positiveInteger)
+    .option('--heads <n>', `attention heads (default ${lm.heads})`, positiveInteger)
+    .option('--context <n>', `tokens per training window, = max_position_embeddings (default ${lm.context})`, positiveInteger)
+    .option('--batch <n>', `windows per step (default ${lm.batch})`, positiveInteger)
+    .option('--steps <n>', `training steps (default ${lm.steps})`, positiveInteger)
+    .option('--budget-minutes <m>', 'instead of --steps: time the first steps and train as many as fit in M minutes', positiveNumber)
+    .option('--lr <rate>', `peak learning rate (default ${lm.lr}); linear warm-up, then cosine decay to 10%`, positiveNumber)
+    .option('--warmup <n>', `warm-up steps (default ${lm.warmup})`, positiveInteger)
+    .option('--weight-decay <w>', `AdamW weight decay on the matrices (default ${lm.weightDecay})`, (value: string) => {
+      const n = Number(value);
+      if (!(n >= 0) || !Number.isFinite(n)) throw new InvalidArgumentError('must be a number ≥ 0.');
+      return n;
+    })
+    .option('--seed <s>', `seeds the initial weights and the batches (default ${lm.seed})`, (value: string) => {
+      const n = Number(value);
+      if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError('must be a whole number ≥ 0.');
+      return n;
+    })
+    .option('--eval-every <n>', `held-out loss every N steps (default ${lm.evalEvery})`, positiveInteger)
+    .option('--eval-windows <n>', `held-out windows (default ${lm.evalWindows})`, positiveInteger)
+    .option('--ckpt <seconds>', 'write the training state to DIR/lm-checkpoint.safetensors every SECONDS', positiveSeconds)
+    .option('--resume', "continue from DIR's checkpoint with its settings (the result equals an uninterrupted run's)")
+    .addOption(new Option('--backend <name>', 'the tfjs backend').choices(BACKENDS).default('wasm'))
+    .action((flags: TrainLmFlags) => runTrainLm(flags));
 
   program
     .command('make-sample')

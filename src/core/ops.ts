@@ -33,6 +33,18 @@ export const matMul = tf.customGrad(
   }),
 ) as (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D;
 
+/** Batched a [.., m, k] · b [.., k, n] (rank 4, as attention's) with the same explicit-transpose backward as `matMul`. */
+export const batchMatMul = tf.customGrad(
+  asCustomGradFunc((a: tf.Tensor4D, b: tf.Tensor4D, save: tf.GradSaveFunc) => {
+    save([a, b]);
+    const swapLast = [0, 1, 3, 2];
+    return {
+      value: tf.matMul(a, b),
+      gradFunc: (dy: tf.Tensor4D, [sa, sb]: tf.Tensor4D[]) => [tf.matMul(dy, tf.transpose(sb, swapLast)), tf.matMul(tf.transpose(sa, swapLast), dy)],
+    };
+  }),
+) as (a: tf.Tensor4D, b: tf.Tensor4D) => tf.Tensor4D;
+
 /** The value of x with no gradient flowing back through it (PyTorch's `detach`). */
 export function detach<T extends tf.Tensor>(x: T): T {
   return detachOp(x) as T;

@@ -85,6 +85,15 @@ export class LmTrainer {
     return this.stepIndex;
   }
 
+  /**
+   * Changes the schedule's length. Only during the warm-up (every step taken so far within it), whose
+   * rates do not depend on the length: the run is then the one it would have been with this length from the start.
+   */
+  setTotalSteps(totalSteps: number): void {
+    if (this.stepIndex > this.options.schedule.warmupSteps) throw new Error(`LmTrainer.setTotalSteps: step ${this.stepIndex} is past the warm-up (${this.options.schedule.warmupSteps} steps)`);
+    this.options.schedule.totalSteps = totalSteps;
+  }
+
   /** One training step. With `read`, waits for its loss and gradient norm and returns them; otherwise returns null at once. */
   async trainStep(read = false): Promise<StepReport | null> {
     const { config, schedule, clipNorm, weightDecay } = this.options;

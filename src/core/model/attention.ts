@@ -2,6 +2,7 @@
  * GPT-NeoX causal self-attention for one chunk of new positions, attending to the cached positions and to
  * itself. Called inside the forward's tf.tidy: intermediate tensors are cleaned up there.
  */
+import { batchMatMul, matMul } from '../ops';
 import { tf } from '../tf';
 import type { GptNeoxConfig } from './config';
 import type { LayerCache } from './kvcache';
@@ -32,11 +33,12 @@ export function attention(
 ): AttentionResult {
   const [batch, seq, d] = x.shape;
   const { numHeads: heads, headDim } = config;
-  const flat = tf.reshape(x, [batch * seq, d]);
-  const qkv = tf.add(tf.matMul(flat, weights.qkvWeight), weights.qkvBias); // [batch·seq, 3·d]
+  const flat = tf.reshape(x, [batch * seq, d]) as tf.Tensor2D;
+  const qkv = tf.add(matMul(flat, weights.qkvWeight), weights.qkvBias); // [batch·seq, 3·d]
   // HF's fused layout: per head, q, k and v are consecutive slices of head_dim.
-  const perHead = tf.reshape(qkv, [batch, seq, heads, 3, headDim]);
-  const [q, k, v] = tf.split(perHead, 3, 3).map(
+  // Rank 4, not [batch, seq, heads, 3, head_dim]: tfjs-wasm slices rank ≤ 4 natively, rank 5 element by element (~20× slower).
+  const perHead = tf.reshape(qkv, [batch * seq, heads, 3, headDim]);
+  const [q, k, v] = tf.split(perHead, 3, 2).map(
     (part) => tf.transpose(tf.reshape(part, [batch, seq, heads, headDim]), [0, 2, 1, 3]) as tf.Tensor4D, // [batch, heads, seq, head_dim]
   );
   const qRotated = applyRotary(q, rotary, config.rotaryDims);
@@ -46,13 +48,13 @@ export function attention(
   const values = past ? (tf.concat([past.values, v], 2) as tf.Tensor4D) : v; // [batch, heads, total, head_dim]
 
   // Scaling q instead of the scores: same result, seq·head_dim multiplies instead of seq·total.
-  const scaledQ = tf.mul(qRotated, 1 / Math.sqrt(headDim));
-  let scores = tf.matMul(scaledQ, keysT) as tf.Tensor4D; // [batch, heads, seq, total]
+  const scaledQ = tf.mul(qRotated, 1 / Math.sqrt(headDim)) as tf.Tensor4D;
+  let scores = batchMatMul(scaledQ, keysT); // [batch, heads, seq, total]
   if (mask) scores = tf.add(scores, mask);
-  const probabilities = tf.softmax(scores);
-  const mixed = tf.matMul(probabilities, values); // [batch, heads, seq, head_dim]
+  const probabilities = tf.softmax(scores) as tf.Tensor4D;
+  const mixed = batchMatMul(probabilities, values); // [batch, heads, seq, head_dim]
   const merged = tf.reshape(tf.transpose(mixed, [0, 2, 1, 3]), [batch * seq, d]);
-  const output = tf.add(tf.matMul(merged, weights.attnOutWeight), weights.attnOutBias);
+  const output = tf.add(matMul(merged as tf.Tensor2D, weights.attnOutWeight), weights.attnOutBias);
   return { output: tf.reshape(output, [batch, seq, d]), extended: { keysT, values } };
 }
 

@@ -3,6 +3,7 @@
  * residual stream. Numerics follow Hugging Face's GPTNeoXForCausalLM in float32.
  */
 import { openSafetensors } from '../formats/safetensors';
+import { matMul } from '../ops';
 import { tf } from '../tf';
 import { attention, causalMask } from './attention';
 import type { GptNeoxConfig } from './config';
@@ -87,8 +88,8 @@ export class GptNeox {
       const last = options.logits === 'last' ? tf.slice(h, [0, seq - 1, 0], [batch, 1, config.hiddenSize]) : h;
       const normed = layerNorm(last, weights.finalLn, config.layerNormEps);
       const positions = normed.shape[1];
-      const flat = tf.reshape(normed, [batch * positions, config.hiddenSize]);
-      const logits: tf.Tensor3D = tf.reshape(tf.matMul(flat, weights.unembed), [batch, positions, config.vocabSize]);
+      const flat = tf.reshape(normed, [batch * positions, config.hiddenSize]) as tf.Tensor2D;
+      const logits: tf.Tensor3D = tf.reshape(matMul(flat, weights.unembed), [batch, positions, config.vocabSize]);
       return { logits, activations: hooks.captured, extended: extendedLayers };
     });
     if (cache) cache.commit(extended, seq);

@@ -1,4 +1,5 @@
 /** Position-wise pieces of a GPT-NeoX block. Called inside the forward's tf.tidy. */
+import { matMul } from '../ops';
 import { tf } from '../tf';
 import type { LayerNormWeights, LayerWeights } from './weights';
 
@@ -17,9 +18,9 @@ export function gelu(x: tf.Tensor): tf.Tensor {
 /** x: [batch, seq, d_model] (layer-normed) → dense_4h_to_h(GELU(dense_h_to_4h(x))), same shape. */
 export function mlp(x: tf.Tensor3D, weights: LayerWeights): tf.Tensor3D {
   const [batch, seq, d] = x.shape;
-  const flat = tf.reshape(x, [batch * seq, d]);
-  const hidden = gelu(tf.add(tf.matMul(flat, weights.mlpInWeight), weights.mlpInBias)); // [batch·seq, d_mlp]
-  const out = tf.add(tf.matMul(hidden as tf.Tensor2D, weights.mlpOutWeight), weights.mlpOutBias);
+  const flat = tf.reshape(x, [batch * seq, d]) as tf.Tensor2D;
+  const hidden = gelu(tf.add(matMul(flat, weights.mlpInWeight), weights.mlpInBias)); // [batch·seq, d_mlp]
+  const out = tf.add(matMul(hidden as tf.Tensor2D, weights.mlpOutWeight), weights.mlpOutBias);
   return tf.reshape(out, [batch, seq, d]);
 }
 
