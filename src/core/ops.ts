@@ -33,6 +33,25 @@ export const matMul = tf.customGrad(
   }),
 ) as (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D;
 
+/**
+ * x [m, k] · w [k, n] + b [n], as tf.add(tf.matMul(x, w), b) (same values), with a backward pass of plain
+ * products only: besides `matMul`'s, the bias gradient is ones [1, m] · dy rather than a column sum, which
+ * tfjs-wasm runs as a transpose and a slow reduction.
+ */
+export const linear = tf.customGrad(
+  asCustomGradFunc((x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, save: tf.GradSaveFunc) => {
+    save([x, w]);
+    return {
+      value: tf.add(tf.matMul(x, w), b),
+      gradFunc: (dy: tf.Tensor2D, [sx, sw]: tf.Tensor2D[]) => [
+        tf.matMul(dy, tf.transpose(sw)),
+        tf.matMul(tf.transpose(sx), dy),
+        tf.reshape(tf.matMul(tf.ones([1, dy.shape[0]]), dy), [dy.shape[1]]),
+      ],
+    };
+  }),
+) as (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
+
 /** Batched a [.., m, k] · b [.., k, n] (rank 4, as attention's) with the same explicit-transpose backward as `matMul`. */
 export const batchMatMul = tf.customGrad(
   asCustomGradFunc((a: tf.Tensor4D, b: tf.Tensor4D, save: tf.GradSaveFunc) => {

@@ -2,7 +2,7 @@
  * GPT-NeoX causal self-attention for one chunk of new positions, attending to the cached positions and to
  * itself. Called inside the forward's tf.tidy: intermediate tensors are cleaned up there.
  */
-import { batchMatMul, matMul } from '../ops';
+import { batchMatMul, linear } from '../ops';
 import { tf } from '../tf';
 import type { GptNeoxConfig } from './config';
 import type { LayerCache } from './kvcache';
@@ -34,7 +34,7 @@ export function attention(
   const [batch, seq, d] = x.shape;
   const { numHeads: heads, headDim } = config;
   const flat = tf.reshape(x, [batch * seq, d]) as tf.Tensor2D;
-  const qkv = tf.add(matMul(flat, weights.qkvWeight), weights.qkvBias); // [batch·seq, 3·d]
+  const qkv = linear(flat, weights.qkvWeight, weights.qkvBias); // [batch·seq, 3·d]
   // HF's fused layout: per head, q, k and v are consecutive slices of head_dim.
   // Rank 4, not [batch, seq, heads, 3, head_dim]: tfjs-wasm slices rank ≤ 4 natively, rank 5 element by element (~20× slower).
   const perHead = tf.reshape(qkv, [batch * seq, heads, 3, headDim]);
@@ -54,7 +54,7 @@ export function attention(
   const probabilities = tf.softmax(scores) as tf.Tensor4D;
   const mixed = batchMatMul(probabilities, values); // [batch, heads, seq, head_dim]
   const merged = tf.reshape(tf.transpose(mixed, [0, 2, 1, 3]), [batch * seq, d]);
-  const output = tf.add(matMul(merged as tf.Tensor2D, weights.attnOutWeight), weights.attnOutBias);
+  const output = linear(merged as tf.Tensor2D, weights.attnOutWeight, weights.attnOutBias);
   return { output: tf.reshape(output, [batch, seq, d]), extended: { keysT, values } };
 }
 

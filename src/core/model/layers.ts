@@ -1,5 +1,5 @@
 /** Position-wise pieces of a GPT-NeoX block. Called inside the forward's tf.tidy. */
-import { matMul } from '../ops';
+import { linear } from '../ops';
 import { tf } from '../tf';
 import type { LayerNormWeights, LayerWeights } from './weights';
 
@@ -19,8 +19,8 @@ export function gelu(x: tf.Tensor): tf.Tensor {
 export function mlp(x: tf.Tensor3D, weights: LayerWeights): tf.Tensor3D {
   const [batch, seq, d] = x.shape;
   const flat = tf.reshape(x, [batch * seq, d]) as tf.Tensor2D;
-  const hidden = gelu(tf.add(matMul(flat, weights.mlpInWeight), weights.mlpInBias)); // [batch·seq, d_mlp]
-  const out = tf.add(matMul(hidden as tf.Tensor2D, weights.mlpOutWeight), weights.mlpOutBias);
+  const hidden = gelu(linear(flat, weights.mlpInWeight, weights.mlpInBias)); // [batch·seq, d_mlp]
+  const out = linear(hidden as tf.Tensor2D, weights.mlpOutWeight, weights.mlpOutBias);
   return tf.reshape(out, [batch, seq, d]);
 }
 
