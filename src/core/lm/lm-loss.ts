@@ -24,7 +24,8 @@ export function nextTokenLoss(logits: tf.Tensor, targets: tf.Tensor): tf.Scalar 
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [savedLogProbs, savedTargets] = saved;
         const probabilities = tf.exp(savedLogProbs);
-        const onehot = tf.oneHot(savedTargets as tf.Tensor1D, vocab, 1, 0, 'float32');
+        // int32 then cast: tfjs-wasm 4.22's OneHot asked for float32 writes int32 bit patterns (1 reads as 1.4e-45).
+        const onehot = tf.cast(tf.oneHot(savedTargets as tf.Tensor1D, vocab), 'float32');
         const grad = tf.mul(tf.sub(probabilities, onehot), tf.div(dy, rows));
         return tf.reshape(grad, x.shape);
       },
