@@ -25,10 +25,10 @@ function unigramEntropy(tokens: Int32Array): number {
   return -counts.reduce((acc, c) => (c > 0 ? acc + (c / tokens.length) * Math.log(c / tokens.length) : acc), 0);
 }
 
-function options(steps: number, seed = 0, lr = 3e-3): LmTrainerOptions {
+function options(steps: number, seed = 0, lr = 3e-3, layers = 2): LmTrainerOptions {
   return {
     ...LM_TRAINER_DEFAULTS,
-    config: trainingConfig({ layers: 2, dModel: 32, heads: 2, context: CONTEXT, vocabSize: VOCAB }),
+    config: trainingConfig({ layers, dModel: 32, heads: 2, context: CONTEXT, vocabSize: VOCAB }),
     seed,
     schedule: { lr, warmupSteps: 10, totalSteps: steps, finalFraction: 0.1 },
     evalBatch: 16,
@@ -59,7 +59,7 @@ const bytesOf = (arrays: Float32Array[]) => arrays.map((a) => Buffer.from(a.buff
 describe('LmTrainer', () => {
   it('learns a Markov stream: held-out loss far below log(vocab) and the unigram entropy', async () => {
     const steps = 60;
-    const t = trainer(options(steps, 0, 1e-2));
+    const t = trainer(options(steps, 0, 1e-2, 1));
     const before = await t.evaluate();
     expect(before).toBeGreaterThan(Math.log(VOCAB) - 0.3);
     let last = null;
@@ -73,7 +73,7 @@ describe('LmTrainer', () => {
   });
 
   it('is reproducible, and a checkpointed, resumed run ends with the same bytes as an uninterrupted one', async () => {
-    const n = 6;
+    const n = 4;
     const straight = trainer(options(2 * n));
     await run(straight, 2 * n);
     const expected = await straight.capture();
