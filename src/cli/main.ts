@@ -136,8 +136,8 @@ function buildProgram(): Command {
     .command('train-lm')
     .description('train the lab\'s GPT-NeoX as a language model and write a Hugging Face model folder (config.json, model.safetensors in F16)')
     .requiredOption('--out <dir>', 'the model folder (also holds lm-checkpoint.safetensors with --ckpt)')
-    .option('--tokens <file>', 'raw little-endian int32 token ids, documents separated by the end-of-text id; the last 5% is held out (until the WordNet gloss corpus is wired in, required)')
-    .option('--vocab <n>', 'vocabulary size (default: the largest id + 1)', positiveInteger)
+    .option('--tokens <file>', 'train on raw little-endian int32 token ids (documents separated by the end-of-text id; the last 5% held out) instead of WordNet\'s glosses')
+    .option('--vocab <n>', 'vocabulary size: of the BPE tokenizer learned from the glosses (default 4096), or of --tokens (default: the largest id + 1)', positiveInteger)
     .option('--eos <id>', 'the end-of-text id, for config.json', (value: string) => {
       const n = Number(value);
       if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a token id.');

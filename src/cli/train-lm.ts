@@ -3,8 +3,8 @@
  * runs) as a language model and writes a Hugging Face model folder: config.json, model.safetensors (F16,
  * GPT-NeoX tensor names) and, when the corpus has one, tokenizer.json and tokenizer_config.json.
  *
- * The tokens come from a `CorpusLoader`. For now that is `--tokens FILE` (raw little-endian int32 ids); the
- * WordNet gloss corpus and its BPE tokenizer plug in at `loadGlossCorpusTokens` below.
+ * The tokens come from a `CorpusLoader`: by default WordNet's glosses with a BPE tokenizer learned from them
+ * (src/cli/gloss-tokens.ts); `--tokens FILE` (raw little-endian int32 ids) trains on anything else.
  *
  * With --ckpt SECONDS the whole training state goes to DIR/lm-checkpoint.safetensors every so often; --resume
  * continues from it and ends with exactly the weights an uninterrupted run would have (batches are a pure
@@ -16,6 +16,7 @@ import { decodeLmCheckpoint, encodeLmCheckpoint } from '../core/lm/lm-checkpoint
 import { exportHfModel } from '../core/lm/lm-export';
 import { LM_TRAINER_DEFAULTS, LmTrainer, stepSeed, windowSource, type LmTrainerState } from '../core/lm/lm-trainer';
 import { trainingConfig } from '../core/model/trainable-weights';
+import { loadGlossCorpusTokens } from './gloss-tokens';
 import { initNodeBackend, type NodeBackend } from './node-backend';
 import { formatSeconds, ProgressBar } from './progress';
 import { UsageError } from './run-plan';
@@ -73,15 +74,13 @@ export interface TrainLmFlags extends Partial<LmRunSettings> {
  */
 export const TRAIN_LM_DEFAULTS = { layers: 4, dModel: 128, heads: 4, context: 128, batch: 32, steps: 1200, lr: 1e-3, warmup: 100, weightDecay: 0.01, seed: 0, evalEvery: 100, evalWindows: 64 } as const;
 
+/** The gloss tokenizer's vocabulary: a few thousand tokens, as many as fit the 2-hour budget's embedding. */
+const GLOSS_VOCAB = 4096;
+
 /** Losses are read back (a device sync) every this many steps, for the progress line. */
 const READ_EVERY = 10;
 /** Steps timed before --budget-minutes fixes the step count (all within the warm-up, whose rates do not depend on it). */
 const TIMED_STEPS = 3;
-
-/** The wiring point for the WordNet gloss corpus and its BPE tokenizer (src/core/lm/gloss-corpus.ts, bpe-trainer.ts). */
-export async function loadGlossCorpusTokens(): Promise<TokenizedCorpus> {
-  throw new UsageError('train-lm: the WordNet gloss corpus is not wired in yet; give --tokens FILE (raw little-endian int32 token ids)');
-}
 
 /** --tokens FILE: raw int32 ids; the last 5% (at least two context windows) is held out. */
 export async function loadTokenFile(file: string, flags: { vocab?: number; eos?: number; context: number }): Promise<TokenizedCorpus> {
@@ -111,7 +110,7 @@ export async function loadTokenFile(file: string, flags: { vocab?: number; eos?:
 }
 
 export const defaultCorpusLoader: CorpusLoader = (flags) => {
-  if (!flags.tokens) return loadGlossCorpusTokens();
+  if (!flags.tokens) return loadGlossCorpusTokens(flags.vocab ?? GLOSS_VOCAB);
   return loadTokenFile(flags.tokens, { vocab: flags.vocab, eos: flags.eos, context: flags.context ?? TRAIN_LM_DEFAULTS.context });
 };
 
