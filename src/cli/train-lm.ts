@@ -17,6 +17,7 @@ import { exportHfModel } from '../core/lm/lm-export';
 import { LM_TRAINER_DEFAULTS, LmTrainer, stepSeed, windowSource, type LmTrainerState } from '../core/lm/lm-trainer';
 import { trainingConfig } from '../core/model/trainable-weights';
 import { loadGlossCorpusTokens } from './gloss-tokens';
+import { modelReport } from './lm-report';
 import { initNodeBackend, type NodeBackend } from './node-backend';
 import { formatSeconds, ProgressBar } from './progress';
 import { UsageError } from './run-plan';
@@ -35,6 +36,10 @@ export interface TokenizedCorpus {
   eosTokenId: number | null;
   /** What the model is trained on, for config.json (e.g. "WordNet glosses"). */
   description: string;
+  /** The model card's title; held-out document openings to sample from, with their text; the data's licence. */
+  modelTitle?: string;
+  samplePrompts?: { prompt: string; reference: string }[];
+  licence?: { name: string; text: string };
 }
 
 export type CorpusLoader = (flags: TrainLmFlags) => Promise<TokenizedCorpus>;
@@ -133,6 +138,8 @@ interface SavedRun {
   elapsedMs: number;
   heldOutLosses: [number, number][];
   done: boolean;
+  /** The command line that started the run (a resumed run's card names it, not the --resume). */
+  command?: string;
 }
 
 export async function runTrainLm(flags: TrainLmFlags, loadCorpus: CorpusLoader = defaultCorpusLoader): Promise<void> {
@@ -171,13 +178,14 @@ export async function runTrainLm(flags: TrainLmFlags, loadCorpus: CorpusLoader =
   console.log(`corpus: ${corpus.description}: ${corpus.train.length} training tokens, ${corpus.heldOut.length} held out (${source.heldOutRows().length} windows)`);
 
   const heldOutLosses: [number, number][] = resumed?.run.heldOutLosses ?? [];
+  const command = resumed?.run.command ?? `npm run lab -- ${process.argv.slice(2).join(' ')}`;
   let elapsedMs = resumed?.run.elapsedMs ?? 0;
   if (resumed) {
     trainer.restore(resumed.state);
     console.log(`resumed from step ${trainer.step} of ${settings.steps} (${formatSeconds(elapsedMs / 1000)} of training)`);
   }
   const saveCheckpoint = async (done: boolean) => {
-    const run: SavedRun = { settings, corpus: corpusInfo, elapsedMs, heldOutLosses, done };
+    const run: SavedRun = { settings, corpus: corpusInfo, elapsedMs, heldOutLosses, done, command };
     await writeAtomically(checkpointPath, encodeLmCheckpoint({ state: await trainer.capture(), run: run as unknown as Record<string, unknown> }, checkpointPath));
   };
   await mkdir(flags.out, { recursive: true });
@@ -258,6 +266,16 @@ export async function runTrainLm(flags: TrainLmFlags, loadCorpus: CorpusLoader =
       await writeAtomically(join(flags.out, 'tokenizer_config.json'), JSON.stringify(corpus.tokenizerConfig, null, 2) + '\n');
       written.push('tokenizer_config.json');
     }
+    const card = await modelReport({
+      model: trainer.model,
+      corpus,
+      context: settings.context,
+      command,
+      architecture: `GPT-NeoX, ${settings.layers} layer${settings.layers === 1 ? "" : "s"}, d_model ${settings.dModel}, ${settings.heads} heads, d_mlp ${4 * settings.dModel}, rotary on 25% of each head, parallel residual, LayerNorm, untied unembedding; context ${settings.context}, vocabulary ${corpus.vocabSize}; ${(parameterCount / 1e6).toFixed(2)}M parameters; weights stored in F16`,
+      training: `${settings.steps} steps of ${settings.batch} × ${settings.context} tokens (${((settings.steps * settings.batch * settings.context) / 1e6).toFixed(1)}M tokens, ${(settings.steps * settings.batch * settings.context / corpus.train.length).toFixed(2)} epochs), AdamW lr ${settings.lr} (β 0.9/0.95, weight decay ${settings.weightDecay} on matrices), ${settings.warmup} warm-up steps then cosine decay to 10%, gradients clipped to norm 1, seed ${settings.seed}; ${formatSeconds(elapsedMs / 1000)} of training on tfjs ${flags.backend}`,
+    });
+    await writeAtomically(join(flags.out, 'README.md'), card);
+    written.push('README.md');
     console.log(`Wrote ${written.join(', ')} to ${flags.out}`);
   }
 }

@@ -15,6 +15,11 @@ export async function readWordNetDataFiles(dictPath = wordnetDictPath()): Promis
   return Object.fromEntries(WORDNET_FILE_ORDER.map((file, i) => [file, texts[i]])) as unknown as WordNetDataFiles;
 }
 
+/** WordNet's licence, which asks to be repeated on every copy (the model card and the README repeat it). */
+export function readWordNetLicence(): Promise<string> {
+  return readFile(join(dirname(wordnetDictPath()), 'LICENSE'), 'utf8');
+}
+
 let cached: Promise<GlossDocument[]> | null = null;
 
 /** Reads and parses the corpus once per process; later calls share the same array, so do not mutate it. */
