@@ -4,7 +4,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { documentsOf, exportActivations } from '../core/shards';
-import type { ShardDtype } from '../core/shards';
+import type { ShardDtype, TextDocument } from '../core/shards';
 import { loadModelFolder } from '../io/model-folder-node';
 import { initNodeBackend } from './node-backend';
 import { ProgressBar } from './progress';
@@ -58,14 +58,15 @@ export async function runExportActivations(args: ExportArgs, usageError: (messag
     );
     bar.update(maxTokens);
     const note = manifest.total_tokens < maxTokens ? ` (the texts ran out before ${maxTokens})` : '';
-    console.log(`Wrote ${manifest.total_tokens} tokens${note} in ${manifest.shards.length} shards and manifest.json to ${out}`);
+    const labels = manifest.labels ? `, labelled with ${manifest.labels.length} document labels` : '';
+    console.log(`Wrote ${manifest.total_tokens} tokens${note}${labels} in ${manifest.shards.length} shards and manifest.json to ${out}`);
   } finally {
     model.dispose();
   }
 }
 
 /** The documents of the text files (see src/core/shards/documents.ts), read lazily, so a large corpus is never held whole. */
-function documents(files: string[]): AsyncGenerator<string> {
+function documents(files: string[]): AsyncGenerator<TextDocument> {
   return documentsOf(
     files.map((file) => ({
       name: file,

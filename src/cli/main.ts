@@ -119,7 +119,7 @@ function buildProgram(): Command {
     .command('export-activations')
     .description("run a Hugging Face GPT-NeoX folder over text files and write activation shards plus manifest.json")
     .requiredOption('--model <dir>', 'config.json, model.safetensors, tokenizer.json')
-    .requiredOption('--text <file...>', 'a .jsonl file (one document per line\'s "text") or any other file (one document)')
+    .requiredOption('--text <file...>', 'a .jsonl file (one document per line\'s "text", with an optional "label" its rows keep) or any other file (one document)')
     .requiredOption('--tokens <n>', 'tokens to export')
     .requiredOption('--out <dir>', 'the shard folder')
     .option('--hook <name>', 'the hook point', 'blocks.3.hook_resid_post')

@@ -7,12 +7,17 @@
  * outlier, hundreds of times the norm of every other position (an attention sink); left in, it would
  * dominate the normalisation and the reconstruction loss of any SAE trained on the shards.
  *
+ * A document may carry a label (e.g. its WordNet category): its rows, and the eos that ends it, keep the
+ * label as an index into the manifest's `labels` (see shard-file.ts); unlabelled exports have none.
+ *
  * Core code (no Node, no DOM): files go out through `sink`, so a worker can run it too.
  */
 import type { GptNeox, HookName, TextTokenizer } from '../model';
 import { checkHookName } from '../model/hooks';
 import { sha256Hex } from './hash';
+import type { TextDocument } from './documents';
 import { buildManifest, MANIFEST_FILE, type ShardDtype, type ShardEntry, type ShardManifest } from './manifest';
+import { NO_LABEL } from './shard-file';
 import { encodeShard, shardFileName } from './writer';
 
 /** Largest finite float16. */
@@ -30,8 +35,8 @@ export interface ExportProgress {
 export interface ExportOptions {
   model: GptNeox;
   tokenizer: TextTokenizer;
-  /** Documents; each is tokenized whole, so a huge one should be split by the caller. */
-  texts: Iterable<string> | AsyncIterable<string>;
+  /** Documents, plain or with a label; each is tokenized whole, so a huge one should be split by the caller. */
+  texts: Iterable<string | TextDocument> | AsyncIterable<string | TextDocument>;
   hook: string;
   /** Tokens per context, bos included: each context gives context − 1 rows. */
   context: number;
@@ -68,24 +73,28 @@ export async function exportActivations(options: ExportOptions, sink: ShardSink)
   const dModel = config.hiddenSize;
   const shard = new ShardBuffer(dModel, shardTokens, dtype, hook);
   const shards: ShardEntry[] = [];
+  const labelNames: string[] = [];
   let exported = 0;
   const flush = async () => {
     if (shard.count === 0) return;
-    const bytes = encodeShard({ ...shard.contents(), d_model: dModel, dtype, metadata: { hook, model: modelName } });
+    // Names are only ever appended, so an earlier shard's list is a prefix of the manifest's.
+    const { labels, ...contents } = shard.contents();
+    const labelled = labelNames.length > 0 ? { labels, labelNames: [...labelNames] } : {};
+    const bytes = encodeShard({ ...contents, ...labelled, d_model: dModel, dtype, metadata: { hook, model: modelName } });
     const file = shardFileName(shards.length);
     const sha256 = sha256Hex(bytes); // before the sink, which may take the buffer (a transfer to another thread)
     await sink(file, bytes);
     shards.push({ file, tokens: shard.count, sha256 });
     shard.clear();
   };
-  const run = async (batch: number[][]) => {
+  const run = async (batch: Context[]) => {
     signal?.throwIfAborted();
-    const values = await captureHook(model, batch, hook as HookName);
-    const seq = batch[0].length;
+    const values = await captureHook(model, batch.map((c) => c.tokens), hook as HookName);
+    const seq = batch[0].tokens.length;
     for (let b = 0; b < batch.length; b++) {
       for (let position = 1; position < seq; position++) {
         const offset = (b * seq + position) * dModel;
-        shard.add(values.subarray(offset, offset + dModel), batch[b][position], position);
+        shard.add(values.subarray(offset, offset + dModel), batch[b].tokens[position], position, batch[b].labels[position]);
         if (shard.full) await flush();
       }
     }
@@ -93,20 +102,21 @@ export async function exportActivations(options: ExportOptions, sink: ShardSink)
     onProgress?.({ tokens: exported, maxTokens: maxTokens ?? null, shards: shards.length });
   };
 
-  let batch: number[][] = [];
-  for await (const tokens of contexts(texts, tokenizer, { bos, eos, context, maxRows: maxTokens ?? Infinity })) {
+  let batch: Context[] = [];
+  for await (const next of contexts(texts, tokenizer, labelNames, { bos, eos, context, maxRows: maxTokens ?? Infinity })) {
     // Contexts in one forward pass must be equally long; only the last one can be shorter.
-    if (batch.length === batchSize || (batch.length > 0 && batch[0].length !== tokens.length)) {
+    if (batch.length === batchSize || (batch.length > 0 && batch[0].tokens.length !== next.tokens.length)) {
       await run(batch);
       batch = [];
     }
-    batch.push(tokens);
+    batch.push(next);
   }
   if (batch.length > 0) await run(batch);
   await flush();
   if (shards.length === 0) throw new Error('exportActivations: the texts hold no tokens to export');
 
-  const manifest = buildManifest({ model: modelName, hook, d_model: dModel, dtype, context, shards, synthetic: options.synthetic, note: options.note });
+  const labels = labelNames.length > 0 ? labelNames : undefined;
+  const manifest = buildManifest({ model: modelName, hook, d_model: dModel, dtype, context, shards, labels, synthetic: options.synthetic, note: options.note });
   await sink(MANIFEST_FILE, new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`));
   return manifest;
 }
@@ -128,26 +138,58 @@ interface ContextOptions {
   maxRows: number;
 }
 
-/** Contexts [bos, t1, …, t(context−1)] over the documents joined by eos; the last may be shorter. */
-async function* contexts(texts: Iterable<string> | AsyncIterable<string>, tokenizer: TextTokenizer, { bos, eos, context, maxRows }: ContextOptions): AsyncGenerator<number[]> {
+/** One context's tokens, and each token's label (an index into the label names, -1 for none; bos: -1). */
+interface Context {
+  tokens: number[];
+  labels: number[];
+}
+
+/**
+ * Contexts [bos, t1, …, t(context−1)] over the documents joined by eos; the last may be shorter. A
+ * document's label is appended to `labelNames` when first met.
+ */
+async function* contexts(
+  texts: Iterable<string | TextDocument> | AsyncIterable<string | TextDocument>,
+  tokenizer: TextTokenizer,
+  labelNames: string[],
+  { bos, eos, context, maxRows }: ContextOptions,
+): AsyncGenerator<Context> {
   let pending: number[] = [];
+  let pendingLabels: number[] = [];
   let rowsLeft = maxRows;
+  let previousLabel = NO_LABEL;
   let first = true;
+  const labelIndex = new Map<string, number>();
   const cut = function* (final: boolean) {
     let start = 0;
     for (;;) {
       const rows = Math.min(context - 1, rowsLeft, pending.length - start);
       if (rows === 0 || (!final && rows < Math.min(context - 1, rowsLeft))) break;
-      yield [bos, ...pending.slice(start, start + rows)];
+      yield { tokens: [bos, ...pending.slice(start, start + rows)], labels: [NO_LABEL, ...pendingLabels.slice(start, start + rows)] };
       start += rows;
       rowsLeft -= rows;
     }
     pending = pending.slice(start);
+    pendingLabels = pendingLabels.slice(start);
   };
-  for await (const text of texts) {
-    if (!first) pending.push(eos);
+  for await (const document of texts) {
+    const { text, label: name } = typeof document === 'string' ? { text: document, label: null } : document;
+    let label = NO_LABEL;
+    if (name !== null) {
+      label = labelIndex.get(name) ?? labelNames.push(name) - 1;
+      labelIndex.set(name, label);
+    }
+    // The eos ends the previous document: its row belongs to that document.
+    if (!first) {
+      pending.push(eos);
+      pendingLabels.push(previousLabel);
+    }
     first = false;
-    for (const id of tokenizer.encode(text)) pending.push(id);
+    previousLabel = label;
+    for (const id of tokenizer.encode(text)) {
+      pending.push(id);
+      pendingLabels.push(label);
+    }
     yield* cut(false);
     if (rowsLeft === 0) return;
   }
@@ -159,6 +201,7 @@ class ShardBuffer {
   private readonly activations: Float32Array;
   private readonly tokens: Int32Array;
   private readonly positions: Int32Array;
+  private readonly labels: Int32Array;
   count = 0;
 
   constructor(
@@ -170,13 +213,14 @@ class ShardBuffer {
     this.activations = new Float32Array(capacity * dModel);
     this.tokens = new Int32Array(capacity);
     this.positions = new Int32Array(capacity);
+    this.labels = new Int32Array(capacity);
   }
 
   get full(): boolean {
     return this.count === this.capacity;
   }
 
-  add(row: Float32Array, token: number, position: number): void {
+  add(row: Float32Array, token: number, position: number, label: number): void {
     const limit = this.dtype === 'F16' ? F16_MAX : Infinity;
     for (let i = 0; i < row.length; i++) {
       if (!(Math.abs(row[i]) <= limit)) {
@@ -187,14 +231,16 @@ class ShardBuffer {
     this.activations.set(row, this.count * this.dModel);
     this.tokens[this.count] = token;
     this.positions[this.count] = position;
+    this.labels[this.count] = label;
     this.count++;
   }
 
-  contents(): { activations: Float32Array; tokens: Int32Array; positions: Int32Array } {
+  contents(): { activations: Float32Array; tokens: Int32Array; positions: Int32Array; labels: Int32Array } {
     return {
       activations: this.activations.subarray(0, this.count * this.dModel),
       tokens: this.tokens.subarray(0, this.count),
       positions: this.positions.subarray(0, this.count),
+      labels: this.labels.subarray(0, this.count),
     };
   }
 

@@ -5,7 +5,8 @@
  *   const loaded = await loadActivationShards({ manifest, inputs: files.map((f) => blobShardInput(f, f.name)) },
  *     { maxBytes: 256 * 2 ** 20, onProgress, signal });   // at most rowBudget(d_model, maxBytes) rows, sampled
  *
- * A shard is a safetensors file with `activations` [n, d_model] F16/F32, `tokens` and `positions` [n] I32; a
+ * A shard is a safetensors file with `activations` [n, d_model] F16/F32, `tokens` and `positions` [n] I32,
+ * optionally `labels` [n] I32 (each row's document label, named by `__metadata__.labels`); a
  * plain 2-D float .npy is accepted too (activations only). `exportActivations` writes shards from a GPT-NeoX
  * model; Node folders: src/io/shards-node.ts.
  */
@@ -18,4 +19,5 @@ export { encodeShard, shardFileName, type ShardContents } from './writer';
 export { sha256Hex } from './hash';
 export { exportActivations, type ExportOptions, type ExportProgress, type ShardSink } from './export';
 export { foldInputScale, normaliseRows } from './normalise';
-export { documentsOf, jsonlDocument, splitLines } from './documents';
+export { documentsOf, jsonlDocument, splitLines, type TextDocument } from './documents';
+export { NO_LABEL } from './shard-file';

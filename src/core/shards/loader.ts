@@ -1,7 +1,7 @@
 /**
  * Loads activation shards by streaming them one after another, keeping at most `rowBudget(d_model,
  * maxBytes)` rows: a seeded uniform sample when the shards hold more. Peak memory is the kept rows and
- * their labels, one stream chunk, and one shard's tokens and positions (8 bytes a row).
+ * their labels, one stream chunk, and one shard's tokens, positions and document labels (12 bytes a row).
  *
  * Every file is checked against the manifest (or, without one, against the first file): layout, token
  * count, SHA-256, finite values. Any fault throws one Error naming the file and the fault; nothing partial
@@ -19,7 +19,7 @@ export { CONTEXT_WINDOW } from './reservoir';
 /** Default memory for kept rows: 256 MiB, e.g. 131,072 rows of Pythia-70M's 512-wide residual stream. */
 export const DEFAULT_MAX_BYTES = 256 * 2 ** 20;
 
-/** How many float32 rows of width d_model fit in `maxBytes` (labels come on top: token, position, context window and sample bookkeeping, 80 bytes a row). */
+/** How many float32 rows of width d_model fit in `maxBytes` (labels come on top: token, position, document label, context window and sample bookkeeping, 84 bytes a row). */
 export function rowBudget(dModel: number, maxBytes: number = DEFAULT_MAX_BYTES): number {
   return Math.floor(maxBytes / (4 * dModel));
 }
@@ -61,6 +61,10 @@ export interface LoadedActivations {
   positions: Int32Array;
   /** [count · CONTEXT_WINDOW] the tokens before each row in its context, oldest first, -1 padded. */
   contexts: Int32Array;
+  /** [count] each row's label (its document's), an index into `labelNames`; -1 where none. */
+  labels: Int32Array;
+  /** The labels' names: the manifest's list, else every shard's names in order of first appearance; empty without labels. */
+  labelNames: string[];
   /** Rows in all the shards (the sample's population). */
   totalTokens: number;
   /** Whether `rows` is a sample of more rows than fit in maxBytes. */
@@ -93,6 +97,7 @@ export async function loadActivationShards(source: { manifest?: ShardManifest; i
     expected: manifest ? { source: MANIFEST_FILE, dModel: manifest.d_model, dtype: manifest.dtype, hook: manifest.hook, model: manifest.model } : null,
     reservoir: null,
   };
+  const labelNames = new LabelNames(manifest?.labels);
 
   for (const [fileIndex, input] of inputs.entries()) {
     signal?.throwIfAborted();
@@ -119,7 +124,8 @@ export async function loadActivationShards(source: { manifest?: ShardManifest; i
         },
       });
       if (manifest) checkAgainstManifest(manifest, fileIndex, file.sha256, file.positions, input.name);
-      state.reservoir!.finishFile(firstRow, file.tokens, file.positions);
+      const labels = file.labels && labelNames.toShared(file.labels, file.layout.labelNames!, input.name);
+      state.reservoir!.finishFile(firstRow, file.tokens, file.positions, labels);
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       throw named(error, input.name);
@@ -136,6 +142,8 @@ export async function loadActivationShards(source: { manifest?: ShardManifest; i
     tokens: sample.tokens,
     positions: sample.positions,
     contexts: sample.contexts,
+    labels: sample.labels,
+    labelNames: labelNames.names,
     totalTokens: sample.seen,
     sampled: sample.seen > sample.count,
     model: expected.model,
@@ -185,6 +193,32 @@ function checkAgainstManifest(manifest: ShardManifest, fileIndex: number, sha256
   if (sha256 !== listed) throw new Error(`${name}: SHA-256 ${sha256} does not match ${MANIFEST_FILE}'s ${listed} (corrupt, or from another export)`);
   const bad = positions?.findIndex((position) => position >= manifest.context) ?? -1;
   if (bad >= 0) throw new Error(`${name}: position ${positions![bad]} at row ${bad} is outside the context of ${manifest.context} tokens`);
+}
+
+/** One list of label names for all the shards: each shard's own indices are mapped into it. */
+class LabelNames {
+  readonly names: string[];
+  private readonly index = new Map<string, number>();
+
+  /** `fixed`: the manifest's list, which every shard's names must come from. */
+  constructor(private readonly fixed: readonly string[] | undefined) {
+    this.names = [...(fixed ?? [])];
+    this.names.forEach((name, i) => this.index.set(name, i));
+  }
+
+  /** The file's labels as indices into `names` (-1 stays -1); a new array. */
+  toShared(labels: Int32Array, fileNames: readonly string[], file: string): Int32Array {
+    const map = fileNames.map((name) => {
+      let shared = this.index.get(name);
+      if (shared === undefined) {
+        if (this.fixed) throw new Error(`${file}: __metadata__ "labels" names "${name}", which ${MANIFEST_FILE}'s "labels" does not list`);
+        shared = this.names.push(name) - 1;
+        this.index.set(name, shared);
+      }
+      return shared;
+    });
+    return labels.map((label) => (label < 0 ? -1 : map[label]));
+  }
 }
 
 function checkedBudget(dModel: number, maxBytes: number): number {

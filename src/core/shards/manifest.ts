@@ -34,6 +34,11 @@ export interface ShardManifest {
   context: number;
   total_tokens: number;
   shards: ShardEntry[];
+  /**
+   * Names of the documents' labels (e.g. WordNet categories), when the shards carry a `labels` tensor:
+   * every name a shard's `__metadata__.labels` lists is one of these. Absent for unlabelled exports.
+   */
+  labels?: string[];
   /** True for the generated sample, whose activations come from a random-weight model. */
   synthetic?: boolean;
   note?: string;
@@ -62,6 +67,7 @@ export function parseManifest(json: unknown, fileName: string = MANIFEST_FILE): 
   if (sum !== totalTokens) fail('total_tokens', `must equal the sum of the shards' tokens, ${sum}`, totalTokens);
   if (fields.synthetic !== undefined && typeof fields.synthetic !== 'boolean') fail('synthetic', 'must be true or false', fields.synthetic);
   if (fields.note !== undefined && typeof fields.note !== 'string') fail('note', 'must be a string', fields.note);
+  const labels = fields.labels === undefined ? undefined : labelNames(fields.labels, fail);
 
   const manifest: ShardManifest = {
     format: MANIFEST_FORMAT,
@@ -74,6 +80,7 @@ export function parseManifest(json: unknown, fileName: string = MANIFEST_FILE): 
     total_tokens: totalTokens,
     shards,
   };
+  if (labels !== undefined) manifest.labels = labels;
   if (fields.synthetic !== undefined) manifest.synthetic = fields.synthetic as boolean;
   if (fields.note !== undefined) manifest.note = fields.note as string;
   return manifest;
@@ -83,10 +90,11 @@ export type ManifestFields = Omit<ShardManifest, 'format' | 'version' | 'total_t
 
 /** A manifest with format, version and total_tokens filled in, validated like a parsed one. */
 export function buildManifest(fields: ManifestFields): ShardManifest {
-  const { synthetic, note, ...required } = fields;
+  const { labels, synthetic, note, ...required } = fields;
   const total = fields.shards.reduce((sum, shard) => sum + shard.tokens, 0);
   const manifest = { format: MANIFEST_FORMAT, version: MANIFEST_VERSION, ...required, total_tokens: total };
-  return parseManifest({ ...manifest, ...(synthetic !== undefined && { synthetic }), ...(note !== undefined && { note }) }, MANIFEST_FILE);
+  const optional = { ...(labels !== undefined && { labels }), ...(synthetic !== undefined && { synthetic }), ...(note !== undefined && { note }) };
+  return parseManifest({ ...manifest, ...optional }, MANIFEST_FILE);
 }
 
 function shardList(value: unknown, fail: Fail): ShardEntry[] {
@@ -103,6 +111,17 @@ function shardList(value: unknown, fail: Fail): ShardEntry[] {
     if (typeof entry.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(entry.sha256)) fail(`${field}.sha256`, 'must be 64 lower-case hex digits', entry.sha256);
     return { file, tokens, sha256: entry.sha256 as string };
   });
+}
+
+function labelNames(value: unknown, fail: Fail): string[] {
+  if (!Array.isArray(value)) return fail('labels', 'must be a list of label names (strings)', value);
+  const seen = new Set<string>();
+  for (const [i, name] of value.entries()) {
+    if (typeof name !== 'string') fail(`labels[${i}]`, 'must be a string', name);
+    if (seen.has(name as string)) fail(`labels[${i}]`, 'repeats an earlier label', name);
+    seen.add(name as string);
+  }
+  return [...(value as string[])];
 }
 
 /** A plain file name in the manifest's folder: a manifest must not point anywhere else. */

@@ -3,8 +3,8 @@
  * Vitter 1985): the first maxRows rows are kept; row i > maxRows replaces a random kept row with probability
  * maxRows / (i + 1). Every row of the stream ends up kept with the same probability maxRows / n.
  *
- * Each kept row also carries its token, its position in its context, and the CONTEXT_WINDOW tokens before
- * it in that context. Tokens may be stored after the activations in a file, so those labels are filled in
+ * Each kept row also carries its token, its position in its context, its document's label, and the
+ * CONTEXT_WINDOW tokens before it in that context. Tokens may be stored after the activations in a file, so those labels are filled in
  * when a file ends; a rolling tail of the previous file's last tokens lets a context run across files.
  */
 import { Rng } from '../rng';
@@ -23,6 +23,8 @@ export interface ReservoirContents {
   positions: Int32Array;
   /** [count · CONTEXT_WINDOW], oldest first, -1 before the context starts. */
   contexts: Int32Array;
+  /** [count] the label of each row's document, as given to finishFile; -1 where none. */
+  labels: Int32Array;
   /** Rows offered in all. */
   seen: number;
 }
@@ -33,6 +35,7 @@ export class RowReservoir {
   private tokens = new Int32Array(0);
   private positions = new Int32Array(0);
   private contexts = new Int32Array(0);
+  private labels = new Int32Array(0);
   /** Stream index of the row in each slot. */
   private source = new Float64Array(0);
   /** Slots written since the current file began (may repeat). */
@@ -70,15 +73,16 @@ export class RowReservoir {
 
   /**
    * Ends a file whose rows were offered from stream index `firstRow` on: labels the rows kept from it.
-   * `tokens`/`positions` hold one entry per row of the file, or null when the file has none (.npy).
+   * `tokens`/`positions`/`labels` hold one entry per row of the file, or null when the file has none (.npy).
    */
-  finishFile(firstRow: number, tokens: Int32Array | null, positions: Int32Array | null): void {
+  finishFile(firstRow: number, tokens: Int32Array | null, positions: Int32Array | null, labels: Int32Array | null = null): void {
     const tailLength = this.tailTokens.length;
     const tokenAt = (i: number) => (i < tailLength ? this.tailTokens[i] : tokens![i - tailLength]);
     const positionAt = (i: number) => (i < tailLength ? this.tailPositions[i] : positions![i - tailLength]);
     // A slot written twice in this file appears twice: labelling it is idempotent.
     for (const slot of this.touched) {
       const context = this.contexts.subarray(slot * CONTEXT_WINDOW, (slot + 1) * CONTEXT_WINDOW).fill(UNKNOWN);
+      this.labels[slot] = labels ? labels[this.source[slot] - firstRow] : UNKNOWN;
       if (!tokens || !positions) {
         this.tokens[slot] = this.positions[slot] = UNKNOWN;
         continue;
@@ -107,6 +111,7 @@ export class RowReservoir {
       tokens: trim(this.tokens, 1),
       positions: trim(this.positions, 1),
       contexts: trim(this.contexts, CONTEXT_WINDOW),
+      labels: trim(this.labels, 1),
       seen: this.seen,
     };
   }
@@ -134,6 +139,7 @@ export class RowReservoir {
     this.tokens = resized(this.tokens, (n) => new Int32Array(n), 1);
     this.positions = resized(this.positions, (n) => new Int32Array(n), 1);
     this.contexts = resized(this.contexts, (n) => new Int32Array(n), CONTEXT_WINDOW);
+    this.labels = resized(this.labels, (n) => new Int32Array(n), 1);
     this.source = resized(this.source, (n) => new Float64Array(n), 1);
     this.capacity = capacity;
   }

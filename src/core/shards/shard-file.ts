@@ -1,6 +1,7 @@
 /**
  * Streams one shard file — safetensors (`activations` [n, d_model] F16/F32, optional `tokens` and
- * `positions` [n] I32, any order in the data section) or a 2-D float `.npy` — parsing its header from the
+ * `positions` [n] I32, optional `labels` [n] I32 indexing the JSON string list in `__metadata__.labels`
+ * (-1: none), any order in the data section) or a 2-D float `.npy` — parsing its header from the
  * first bytes and handing every activation row on as it is decoded. The whole file is hashed on the way.
  */
 import { isNpy, npyPreambleLength, NPY_SIGNATURE_BYTES, parseNpyHeader, type NpyDtype } from '../formats/npy';
@@ -11,7 +12,11 @@ import type { ShardInput } from './input';
 import { MAX_D_MODEL } from './manifest';
 import { ByteCollector, RowAssembler, type RowDtype } from './rows';
 
-export const SHARD_TENSORS = { activations: 'activations', tokens: 'tokens', positions: 'positions' } as const;
+export const SHARD_TENSORS = { activations: 'activations', tokens: 'tokens', positions: 'positions', labels: 'labels' } as const;
+/** The `__metadata__` key holding a labelled shard's label names, a JSON list of strings (metadata values are strings). */
+export const LABELS_METADATA_KEY = 'labels';
+/** Row label meaning "no label". */
+export const NO_LABEL = -1;
 const SHARD_TENSOR_NAMES = Object.fromEntries(Object.values(SHARD_TENSORS).map((name) => [name, true]));
 /** The safetensors format caps its JSON header at 100 MB. */
 const MAX_SAFETENSORS_HEADER = 100_000_000;
@@ -25,6 +30,8 @@ export interface FileLayout {
   hasTokens: boolean;
   /** The safetensors `__metadata__` (e.g. hook, model); empty for .npy. */
   metadata: Record<string, string>;
+  /** The names the `labels` tensor indexes (from `__metadata__.labels`); null when the file has no labels. */
+  labelNames: string[] | null;
 }
 
 export interface ShardFileHandlers {
@@ -43,6 +50,8 @@ export interface ShardFileResult {
   /** One entry per row, or null when the file has none. */
   tokens: Int32Array | null;
   positions: Int32Array | null;
+  /** One entry per row, an index into `layout.labelNames` or -1; null when the file has no labels. */
+  labels: Int32Array | null;
   sha256: string;
 }
 
@@ -56,7 +65,7 @@ interface ParsedHeader {
   layout: FileLayout;
   /** Data bytes the header accounts for; the file must hold exactly these after the header. */
   needed: number;
-  ranges: { activations: Range; tokens?: Range; positions?: Range };
+  ranges: { activations: Range; tokens?: Range; positions?: Range; labels?: Range };
 }
 
 export async function readShardFile(input: ShardInput, handlers: ShardFileHandlers): Promise<ShardFileResult> {
@@ -80,9 +89,11 @@ export async function readShardFile(input: ShardInput, handlers: ShardFileHandle
     const assembler = new RowAssembler(layout.dModel, layout.dtype, name, (_, row) => handlers.onRow(row));
     const tokens = new ByteCollector();
     const positions = new ByteCollector();
+    const labels = new ByteCollector();
     const { ranges } = header;
     const targets: (Range & { push(bytes: Uint8Array): void })[] = [{ ...ranges.activations, push: (bytes) => assembler.push(bytes) }];
     if (ranges.tokens && ranges.positions) targets.push({ ...ranges.tokens, push: (bytes) => tokens.push(bytes) }, { ...ranges.positions, push: (bytes) => positions.push(bytes) });
+    if (ranges.labels) targets.push({ ...ranges.labels, push: (bytes) => labels.push(bytes) });
 
     let received = 0;
     for await (const chunk of cursor.rest()) {
@@ -100,6 +111,7 @@ export async function readShardFile(input: ShardInput, handlers: ShardFileHandle
       layout,
       tokens: layout.hasTokens ? nonNegative(tokens.int32(), 'tokens', fail) : null,
       positions: layout.hasTokens ? nonNegative(positions.int32(), 'positions', fail) : null,
+      labels: layout.labelNames ? labelIndices(labels.int32(), layout.labelNames.length, fail) : null,
       sha256: hash.hex(),
     };
   } catch (error) {
@@ -140,7 +152,8 @@ async function safetensorsHeader(first: Uint8Array, cursor: ByteCursor, input: S
   const tokens = entries.get(SHARD_TENSORS.tokens);
   const positions = entries.get(SHARD_TENSORS.positions);
   if (!tokens !== !positions) fail('has one of "tokens" and "positions" without the other; a shard stores both or neither');
-  for (const entry of [tokens, positions]) {
+  const labels = entries.get(SHARD_TENSORS.labels);
+  for (const entry of [tokens, positions, labels]) {
     if (!entry) continue;
     if (entry.dtype !== 'I32' || entry.shape.length !== 1 || entry.shape[0] !== rows) {
       fail(`tensor "${entry.name}" is ${entry.dtype} [${entry.shape.join(', ')}]; expected I32 [${rows}], one per row of "activations"`);
@@ -156,10 +169,12 @@ async function safetensorsHeader(first: Uint8Array, cursor: ByteCursor, input: S
   if (size !== undefined && dataStart + needed !== size) {
     fail(`${dataStart + needed > size ? 'truncated' : 'longer than its header says'}: its data section has ${size - dataStart} bytes, the header describes ${needed}`);
   }
+  const labelNames = metadataLabels(metadata, fail);
+  if (labels && !labelNames) fail(`has a "labels" tensor but no "${LABELS_METADATA_KEY}" list in __metadata__ to name them`);
   return {
-    layout: { format: 'safetensors', rows, dModel, dtype, hasTokens: tokens !== undefined, metadata },
+    layout: { format: 'safetensors', rows, dModel, dtype, hasTokens: tokens !== undefined, metadata, labelNames: labels ? labelNames : null },
     needed,
-    ranges: { activations, tokens, positions },
+    ranges: { activations, tokens, positions, labels },
   };
 }
 
@@ -188,7 +203,7 @@ async function npyHeader(first: Uint8Array, cursor: ByteCursor, input: ShardInpu
     throw new Error(`${name}: ${problem}`);
   });
   return {
-    layout: { format: 'npy', rows, dModel, dtype: NPY_ROW_DTYPES[header.dtype], hasTokens: false, metadata: {} },
+    layout: { format: 'npy', rows, dModel, dtype: NPY_ROW_DTYPES[header.dtype], hasTokens: false, metadata: {}, labelNames: null },
     needed: header.dataBytes,
     ranges: { activations: { begin: 0, end: header.dataBytes } },
   };
@@ -201,5 +216,29 @@ function checkDModel(dModel: number, fail: (problem: string) => never): void {
 function nonNegative(values: Int32Array, tensor: string, fail: (problem: string) => never): Int32Array {
   const bad = values.findIndex((value) => value < 0);
   if (bad >= 0) fail(`tensor "${tensor}" has ${values[bad]} at index ${bad}; expected non-negative values`);
+  return values;
+}
+
+/** `__metadata__.labels`: a JSON list of distinct strings, or absent (null). */
+function metadataLabels(metadata: Record<string, string>, fail: (problem: string) => never): string[] | null {
+  const raw = metadata[LABELS_METADATA_KEY];
+  if (raw === undefined) return null;
+  const problem = `__metadata__ "${LABELS_METADATA_KEY}" must be a JSON list of distinct strings`;
+  let names: unknown;
+  try {
+    names = JSON.parse(raw);
+  } catch {
+    return fail(`${problem} (got ${raw.slice(0, 80)})`);
+  }
+  if (!Array.isArray(names)) return fail(`${problem} (got ${raw.slice(0, 80)})`);
+  const bad = names.findIndex((name) => typeof name !== 'string');
+  if (bad >= 0) fail(`${problem}: entry ${bad} is ${JSON.stringify(names[bad])}`);
+  if (new Set(names).size !== names.length) fail(`${problem}: it repeats a name`);
+  return names as string[];
+}
+
+function labelIndices(values: Int32Array, names: number, fail: (problem: string) => never): Int32Array {
+  const bad = values.findIndex((value) => value < NO_LABEL || value >= names);
+  if (bad >= 0) fail(`tensor "labels" has ${values[bad]} at index ${bad}; expected -1 (none) or an index into the ${names} names of __metadata__ "${LABELS_METADATA_KEY}"`);
   return values;
 }

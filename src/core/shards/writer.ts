@@ -1,7 +1,7 @@
 /** Writing one shard: a safetensors file the loader reads back. */
 import { writeSafetensors } from '../formats/safetensors';
 import type { ShardDtype } from './manifest';
-import { SHARD_TENSORS } from './shard-file';
+import { LABELS_METADATA_KEY, NO_LABEL, SHARD_TENSORS } from './shard-file';
 
 export interface ShardContents {
   /** [n · d_model] row-major. */
@@ -14,23 +14,34 @@ export interface ShardContents {
   dtype: ShardDtype;
   /** e.g. { hook, model }. */
   metadata?: Record<string, string>;
+  /** [n] each row's label, an index into `labelNames` or -1 (none); with `labelNames`, or neither. */
+  labels?: Int32Array;
+  /** Written to `__metadata__.labels` as a JSON list. */
+  labelNames?: readonly string[];
 }
 
 /** `tokens` and `positions` come first in the data section: a reader streaming the file then knows every
  *  row's token before the row arrives (the lab's loader accepts any order all the same). */
-export function encodeShard({ activations, d_model: dModel, tokens, positions, dtype, metadata }: ShardContents): Uint8Array {
+export function encodeShard({ activations, d_model: dModel, tokens, positions, dtype, metadata, labels, labelNames }: ShardContents): Uint8Array {
   const rows = tokens.length;
   if (!Number.isSafeInteger(dModel) || dModel < 1) throw new Error(`encodeShard: d_model must be a positive integer (got ${dModel})`);
   if (positions.length !== rows || activations.length !== rows * dModel) {
     throw new Error(`encodeShard: ${rows} tokens need ${rows} positions and ${rows}·${dModel} activations (got ${positions.length} and ${activations.length})`);
   }
+  if (!labels !== !labelNames) throw new Error('encodeShard: labels and labelNames come together');
+  if (labels && labelNames) {
+    if (labels.length !== rows) throw new Error(`encodeShard: ${rows} tokens need ${rows} labels (got ${labels.length})`);
+    const bad = labels.findIndex((label) => label < NO_LABEL || label >= labelNames.length);
+    if (bad >= 0) throw new Error(`encodeShard: label ${labels[bad]} at row ${bad} is not -1 or an index into the ${labelNames.length} label names`);
+  }
   return writeSafetensors(
     {
       [SHARD_TENSORS.tokens]: { dtype: 'I32', shape: [rows], data: tokens },
       [SHARD_TENSORS.positions]: { dtype: 'I32', shape: [rows], data: positions },
+      ...(labels && { [SHARD_TENSORS.labels]: { dtype: 'I32' as const, shape: [rows], data: labels } }),
       [SHARD_TENSORS.activations]: { dtype, shape: [rows, dModel], data: activations },
     },
-    { metadata },
+    { metadata: labelNames ? { ...metadata, [LABELS_METADATA_KEY]: JSON.stringify(labelNames) } : metadata },
   );
 }
 
