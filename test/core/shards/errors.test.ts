@@ -50,7 +50,7 @@ describe('refusing bad shards', () => {
     const shortTokens = shardOf({ tokens: { dtype: 'I32', shape: [2], data: ints(2) }, positions: { dtype: 'I32', shape: [3], data: ints(3) }, activations: { dtype: 'F32', shape: [3, 4], data: rows(3, 4) } });
     expect(await refused({ files: [file('x.safetensors', shortTokens)] })).toMatch(/^x\.safetensors: tensor "tokens" is I32 \[2\]; expected I32 \[3\], one per row/);
     const misspelt = shardOf({ tokeos: { dtype: 'I32', shape: [3], data: ints(3) }, activations: { dtype: 'F32', shape: [3, 4], data: rows(3, 4) } });
-    expect(await refused({ files: [file('x.safetensors', misspelt)] })).toBe('x.safetensors: has a tensor "tokeos"; a shard holds only activations, tokens, positions');
+    expect(await refused({ files: [file('x.safetensors', misspelt)] })).toBe('x.safetensors: has a tensor "tokeos"; a shard holds only activations, tokens, positions, labels');
     const noPositions = shardOf({ tokens: { dtype: 'I32', shape: [3], data: ints(3) }, activations: { dtype: 'F32', shape: [3, 4], data: rows(3, 4) } });
     expect(await refused({ files: [file('x.safetensors', noPositions)] })).toMatch(/^x\.safetensors: has one of "tokens" and "positions" without the other/);
     const negative = encodeShard({ activations: rows(3, 4), d_model: 4, tokens: Int32Array.from([1, -7, 2]), positions: ints(3), dtype: 'F32' });

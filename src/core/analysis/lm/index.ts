@@ -14,3 +14,4 @@ export {
   type LmSteeringTrial,
 } from './steering-success';
 export { tokenActivations, tokenFeatureActivations } from './token-activations';
+export { featureTopLabels, mostCommonLabel, type FeatureTopLabels, type FeatureTopLabelsOptions, type LabelCount } from './top-labels';
