@@ -166,6 +166,7 @@ const api: LabWorkerApi = {
     return loaded.info;
   },
   inspectLm: async (seed, feature) => transferred(await (await lmLab().session.latest()).inspectLm(seed, feature)),
+  lmFeatureLabels: async (seed) => (await lmLab().session.latest()).lmFeatureLabels(seed),
   steerLm: async (seed, feature, request) => (await lmLab().session.latest()).steerLm(seed, feature, request),
 };
 

@@ -40,6 +40,8 @@ export interface LabController {
   stop(): void;
   /** Steering success rate of the selected seed, in each configuration. */
   measureSteering(): Promise<void>;
+  /** Labelled shards: every feature's most common document label among its top contexts, for the selected side and seed. */
+  findFeatureLabels(): Promise<void>;
   /**
    * Loads activation shards into fresh workers: the synthetic sample, a manifest URL or picked files.
    * Only once every worker has loaded them do they replace the current ones, so a bad file costs
@@ -220,6 +222,19 @@ export function createLabController(store: LabStore, startWorker: StartWorker, a
           }
         }),
       );
+    },
+
+    async findFeatureLabels() {
+      const { side, seed } = state().selection;
+      const worker = runners[side].worker;
+      if (!worker || !state().runtime[side].snapshot) return;
+      state().patchRuntime(side, { findingLabels: true });
+      try {
+        const featureLabels = await worker.client.api.lmFeatureLabels(seed);
+        state().patchRuntime(side, { featureLabels, findingLabels: false });
+      } catch (e) {
+        state().patchRuntime(side, { findingLabels: false, error: `feature labels: ${errorMessage(e)}` });
+      }
     },
 
     exportSeed(side, seed) {

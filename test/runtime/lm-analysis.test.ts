@@ -118,6 +118,40 @@ describe('LmAnalysis', () => {
     }
   });
 
+  it('labelled rows: each top context carries its row’s label, and the summary is their most common one', async () => {
+    const analysis = await session.latest();
+    const feature = liveFeature(analysis, 0);
+    const plain = await analysis.inspectLm(0, feature);
+    expect(plain.topLabel).toBeUndefined();
+    expect(plain.contexts.every((c) => c.label === undefined)).toBe(true);
+    expect(await analysis.lmFeatureLabels(0)).toBeNull();
+    const names = ['noun.animal', 'noun.plant', 'verb.motion'];
+    // Row r: the label of its context (24 rows each), none for every fourth context.
+    const rowsLabel = Int32Array.from({ length: data.tokens.length }, (_, r) => (Math.floor(r / CONTEXT) % 4 === 3 ? -1 : Math.floor(r / CONTEXT) % 3));
+    data.labels = { names, rows: rowsLabel };
+    try {
+      const details = await analysis.inspectLm(0, feature);
+      // The same contexts, each labelled: the count is recomputed here from the shown labels.
+      expect(details.contexts.map((c) => c.tokens)).toEqual(plain.contexts.map((c) => c.tokens));
+      const shown = details.contexts.map((c) => c.label);
+      expect(shown.every((l) => l === null || names.includes(l!))).toBe(true);
+      const counts = new Map<string, number>();
+      for (const l of shown) if (l) counts.set(l, (counts.get(l) ?? 0) + 1);
+      const max = Math.max(0, ...counts.values());
+      expect(details.topLabel?.count ?? 0).toBe(max);
+      if (max > 0) expect(counts.get(details.topLabel!.label)).toBe(max);
+      expect(details.topLabel?.total ?? shown.length).toBe(shown.length);
+      const table = await analysis.lmFeatureLabels(0);
+      expect(table).toMatchObject({ seed: 0, names, sampleRows: data.tokens.length });
+      expect(table!.label).toHaveLength(48);
+      // All rows are sampled, so the live feature's table entry summarises the same top contexts.
+      expect(table!.label[feature] < 0 ? null : names[table!.label[feature]]).toBe(details.topLabel?.label ?? null);
+      expect(table!.count[feature]).toBe(max);
+    } finally {
+      delete data.labels;
+    }
+  });
+
   it('steers: α = 0 continues exactly as unsteered, and a bad α is refused', async () => {
     const analysis = await session.latest();
     const feature = liveFeature(analysis, 0);

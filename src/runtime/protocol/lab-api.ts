@@ -55,6 +55,8 @@ export interface ShardDataInfo {
   synthetic: boolean;
   note: string | null;
   files: string[];
+  /** The names of the rows' document labels (e.g. WordNet categories); absent when the shards carry none. */
+  labelNames?: string[];
 }
 
 export interface ModelInfo {
@@ -206,6 +208,28 @@ export interface LmContext {
   tokens: string[];
   /** The feature's activation at each token, by a clean forward pass; null without a model. */
   tokenActivations: number[] | null;
+  /** The label of the document the row came from; null when it has none, absent for unlabelled data. */
+  label?: string | null;
+}
+
+/** The most common document label among a feature's top contexts: `count` of `total` contexts have it. */
+export interface TopLabel {
+  label: string;
+  count: number;
+  total: number;
+}
+
+/**
+ * Every feature's most common label among its top contexts over a sample of the rows (src/core/analysis/lm/top-labels.ts):
+ * per feature, an index into `names` (-1: none), how many of its `total` top contexts have it.
+ */
+export interface FeatureLabels {
+  seed: number;
+  names: string[];
+  label: Int32Array;
+  count: Int32Array;
+  total: Int32Array;
+  sampleRows: number;
 }
 
 export interface TokenLogit {
@@ -221,6 +245,8 @@ export interface LmFeatureDetails {
   frequency: number;
   histogram: { edges: number[]; counts: number[] };
   contexts: LmContext[];
+  /** The most common label of the contexts; null when none has one, absent for unlabelled data. */
+  topLabel?: TopLabel | null;
   /** Tokens the decoder direction promotes and suppresses through the unembedding; null without a model. */
   logitLens: { promoted: TokenLogit[]; suppressed: TokenLogit[] } | null;
   partners: FeaturePartner[];
@@ -295,5 +321,7 @@ export interface LabWorkerApi {
   /** Loads a GPT-NeoX model for contexts, the logit lens and steering; replaces a previous one only once loaded. */
   loadModel(source: ModelSource): Promise<ModelInfo>;
   inspectLm(seed: number, feature: number): Promise<LmFeatureDetails>;
+  /** Every feature's most common document label among its top contexts; null when the shards carry no labels. */
+  lmFeatureLabels(seed: number): Promise<FeatureLabels | null>;
   steerLm(seed: number, feature: number, request: LmSteeringRequest): Promise<LmSteeringResult>;
 }

@@ -9,10 +9,12 @@
  */
 import {
   featureDashboard,
+  featureTopLabels,
   LM_STEERING_DEFAULTS,
   lmSteeringSuccess,
   logitLens,
   LM_STEERING_SUCCESS_DEFINITION,
+  mostCommonLabel,
   NEUTRAL_PROMPTS,
   sampleLiveFeatures,
   steerPrompt,
@@ -28,7 +30,7 @@ import { foldInputScale } from '../../core/shards/normalise';
 import { saeArchitecture } from '../../core/sae/variants';
 import type { SaeWeights } from '../../core/sae/weights';
 import { cached } from './cached';
-import type { JudgeSettings, LmContext, LmFeatureDetails, LmSteeringRequest, LmSteeringResult, SteeringSuccess, SteeringSuccessRequest } from '../protocol/lab-api';
+import type { FeatureLabels, JudgeSettings, LmContext, LmFeatureDetails, LmSteeringRequest, LmSteeringResult, SteeringSuccess, SteeringSuccessRequest } from '../protocol/lab-api';
 import type { LabState } from './lab-snapshot';
 import { SeedAnalysis } from './seed-analysis';
 import { hookOf, type LoadedModel, type LmData } from './lm-data';
@@ -38,10 +40,14 @@ const TOP_CONTEXTS = 10;
 /** Rows behind a feature's frequency and histogram: at 16,384 latents a full encode costs ~4 ms a row on wasm. */
 const HISTOGRAM_ROWS = 1024;
 export const LM_STEERING_FEATURES = 30;
+/** Rows behind the feature table's labels: one full encode each (see HISTOGRAM_ROWS). */
+const LABEL_ROWS = 2048;
 
 export class LmAnalysis extends SeedAnalysis {
   /** Keyed by seed index and α. */
   private readonly success = new Map<string, Promise<{ result: LmSteeringSuccess; prompts: number[][] }>>();
+  /** Keyed by seed index: this analysis's weights do not change. */
+  private readonly featureLabelCache = new Map<number, Promise<FeatureLabels>>();
 
   constructor(
     state: LabState,
@@ -61,6 +67,8 @@ export class LmAnalysis extends SeedAnalysis {
     const decoder = decoderRow(this.state.weights[index], feature);
     const lens = loaded ? await logitLens(loaded.model, unit(decoder), 8) : null;
     const text = (token: number) => (loaded ? loaded.tokenizer.decode([token]) : `#${token}`);
+    const labels = this.data.labels;
+    const topLabel = labels && mostCommonLabel(dashboard.top.map(({ row }) => labels.rows[row]));
     return {
       seed,
       feature,
@@ -68,12 +76,23 @@ export class LmAnalysis extends SeedAnalysis {
       frequency: dashboard.frequency,
       histogram: dashboard.histogram,
       contexts,
+      ...(labels && { topLabel: topLabel && { label: labels.names[topLabel.label], count: topLabel.count, total: topLabel.total } }),
       logitLens: lens && {
         promoted: lens.promoted.map(({ token, logit }) => ({ text: text(token), logit })),
         suppressed: lens.suppressed.map(({ token, logit }) => ({ text: text(token), logit })),
       },
       partners: this.partners(index, feature),
     };
+  }
+
+  async lmFeatureLabels(seed: number): Promise<FeatureLabels | null> {
+    const index = this.seedIndex(seed);
+    const labels = this.data.labels;
+    if (!labels) return null;
+    return cached(this.featureLabelCache, index, async () => {
+      const found = await this.withSae(index, (sae) => featureTopLabels(sae, this.data.rows, labels.rows, { top: TOP_CONTEXTS, sampleRows: LABEL_ROWS }));
+      return { seed, names: labels.names, ...found };
+    });
   }
 
   async steerLm(seed: number, feature: number, request: LmSteeringRequest): Promise<LmSteeringResult> {
@@ -163,13 +182,15 @@ export class LmAnalysis extends SeedAnalysis {
   private async context(index: number, feature: number, row: number, activation: number, loaded: LoadedModel | null): Promise<LmContext> {
     const { contexts, tokens, contextWindow } = this.data;
     const ids = [...contexts.subarray(row * contextWindow, (row + 1) * contextWindow), tokens[row]].filter((id) => id >= 0);
-    if (!loaded || ids.length === 0) return { activation, tokens: ids.map((id) => `#${id}`), tokenActivations: null };
+    const labels = this.data.labels;
+    const label = labels && { label: labels.rows[row] >= 0 ? labels.names[labels.rows[row]] : null };
+    if (!loaded || ids.length === 0) return { activation, tokens: ids.map((id) => `#${id}`), tokenActivations: null, ...label };
     // Re-read over the window alone, after a bos as in the shards: earlier tokens of the original
     // context are not kept, so these activations approximate the stored row's.
     const bos = loaded.tokenizer.bosTokenId;
     const input = bos === null ? ids : [bos, ...ids];
     const perToken = await this.withSae(index, (sae) => tokenActivations(loaded.model, sae, hookOf(this.data), input, feature), this.rawWeights(index));
-    return { activation, tokens: ids.map((id) => loaded.tokenizer.decode([id])), tokenActivations: [...perToken.subarray(input.length - ids.length)] };
+    return { activation, tokens: ids.map((id) => loaded.tokenizer.decode([id])), tokenActivations: [...perToken.subarray(input.length - ids.length)], ...label };
   }
 
   private encodePrompt(text: string): number[] {

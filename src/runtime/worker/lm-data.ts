@@ -20,6 +20,14 @@ export interface LmData {
   contexts: Int32Array;
   contextWindow: number;
   hook: string;
+  /** Each row's document label (e.g. a WordNet category), when the shards carry labels. */
+  labels?: RowLabels;
+}
+
+export interface RowLabels {
+  names: string[];
+  /** [rows] an index into `names`, -1 where the row's document had none. */
+  rows: Int32Array;
 }
 
 export interface LoadedModel {
@@ -39,6 +47,7 @@ export async function loadLmData(source: ShardSource, maxBytes = DEFAULT_MAX_BYT
     contexts: loaded.contexts,
     contextWindow: CONTEXT_WINDOW,
     hook: loaded.hook ?? 'unknown hook',
+    ...(loaded.labelNames.length > 0 && { labels: { names: loaded.labelNames, rows: loaded.labels } }),
     info: {
       model: loaded.model ?? label,
       hook: loaded.hook ?? 'unknown hook',
@@ -52,6 +61,7 @@ export async function loadLmData(source: ShardSource, maxBytes = DEFAULT_MAX_BYT
       synthetic: loaded.synthetic ?? false,
       note: loaded.note ?? null,
       files: loaded.files,
+      ...(loaded.labelNames.length > 0 && { labelNames: loaded.labelNames }),
     },
   };
 }

@@ -1,24 +1,40 @@
 import { useShallow } from 'zustand/react/shallow';
-import { labStore, useLab } from '../page';
-import { AlignmentHeatmap, DecoderGrid, FeatureTable } from '../views';
+import { labController, labStore, useLab } from '../page';
+import { AlignmentHeatmap, DecoderGrid, FeatureTable, type FeatureSortKey } from '../views';
 import { SidePicker } from './side-picker';
 
 /** One seed's features as images, and how they line up with another seed's; click any to inspect it. */
 export function FeaturesPanel() {
-  const { side, seed, feature, sortBy, pair, snapshot, matrix, dataset } = useLab(
-    useShallow((s) => ({ ...s.selection, snapshot: s.runtime[s.selection.side].snapshot, matrix: s.runtime[s.selection.side].pairMatrix, dataset: s.experiment.dataset })),
+  const { side, seed, feature, sortBy, pair, snapshot, matrix, dataset, labelled, featureLabels, findingLabels } = useLab(
+    useShallow((s) => {
+      const runtime = s.runtime[s.selection.side];
+      return {
+        ...s.selection,
+        snapshot: runtime.snapshot,
+        matrix: runtime.pairMatrix,
+        dataset: s.experiment.dataset,
+        labelled: (runtime.ready?.shards?.labelNames?.length ?? 0) > 0,
+        featureLabels: runtime.featureLabels,
+        findingLabels: runtime.findingLabels,
+      };
+    }),
   );
   const images = dataset === 'mnist';
-  // Digits' decoder directions are images; a language model's are not: a sortable table instead.
-  const FeatureView = images ? DecoderGrid : FeatureTable;
   const { select, selectFeature } = labStore.getState();
+  const viewProps = {
+    seed,
+    sortBy,
+    onSortChange: (sortBy: FeatureSortKey) => select({ sortBy }),
+    selected: feature,
+    onSelect: (f: number) => selectFeature(side, seed, f),
+  };
   return (
     <section className="panel" data-testid="features-panel">
       <h2>Features</h2>
       <p className="caption">
         {images
           ? "Each tile is one feature's decoder direction as a 28×28 image (red adds ink, blue removes it). The bar under a tile is its stability: how well it is matched in the other seeds. "
-          : "Each row is one feature: its stability (how well it is matched in the other seeds), how often it fired on recent training rows, and its decoder norm. "}
+          : `Each row is one feature: its stability (how well it is matched in the other seeds), how often it fired on recent training rows, and its decoder norm${labelled ? ', and (once found) the document label most common among its top contexts' : ''}. `}
         The heatmap shows |cos| between two seeds' features, ordered so matched pairs sit on the diagonal; a bright diagonal
         means the seeds agree. Click a {images ? 'tile' : 'row'} to inspect its feature, or a heatmap cell to inspect its row's feature with its
         column's feature beside it.
@@ -28,14 +44,12 @@ export function FeaturesPanel() {
       <SidePicker />
       {snapshot ? (
         <div className="features-row">
-          <FeatureView
-            snapshot={snapshot}
-            seed={seed}
-            sortBy={sortBy}
-            onSortChange={(sortBy) => select({ sortBy })}
-            selected={feature}
-            onSelect={(f) => selectFeature(side, seed, f)}
-          />
+          {/* Digits' decoder directions are images; a language model's are not: a sortable table instead. */}
+          {images ? (
+            <DecoderGrid snapshot={snapshot} {...viewProps} />
+          ) : (
+            <FeatureTable snapshot={snapshot} {...viewProps} labels={labelled ? { found: featureLabels, finding: findingLabels, onFind: () => void labController.findFeatureLabels() } : undefined} />
+          )}
           {snapshot.seeds.length > 1 ? (
             <AlignmentHeatmap
               matrix={matrix}

@@ -58,7 +58,7 @@ export function ShardExporter() {
     <details className="shard-exporter" data-testid="shard-exporter">
       <summary>Export shards from text, in the browser</summary>
       <p className="caption">
-        Runs a GPT-NeoX model (the sample one unless you pick a folder) over text files (.txt, or .jsonl with a "text" field per line) and
+        Runs a GPT-NeoX model (the sample one unless you pick a folder) over text files (.txt, or .jsonl with a "text" field per line and an optional "label" each row keeps) and
         records the residual stream at the hook, as <code>npm run lab -- export-activations</code> does. Each context starts with the bos token, which is
         left out.
       </p>

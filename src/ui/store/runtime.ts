@@ -4,7 +4,7 @@
  */
 import type { TrainConfig } from '../../core/train/config';
 import type { SeedMetrics, StepMetrics } from '../../core/train/metrics';
-import type { ImportProgress, LabMetricsUpdate, LabReady, LabSnapshot, PairMatrix, SteeringSuccess } from '../../runtime/protocol/lab-api';
+import type { FeatureLabels, ImportProgress, LabMetricsUpdate, LabReady, LabSnapshot, PairMatrix, SteeringSuccess } from '../../runtime/protocol/lab-api';
 import type { AlignmentAt } from '../../runtime/protocol/run-records';
 import type { ActiveRunState, LiveRunState } from '../../runtime/protocol/run-state';
 
@@ -44,6 +44,9 @@ export interface SideRuntime {
   pairMatrix: PairMatrix | null;
   steeringSuccess: SteeringSuccess | null;
   measuringSteering: boolean;
+  /** Labelled shards: each feature's most common document label among its top contexts, for one seed's weights when asked. */
+  featureLabels: FeatureLabels | null;
+  findingLabels: boolean;
   error: string | null;
   /** The saved run this side trains or shows (see the run library); null when not saved. */
   runId: string | null;
@@ -72,6 +75,8 @@ export function initialRuntime(): SideRuntime {
     pairMatrix: null,
     steeringSuccess: null,
     measuringSteering: false,
+    featureLabels: null,
+    findingLabels: false,
     error: null,
     runId: null,
     checkpointStep: null,

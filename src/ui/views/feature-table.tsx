@@ -1,7 +1,8 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type FormEvent } from 'react';
-import type { LabSnapshot } from '../../runtime/protocol/lab-api';
+import type { FeatureLabels, LabSnapshot } from '../../runtime/protocol/lab-api';
 import { featureOrder, type FeatureSortKey } from './feature-order';
 import { formatFixed, formatPercent } from './number-format';
+import { featureTopLabel, topLabelText } from './top-label-text';
 import { parseFeatureIndex, positionsOf, scrollTopFor, visibleWindow } from './virtual-window';
 
 interface FeatureTableProps {
@@ -11,6 +12,11 @@ interface FeatureTableProps {
   onSortChange: (sortBy: FeatureSortKey) => void;
   selected: number | null;
   onSelect: (feature: number) => void;
+  /**
+   * Labelled shards only: each feature's most common document label among its top contexts (null until
+   * found), whether they are being found, and how to ask. Without it the table has no label column.
+   */
+  labels?: { found: FeatureLabels | null; finding: boolean; onFind: () => void };
 }
 
 const SORT_KEYS: { key: FeatureSortKey; label: string }[] = [
@@ -31,7 +37,8 @@ const FALLBACK_VIEWPORT = 420;
  * virtual-window.ts), so all 16,384 features of a full-size SAE scroll smoothly; typing a feature's
  * index scrolls to it and selects it. Click a row to inspect the feature.
  */
-export function FeatureTable({ snapshot, seed, sortBy, onSortChange, selected, onSelect }: FeatureTableProps) {
+export function FeatureTable({ snapshot, seed, sortBy, onSortChange, selected, onSelect, labels }: FeatureTableProps) {
+  const found = labels?.found?.seed === seed ? labels.found : null;
   const index = Math.max(0, snapshot.seeds.indexOf(seed));
   const stats = useMemo(
     () => ({ stability: snapshot.stability[index], frequency: snapshot.firingFrequency[index], norm: snapshot.decoderNorms[index] }),
@@ -114,6 +121,17 @@ export function FeatureTable({ snapshot, seed, sortBy, onSortChange, selected, o
         <span className="muted">
           {order.length} features of seed {seed}
         </span>
+        {labels && (
+          <button
+            type="button"
+            data-testid="find-feature-labels"
+            disabled={labels.finding}
+            title="Each feature's most common document label among its top contexts, over a sample of the rows, for the current weights"
+            onClick={labels.onFind}
+          >
+            {labels.finding ? 'Finding labels…' : found ? 'Refresh labels' : 'Find labels'}
+          </button>
+        )}
       </header>
       {searchNote && (
         <p className="sv-note" role="status">
@@ -128,6 +146,11 @@ export function FeatureTable({ snapshot, seed, sortBy, onSortChange, selected, o
               <th title="Mean matched decoder |cos| in the other seeds">stability</th>
               <th title="Fraction of recent training rows on which it fired">fires on</th>
               <th>decoder norm</th>
+              {labels && (
+                <th title={found ? `Most common document label among its top ${TOP_LABEL_CONTEXTS} contexts in a sample of ${found.sampleRows} rows` : 'Find labels to fill this column'}>
+                  label
+                </th>
+              )}
             </tr>
           </thead>
           <tbody>
@@ -147,6 +170,7 @@ export function FeatureTable({ snapshot, seed, sortBy, onSortChange, selected, o
                 <td>{formatFixed(stats.stability[feature], 3)}</td>
                 <td>{stats.frequency[feature] > 0 ? formatPercent(stats.frequency[feature], 2) : <span className="muted">dead</span>}</td>
                 <td>{formatFixed(stats.norm[feature], 3)}</td>
+                {labels && <LabelCell labels={found} feature={feature} />}
               </tr>
             ))}
             {span.padBottom > 0 && <tr aria-hidden style={{ height: span.padBottom }} className="sv-spacer" />}
@@ -154,5 +178,18 @@ export function FeatureTable({ snapshot, seed, sortBy, onSortChange, selected, o
         </table>
       </div>
     </section>
+  );
+}
+
+/** Contexts behind each feature's label (the worker's top contexts per feature). */
+const TOP_LABEL_CONTEXTS = 10;
+
+function LabelCell({ labels, feature }: { labels: FeatureLabels | null; feature: number }) {
+  const top = labels && featureTopLabel(labels, feature);
+  const text = top ? topLabelText(top) : null;
+  return (
+    <td className="sv-label-cell" data-testid="feature-label" title={text ?? undefined}>
+      {text ?? <span className="muted">–</span>}
+    </td>
   );
 }

@@ -3,6 +3,7 @@ import type { LmContext, LmFeatureDetails } from '../../runtime/protocol/lab-api
 import { ActivationHistogram, InspectorHeader } from './activation-histogram';
 import { PartnerCards } from './partner-cards';
 import { formatFixed, formatPercent, formatShort } from './number-format';
+import { topLabelText } from './top-label-text';
 
 interface LmFeatureInspectorProps {
   details: LmFeatureDetails;
@@ -27,6 +28,14 @@ export function LmFeatureInspector({ details, onSelectPartner, onClose, tau = 0.
       <dl className="sv-facts">
         <dt>fires on</dt>
         <dd data-testid="inspector-frequency">{formatPercent(details.frequency, 2)} of sampled rows</dd>
+        {details.topLabel !== undefined && (
+          <>
+            <dt>top label</dt>
+            <dd data-testid="inspector-top-label">
+              {details.topLabel ? `${topLabelText(details.topLabel)} top contexts` : <span className="muted">none of its top contexts has a label</span>}
+            </dd>
+          </>
+        )}
       </dl>
       <figure>
         <figcaption>Non-zero activations on a sample of the rows</figcaption>
@@ -39,6 +48,11 @@ export function LmFeatureInspector({ details, onSelectPartner, onClose, tau = 0.
           <li key={i} data-testid="top-context">
             <ContextLine context={context} scale={scale} />
             <span className="sv-context-value">{formatShort(context.activation)}</span>
+            {context.label !== undefined && (
+              <span className="sv-context-label" data-testid="context-label">
+                {context.label ?? '–'}
+              </span>
+            )}
           </li>
         ))}
       </ol>
