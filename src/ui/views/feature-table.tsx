@@ -3,6 +3,7 @@ import type { FeatureLabels, LabSnapshot } from '../../runtime/protocol/lab-api'
 import { featureOrder, type FeatureSortKey } from './feature-order';
 import { formatFixed, formatPercent } from './number-format';
 import { featureTopLabel, topLabelText } from './top-label-text';
+import { useElementWidth } from './use-element-width';
 import { parseFeatureIndex, positionsOf, scrollTopFor, visibleWindow } from './virtual-window';
 
 interface FeatureTableProps {
@@ -30,6 +31,12 @@ const SORT_KEYS: { key: FeatureSortKey; label: string }[] = [
 export const FEATURE_ROW_HEIGHT = 24;
 /** Viewport height before the first measurement (views.css caps the scroller at 420px). */
 const FALLBACK_VIEWPORT = 420;
+/**
+ * Below this table width (a phone) the four number columns fill the row: with labels shown, the
+ * label takes the decoder norm's place (it still sorts) and is cut to fewer characters.
+ */
+const NARROW_TABLE = 480;
+const LABEL_CHARS = { narrow: 8, wide: 20 };
 
 /**
  * One seed's features as a sortable table, for activations that are not images: its stability
@@ -49,6 +56,9 @@ export function FeatureTable({ snapshot, seed, sortBy, onSortChange, selected, o
   const positions = useMemo(() => positionsOf(order), [order]);
 
   const scroller = useRef<HTMLDivElement>(null);
+  const narrow = useElementWidth(scroller, 600) < NARROW_TABLE;
+  const showNorm = !labels || !narrow;
+  const labelChars = narrow ? LABEL_CHARS.narrow : LABEL_CHARS.wide;
   const [scrollTop, setScrollTop] = useState(0);
   const [viewport, setViewport] = useState(FALLBACK_VIEWPORT);
   useLayoutEffect(() => {
@@ -145,7 +155,7 @@ export function FeatureTable({ snapshot, seed, sortBy, onSortChange, selected, o
               <th>feature</th>
               <th title="Mean matched decoder |cos| in the other seeds">stability</th>
               <th title="Fraction of recent training rows on which it fired">fires on</th>
-              <th>decoder norm</th>
+              {showNorm && <th>decoder norm</th>}
               {labels && (
                 <th title={found ? `Most common document label among its top ${TOP_LABEL_CONTEXTS} contexts in a sample of ${found.sampleRows} rows` : 'Find labels to fill this column'}>
                   label
@@ -169,8 +179,8 @@ export function FeatureTable({ snapshot, seed, sortBy, onSortChange, selected, o
                 <td>#{feature}</td>
                 <td>{formatFixed(stats.stability[feature], 3)}</td>
                 <td>{stats.frequency[feature] > 0 ? formatPercent(stats.frequency[feature], 2) : <span className="muted">dead</span>}</td>
-                <td>{formatFixed(stats.norm[feature], 3)}</td>
-                {labels && <LabelCell labels={found} feature={feature} />}
+                {showNorm && <td>{formatFixed(stats.norm[feature], 3)}</td>}
+                {labels && <LabelCell labels={found} feature={feature} maxChars={labelChars} />}
               </tr>
             ))}
             {span.padBottom > 0 && <tr aria-hidden style={{ height: span.padBottom }} className="sv-spacer" />}
@@ -184,12 +194,11 @@ export function FeatureTable({ snapshot, seed, sortBy, onSortChange, selected, o
 /** Contexts behind each feature's label (the worker's top contexts per feature). */
 const TOP_LABEL_CONTEXTS = 10;
 
-function LabelCell({ labels, feature }: { labels: FeatureLabels | null; feature: number }) {
+function LabelCell({ labels, feature, maxChars }: { labels: FeatureLabels | null; feature: number; maxChars: number }) {
   const top = labels && featureTopLabel(labels, feature);
-  const text = top ? topLabelText(top) : null;
   return (
-    <td className="sv-label-cell" data-testid="feature-label" title={text ?? undefined}>
-      {text ?? <span className="muted">–</span>}
+    <td className="sv-label-cell" data-testid="feature-label" title={top ? topLabelText(top) : undefined}>
+      {top ? topLabelText(top, maxChars) : <span className="muted">–</span>}
     </td>
   );
 }

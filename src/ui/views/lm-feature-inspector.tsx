@@ -32,7 +32,7 @@ export function LmFeatureInspector({ details, onSelectPartner, onClose, tau = 0.
           <>
             <dt>top label</dt>
             <dd data-testid="inspector-top-label">
-              {details.topLabel ? `${topLabelText(details.topLabel)} top contexts` : <span className="muted">none of its top contexts has a label</span>}
+              {details.topLabel ? `${topLabelText(details.topLabel)} of its top contexts` : <span className="muted">none of its top contexts has a label</span>}
             </dd>
           </>
         )}

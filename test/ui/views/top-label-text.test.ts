@@ -18,6 +18,14 @@ describe('document labels as the feature table prints them', () => {
     expect(topLabelText(featureTopLabel(labels, 2)!)).toBe('noun.animal 3/3');
   });
 
+  it('cuts a long label to the characters it is given, never the count', () => {
+    const top = { label: 'noun.communication', count: 10, total: 10 };
+    expect(topLabelText(top, 8)).toBe('noun.co… 10/10');
+    expect([...topLabelText(top, 8).split(' ')[0]]).toHaveLength(8);
+    expect(topLabelText(top, 18)).toBe('noun.communication 10/10');
+    expect(topLabelText({ label: 'ünïcødé.läbel', count: 1, total: 2 }, 5)).toBe('ünïc… 1/2');
+  });
+
   it('has nothing for a feature whose top contexts carry no label, or past the last feature', () => {
     expect(featureTopLabel(labels, 1)).toBeNull();
     expect(featureTopLabel(labels, 3)).toBeNull();
