@@ -58,7 +58,7 @@ export async function runExportActivations(args: ExportArgs, usageError: (messag
     );
     bar.update(maxTokens);
     const note = manifest.total_tokens < maxTokens ? ` (the texts ran out before ${maxTokens})` : '';
-    const labels = manifest.labels ? `, labelled with ${manifest.labels.length} document labels` : '';
+    const labels = manifest.labels ? `, labelled with ${manifest.labels.length} document labels,` : '';
     console.log(`Wrote ${manifest.total_tokens} tokens${note}${labels} in ${manifest.shards.length} shards and manifest.json to ${out}`);
   } finally {
     model.dispose();

@@ -8,6 +8,8 @@ import { loadShardFolder } from '../../src/io/shards-node';
 import { buildTinyNeox } from '../helpers/tiny-neox';
 
 const DOCUMENTS = ['the cat sat on the mat, and the rat ran.', 'a bird in the water!', 'there is the tiny tern at the inn.', 'in the rain the train ran on.'];
+/** The .jsonl documents' labels (the .txt document has none). */
+const LABELS = [null, 'noun.animal', null, 'verb.motion'];
 
 describe('npm run lab -- export-activations', () => {
   it('exports a model folder over text and .jsonl files into shards the loader reads back', async () => {
@@ -20,13 +22,14 @@ describe('npm run lab -- export-activations', () => {
     await writeFile(join(modelDir, 'tokenizer.json'), JSON.stringify(neox.tokenizerJson));
     await writeFile(join(modelDir, 'tokenizer_config.json'), JSON.stringify(neox.tokenizerConfig));
     await writeFile(join(dir, 'one.txt'), DOCUMENTS[0]);
-    await writeFile(join(dir, 'more.jsonl'), `${DOCUMENTS.slice(1).map((text) => JSON.stringify({ text, meta: {} })).join('\n')}\n`);
+    const lines = DOCUMENTS.slice(1).map((text, i) => JSON.stringify({ text, meta: {}, ...(LABELS[i + 1] !== null && { label: LABELS[i + 1] }) }));
+    await writeFile(join(dir, 'more.jsonl'), `${lines.join('\n')}\n`);
     const out = join(dir, 'acts');
 
     const r = await lab('export-activations', '--model', modelDir, '--text', join(dir, 'one.txt'), '--text', join(dir, 'more.jsonl'), '--hook', 'blocks.1.hook_resid_post', '--context', '12', '--tokens', '70', '--shard-tokens', '32', '--out', out, '--backend', 'cpu');
     expect(r.stderr).not.toMatch(/error:/);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/Wrote 70 tokens in 3 shards and manifest\.json/);
+    expect(r.stdout).toMatch(/Wrote 70 tokens, labelled with \d document labels, in 3 shards and manifest\.json/);
     expect((await readdir(out)).sort()).toEqual(['manifest.json', 'shard-00000.safetensors', 'shard-00001.safetensors', 'shard-00002.safetensors']);
 
     const loaded = await loadShardFolder(out);
@@ -36,6 +39,9 @@ describe('npm run lab -- export-activations', () => {
     const { model, tokenizer } = loadGptNeoxModel({ config: neox.config, weights: neox.safetensors, tokenizer: neox.tokenizerJson, tokenizerConfig: neox.tokenizerConfig });
     const stream = DOCUMENTS.flatMap((text, i) => [...(i > 0 ? [0] : []), ...tokenizer.encode(text)]).slice(0, 70);
     expect([...loaded.tokens]).toEqual(stream);
+    // Each row keeps its document's label; the eos joining two documents belongs to the one it ends.
+    const labels = DOCUMENTS.flatMap((text, i) => [...(i > 0 ? [LABELS[i - 1]] : []), ...tokenizer.encode(text).map(() => LABELS[i])]).slice(0, 70);
+    expect([...loaded.labels].map((l) => (l < 0 ? null : loaded.labelNames[l]))).toEqual(labels);
     for (let start = 0; start < 70; start += 11) {
       const context = [0, ...stream.slice(start, start + 11)];
       const { activations } = model.forward([context], { capture: [residPost(1)], stopAt: residPost(1) });
