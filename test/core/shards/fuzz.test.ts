@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { readNpy, writeNpy } from '../../../src/core/formats/npy';
 import { openSafetensors } from '../../../src/core/formats/safetensors';
-import { loadActivationShards, parseManifest, type LoadedActivations, type ShardManifest } from '../../../src/core/shards';
+import { encodeShard, loadActivationShards, parseManifest, type LoadedActivations, type ShardManifest } from '../../../src/core/shards';
 import { lcg } from '../../helpers/configs';
 import { inputs, plantedShards, plantedStream } from './planted';
 
@@ -32,7 +32,7 @@ const setLength: Mutation = (b, r) => {
 const rewriteHeader: Mutation = (b, r) => {
   const length = Number(new DataView(b.buffer, b.byteOffset).getBigUint64(0, true));
   const header = JSON.parse(new TextDecoder().decode(b.subarray(8, 8 + length)));
-  const entry = header[pick(['activations', 'tokens', 'positions'], r)];
+  const entry = header[pick(Object.keys(header).filter((key) => key !== '__metadata__'), r)];
   const evil = pick([-1, 0, 1, 3, 4, 1.5, 2 ** 31, 2 ** 53, 'x', null, []], r);
   switch (Math.floor(r() * 6)) {
     case 0:
@@ -51,7 +51,7 @@ const rewriteHeader: Mutation = (b, r) => {
       entry.shape = pick([[], [2 ** 20, 2 ** 20], [1, 1, 1], [entry.shape[0]]], r);
       break;
     default:
-      delete header[pick(['activations', 'tokens', 'positions', '__metadata__'], r)];
+      delete header[pick(Object.keys(header), r)];
   }
   const json = new TextEncoder().encode(JSON.stringify(header));
   const out = new Uint8Array(8 + json.length + (b.length - 8 - length));
@@ -153,6 +153,42 @@ describe('shard loader fuzzing', () => {
     // Both outcomes occur: the fuzzing reaches past the header into the values.
     expect(counts.refused).toBeGreaterThan(500);
     expect(counts.accepted).toBeGreaterThan(50);
+  });
+
+  it('labelled shards: a mutated one is refused, or loads the labels the independent reader decodes', async () => {
+    const names = ['noun.animal', 'verb.motion', 'adj.all'];
+    const labels = Int32Array.from({ length: stream.n }, (_, r) => (r % 4 === 3 ? -1 : r % 3));
+    const original = {
+      name: 'labelled.safetensors',
+      bytes: encodeShard({ activations: stream.rows, d_model: stream.d, tokens: stream.tokens, positions: stream.positions, dtype: 'F16', labels, labelNames: names }),
+    };
+    const rand = lcg(15);
+    const counts = { refused: 0, accepted: 0 };
+    while (counts.refused + counts.accepted < 1500) {
+      // Half the cases damage the data section only (labels included), half anything.
+      const mutated = rand() < 0.5 ? pick(SAFETENSORS_MUTATIONS, rand)(original.bytes, rand) : original.bytes.slice();
+      if (sameBytes(mutated, original.bytes)) {
+        const start = headerLength(original.bytes, original.name);
+        mutated[start + Math.floor(rand() * (mutated.length - start))] ^= 1 << Math.floor(rand() * 8);
+      }
+      const result = await attempt(() => loadActivationShards({ inputs: inputs([{ name: original.name, bytes: mutated }], pick(chunkSizes, rand)) }));
+      if (result instanceof Error) {
+        expect(result.message).toContain(original.name);
+        counts.refused++;
+        continue;
+      }
+      counts.accepted++;
+      const withOriginalHeader = new Uint8Array([...original.bytes.subarray(0, headerLength(original.bytes, original.name)), ...mutated.subarray(headerLength(mutated, original.name))]);
+      const reader = openSafetensors(withOriginalHeader, original.name);
+      const decoded = reader.read('labels').data as Int32Array;
+      expect(result.rows).toEqual(reader.readFloat32('activations').data);
+      // The names as the mutated header has them (without a manifest, nothing checks metadata strings).
+      const shownNames = JSON.parse(openSafetensors(mutated, original.name).metadata.labels) as string[];
+      expect([...decoded].every((l) => l >= -1 && l < shownNames.length)).toBe(true);
+      expect([...result.labels].map((l) => (l < 0 ? null : result.labelNames[l]))).toEqual([...decoded].map((l) => (l < 0 ? null : shownNames[l])));
+    }
+    expect(counts.refused).toBeGreaterThan(300);
+    expect(counts.accepted).toBeGreaterThan(100);
   });
 
   it('refuses data-section damage the independent reader sees too (NaN, ±Infinity, negative ids), and only that', async () => {
