@@ -9,7 +9,7 @@ import type { GlossDocument } from '../core/lm/gloss-corpus';
 import { createTokenizer } from '../core/model/tokenizer';
 import { loadGlossCorpusNode, readWordNetLicence } from '../io/wordnet-node';
 import { ProgressBar } from './progress';
-import type { TokenizedCorpus } from './train-lm';
+import type { TokenizedCorpus } from '../core/lm/tokenized-corpus';
 
 /** Held-out documents whose openings the model card samples from. */
 const SAMPLE_PROMPTS = 8;

@@ -8,7 +8,7 @@ import { modelCard, type HeldOutComparison } from '../core/lm/model-card';
 import { generate } from '../core/model/generate';
 import type { GptNeox } from '../core/model/gptneox';
 import { createTokenizer } from '../core/model/tokenizer';
-import type { TokenizedCorpus } from './train-lm';
+import type { TokenizedCorpus } from '../core/lm/tokenized-corpus';
 
 /** Greedy samples in the card, and how long each may run. */
 const SAMPLES = 8;

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { decodeLmCheckpoint, encodeLmCheckpoint } from '../core/lm/lm-checkpoint';
 import { exportHfModel } from '../core/lm/lm-export';
 import { LM_TRAINER_DEFAULTS, LmTrainer, stepSeed, windowSource, type LmTrainerState } from '../core/lm/lm-trainer';
+import type { TokenizedCorpus } from '../core/lm/tokenized-corpus';
 import { trainingConfig } from '../core/model/trainable-weights';
 import { loadGlossCorpusTokens } from './gloss-tokens';
 import { modelReport } from './lm-report';
@@ -24,23 +25,6 @@ import { UsageError } from './run-plan';
 
 export const LM_CHECKPOINT_FILE = 'lm-checkpoint.safetensors';
 
-/** A tokenized corpus: documents' token ids concatenated with an end-of-text id between them. */
-export interface TokenizedCorpus {
-  train: Int32Array;
-  heldOut: Int32Array;
-  vocabSize: number;
-  /** Parsed tokenizer.json / tokenizer_config.json to ship with the model; null when there is none. */
-  tokenizerJson: unknown | null;
-  tokenizerConfig: unknown | null;
-  bosTokenId: number | null;
-  eosTokenId: number | null;
-  /** What the model is trained on, for config.json (e.g. "WordNet glosses"). */
-  description: string;
-  /** The model card's title; held-out document openings to sample from, with their text; the data's licence. */
-  modelTitle?: string;
-  samplePrompts?: { prompt: string; reference: string }[];
-  licence?: { name: string; text: string };
-}
 
 export type CorpusLoader = (flags: TrainLmFlags) => Promise<TokenizedCorpus>;
 

@@ -4,7 +4,7 @@
  * typed arrays are transferred, not copied, where the sender no longer needs them.
  */
 import type { AlignmentSummary } from '../../core/align';
-import type { SteeringSuccessRate } from '../../core/analysis';
+import type { Partner, SteeringSuccessRate } from '../../core/analysis';
 import type { FeatureSuccess } from '../../core/stats';
 import type { JudgeEndpoint } from '../../io/judge-http';
 import type { SaeLensFiles } from '../../core/formats/saelens';
@@ -135,19 +135,9 @@ export interface TopDigit {
   image: Float32Array;
 }
 
-export interface FeaturePartner {
+/** A feature's partner in another seed, named by its seed value (the alignment's own `Partner` names its index), with its decoder direction. */
+export interface FeaturePartner extends Omit<Partner, 'otherIndex'> {
   seed: number;
-  feature: number;
-  /** Matched decoder |cos| under the optimal assignment between the two seeds. */
-  cosine: number;
-  /** Encoder |cos| with the same partner. */
-  encoderCosine: number;
-  /** The partner the encoder assignment picks instead, or -1; equal to `feature` when the two agree. */
-  encoderPartner: number;
-  /** Encoder |cos| with the encoder assignment's partner. */
-  encoderPartnerCosine: number;
-  /** The paper's criterion: encoder and decoder assignments agree and both |cos| ≥ 0.7. */
-  shared: boolean;
   decoder: Float32Array;
 }
 

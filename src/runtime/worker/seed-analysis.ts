@@ -25,15 +25,10 @@ export abstract class SeedAnalysis {
   protected partners(index: number, feature: number): FeaturePartner[] {
     const stability = this.state.alignment?.features[index];
     if (!stability) return [];
-    return featurePartners(stability, feature).map((p) => ({
-      seed: this.state.seeds[p.otherIndex],
-      feature: p.feature,
-      cosine: p.cosine,
-      encoderCosine: p.encoderCosine,
-      encoderPartner: p.encoderPartner,
-      encoderPartnerCosine: p.encoderPartnerCosine,
-      shared: p.shared,
-      decoder: decoderRow(this.state.weights[p.otherIndex], p.feature),
+    return featurePartners(stability, feature).map(({ otherIndex, ...partner }) => ({
+      ...partner,
+      seed: this.state.seeds[otherIndex],
+      decoder: decoderRow(this.state.weights[otherIndex], partner.feature),
     }));
   }
 
