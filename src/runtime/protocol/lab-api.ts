@@ -220,6 +220,8 @@ export interface FeatureLabels {
   count: Int32Array;
   total: Int32Array;
   sampleRows: number;
+  /** Top contexts looked at per feature. */
+  contexts: number;
 }
 
 export interface TokenLogit {

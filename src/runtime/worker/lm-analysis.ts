@@ -91,7 +91,7 @@ export class LmAnalysis extends SeedAnalysis {
     if (!labels) return null;
     return cached(this.featureLabelCache, index, async () => {
       const found = await this.withSae(index, (sae) => featureTopLabels(sae, this.data.rows, labels.rows, { top: TOP_CONTEXTS, sampleRows: LABEL_ROWS }));
-      return { seed, names: labels.names, ...found };
+      return { seed, names: labels.names, contexts: TOP_CONTEXTS, ...found };
     });
   }
 

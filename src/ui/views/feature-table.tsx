@@ -157,7 +157,7 @@ export function FeatureTable({ snapshot, seed, sortBy, onSortChange, selected, o
               <th title="Fraction of recent training rows on which it fired">fires on</th>
               {showNorm && <th>decoder norm</th>}
               {labels && (
-                <th title={found ? `Most common document label among its top ${TOP_LABEL_CONTEXTS} contexts in a sample of ${found.sampleRows} rows` : 'Find labels to fill this column'}>
+                <th title={found ? `Most common document label among its top ${found.contexts} contexts in a sample of ${found.sampleRows} rows` : 'Find labels to fill this column'}>
                   label
                 </th>
               )}
@@ -190,9 +190,6 @@ export function FeatureTable({ snapshot, seed, sortBy, onSortChange, selected, o
     </section>
   );
 }
-
-/** Contexts behind each feature's label (the worker's top contexts per feature). */
-const TOP_LABEL_CONTEXTS = 10;
 
 function LabelCell({ labels, feature, maxChars }: { labels: FeatureLabels | null; feature: number; maxChars: number }) {
   const top = labels && featureTopLabel(labels, feature);

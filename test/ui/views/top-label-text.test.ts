@@ -10,6 +10,7 @@ describe('document labels as the feature table prints them', () => {
     count: Int32Array.from([7, 0, 3]),
     total: Int32Array.from([10, 4, 3]),
     sampleRows: 2048,
+    contexts: 10,
   };
 
   it('names the label and how many of the top contexts have it', () => {
