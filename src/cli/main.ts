@@ -9,7 +9,8 @@ import { runAlign } from './align';
 import { runBenchCommand, type BenchOptions } from './bench';
 import { runExportActivations } from './export-activations';
 import { isJobThread, jobWorker } from './jobs';
-import { makeSample } from './make-sample';
+import { buildGlossSample } from './make-gloss-sample';
+import { buildSyntheticSample, writeSample } from './make-sample';
 import { initNodeBackend, type NodeBackend } from './node-backend';
 import { presetRun, runFile, UsageError, type PlannedRun } from './run-plan';
 import { TASK_COUNT_ENV, taskSlot } from './tasks';
@@ -171,13 +172,15 @@ function buildProgram(): Command {
 
   program
     .command('make-sample')
-    .description('write the synthetic sample the app ships')
+    .description('write a sample the app ships: the synthetic one, or with --gloss-model the WordNet gloss model and its labelled shards')
     .requiredOption('--out <dir>', 'e.g. public/samples/synthetic')
-    .action(async ({ out }: { out: string }) => {
+    .option('--gloss-model <dir>', 'a model folder written by train-lm on the glosses (config.json, model.safetensors, tokenizer files, README.md)')
+    .action(async ({ out, glossModel }: { out: string; glossModel?: string }) => {
       // Always cpu: plain JavaScript arithmetic gives the same bytes on every machine (the wasm backend's kernels
       // vary with SIMD support), so test/core/shards/sample.test.ts can check the shipped files against a fresh build.
       console.log(`backend: ${await initNodeBackend('cpu')}`);
-      const files = await makeSample(out);
+      const files = glossModel ? await buildGlossSample(glossModel) : await buildSyntheticSample();
+      await writeSample(out, files);
       console.log(`Wrote ${[...files.keys()].join(', ')} to ${out}`);
     });
 

@@ -61,13 +61,12 @@ export async function buildSyntheticSample(): Promise<Map<string, Uint8Array>> {
   return files;
 }
 
-export async function makeSample(outDir: string): Promise<Map<string, Uint8Array>> {
-  const files = await buildSyntheticSample();
+/** Writes a sample's files (paths relative to `outDir`). */
+export async function writeSample(outDir: string, files: Map<string, Uint8Array>): Promise<void> {
   for (const [path, bytes] of files) {
     await mkdir(dirname(join(outDir, path)), { recursive: true });
     await writeFile(join(outDir, path), bytes);
   }
-  return files;
 }
 
 function* documents(sentences: string[]): Generator<string> {
