@@ -28,8 +28,9 @@ export function middleHook(layers: number): HookName {
 
 /** Documents in the sample's fixed order, labelled with their category. */
 export function glossSampleDocuments(corpus: readonly GlossDocument[]): TextDocument[] {
-  const key = (d: GlossDocument) => fnv1a32(`sample:${d.synset.pos}${d.synset.offset}`);
-  return [...corpus].sort((a, b) => key(a) - key(b) || a.text.localeCompare(b.text)).map((d) => ({ text: d.text, label: d.synset.category }));
+  const keyed = corpus.map((d) => ({ d, key: fnv1a32(`sample:${d.synset.pos}${d.synset.offset}`) }));
+  keyed.sort((a, b) => a.key - b.key || a.d.text.localeCompare(b.d.text));
+  return keyed.map(({ d }) => ({ text: d.text, label: d.synset.category }));
 }
 
 /** Every file of the sample by its path relative to the sample folder. Needs the cpu backend active. */

@@ -16,6 +16,7 @@ import { decodeLmCheckpoint, encodeLmCheckpoint } from '../core/lm/lm-checkpoint
 import { exportHfModel } from '../core/lm/lm-export';
 import { LM_TRAINER_DEFAULTS, LmTrainer, stepSeed, windowSource, type LmTrainerState } from '../core/lm/lm-trainer';
 import type { TokenizedCorpus } from '../core/lm/tokenized-corpus';
+import { GptNeox } from '../core/model/gptneox';
 import { trainingConfig } from '../core/model/trainable-weights';
 import { loadGlossCorpusTokens } from './gloss-tokens';
 import { modelReport } from './lm-report';
@@ -250,14 +251,21 @@ export async function runTrainLm(flags: TrainLmFlags, loadCorpus: CorpusLoader =
       await writeAtomically(join(flags.out, 'tokenizer_config.json'), JSON.stringify(corpus.tokenizerConfig, null, 2) + '\n');
       written.push('tokenizer_config.json');
     }
-    const card = await modelReport({
-      model: trainer.model,
-      corpus,
-      context: settings.context,
-      command,
-      architecture: `GPT-NeoX, ${settings.layers} layer${settings.layers === 1 ? "" : "s"}, d_model ${settings.dModel}, ${settings.heads} heads, d_mlp ${4 * settings.dModel}, rotary on 25% of each head, parallel residual, LayerNorm, untied unembedding; context ${settings.context}, vocabulary ${corpus.vocabSize}; ${(parameterCount / 1e6).toFixed(2)}M parameters; weights stored in F16`,
-      training: `${settings.steps} steps of ${settings.batch} × ${settings.context} tokens (${((settings.steps * settings.batch * settings.context) / 1e6).toFixed(1)}M tokens, ${(settings.steps * settings.batch * settings.context / corpus.train.length).toFixed(2)} epochs), AdamW lr ${settings.lr} (β 0.9/0.95, weight decay ${settings.weightDecay} on matrices), ${settings.warmup} warm-up steps then cosine decay to 10%, gradients clipped to norm 1, seed ${settings.seed}; ${formatSeconds(elapsedMs / 1000)} of training on tfjs ${flags.backend}`,
-    });
+    // The card scores the weights as shipped (F16), not the F32 ones they were rounded from.
+    const shipped = GptNeox.fromSafetensors(files.safetensors, config);
+    let card: string;
+    try {
+      card = await modelReport({
+        model: shipped,
+        corpus,
+        context: settings.context,
+        command,
+        architecture: `GPT-NeoX, ${settings.layers} layer${settings.layers === 1 ? '' : 's'}, d_model ${settings.dModel}, ${settings.heads} heads, d_mlp ${4 * settings.dModel}, rotary on 25% of each head, parallel residual, LayerNorm, untied unembedding; context ${settings.context}, vocabulary ${corpus.vocabSize}; ${(parameterCount / 1e6).toFixed(2)}M parameters; weights stored in F16`,
+        training: `${settings.steps} steps of ${settings.batch} × ${settings.context} tokens (${((settings.steps * settings.batch * settings.context) / 1e6).toFixed(1)}M tokens, ${(settings.steps * settings.batch * settings.context / corpus.train.length).toFixed(2)} epochs), AdamW lr ${settings.lr} (β 0.9/0.95, weight decay ${settings.weightDecay} on matrices), ${settings.warmup} warm-up steps then cosine decay to 10%, gradients clipped to norm 1, seed ${settings.seed}; ${formatSeconds(elapsedMs / 1000)} of training on tfjs ${flags.backend}`,
+      });
+    } finally {
+      shipped.dispose();
+    }
     await writeAtomically(join(flags.out, 'README.md'), card);
     written.push('README.md');
     console.log(`Wrote ${written.join(', ')} to ${flags.out}`);

@@ -34,7 +34,12 @@ export interface ConceptClassifier {
 }
 
 /** Sparse bag of tokens: distinct ids and their counts / length. */
-function bag(tokens: ArrayLike<number>, vocabSize: number): { ids: number[]; values: number[] } {
+interface Bag {
+  ids: number[];
+  values: number[];
+}
+
+function bag(tokens: ArrayLike<number>, vocabSize: number): Bag {
   const counts = new Map<number, number>();
   for (let i = 0; i < tokens.length; i++) {
     const id = tokens[i];
@@ -47,7 +52,10 @@ function bag(tokens: ArrayLike<number>, vocabSize: number): { ids: number[]; val
 
 /** Class probabilities of one text (a softmax over the logits). */
 export function classProbabilities(model: ConceptClassifier, tokens: ArrayLike<number>): Float64Array {
-  const { ids, values } = bag(tokens, model.vocabSize);
+  return bagProbabilities(model, bag(tokens, model.vocabSize));
+}
+
+function bagProbabilities(model: ConceptClassifier, { ids, values }: Bag): Float64Array {
   const logits = Float64Array.from(model.bias);
   ids.forEach((id, j) => {
     const row = id * model.classes;
@@ -81,9 +89,9 @@ export function classifierGradient(model: ConceptClassifier, data: readonly Labe
   gradWeights.fill(0);
   gradBias.fill(0);
   for (const { tokens, label } of data) {
-    const p = classProbabilities(model, tokens);
-    p[label] -= 1; // d(−log p_label)/d logits
     const { ids, values } = bag(tokens, model.vocabSize);
+    const p = bagProbabilities(model, { ids, values });
+    p[label] -= 1; // d(−log p_label)/d logits
     for (let c = 0; c < classes; c++) gradBias[c] += p[c] / data.length;
     ids.forEach((id, j) => {
       const row = id * classes;

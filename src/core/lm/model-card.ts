@@ -48,7 +48,7 @@ export function modelCard(input: ModelCardInput): string {
     '',
     '## Held-out loss',
     '',
-    `Scored on the held-out synsets' documents (never trained on), ${h.targets} next-token predictions, the same ones for each row. The unigram is add-one smoothed; the bigram is interpolated with it at its best prior weight β = ${h.bigramBeta} (chosen on these very tokens, so its best case); both count the training split's tokens.`,
+    `The shipped (F16) weights, scored on the held-out text (never trained on): ${h.targets} next-token predictions, the same ones for each row. The unigram is add-one smoothed; the bigram is interpolated with it at its best prior weight β = ${h.bigramBeta} (chosen on these very tokens, so its best case); both count the training split's tokens.`,
     '',
     '| model | held-out loss |',
     '| --- | --- |',

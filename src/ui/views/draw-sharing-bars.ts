@@ -66,28 +66,20 @@ export function drawSharingBars(svg: SVGSVGElement, data: SharingBarsData): void
     .attr('height', (b) => frame.innerHeight - y(b.fraction))
     .attr('fill', (b) => b.color);
   // Percent on the first line, the count above it: both numbers survive a PNG or SVG copy of the figure.
-  frame.plot
-    .selectAll<SVGTextElement, PlacedBar>('text.bar-percent')
-    .data(placed, (b) => b.key)
-    .join('text')
-    .attr('class', 'bar-percent')
-    .attr('x', (b) => b.x + b.barWidth / 2)
-    .attr('y', (b) => y(b.fraction) - 3)
-    .attr('text-anchor', 'middle')
-    .attr('font-size', 10)
-    .attr('fill', TEXT_COLOR)
-    .text((b) => (b.barWidth < NARROW_BAR ? shortPercent : percent)(b.fraction));
-  frame.plot
-    .selectAll<SVGTextElement, PlacedBar>('text.bar-count')
-    .data(placed, (b) => b.key)
-    .join('text')
-    .attr('class', 'bar-count')
-    .attr('x', (b) => b.x + b.barWidth / 2)
-    .attr('y', (b) => y(b.fraction) - 14)
-    .attr('text-anchor', 'middle')
-    .attr('font-size', 10)
-    .attr('fill', TEXT_COLOR)
-    .text((b) => count(b.count));
+  const barLabel = (className: string, above: number, text: (b: PlacedBar) => string) =>
+    frame.plot
+      .selectAll<SVGTextElement, PlacedBar>(`text.${className}`)
+      .data(placed, (b) => b.key)
+      .join('text')
+      .attr('class', className)
+      .attr('x', (b) => b.x + b.barWidth / 2)
+      .attr('y', (b) => y(b.fraction) - above)
+      .attr('text-anchor', 'middle')
+      .attr('font-size', 10)
+      .attr('fill', TEXT_COLOR)
+      .text(text);
+  barLabel('bar-percent', 3, (b) => (b.barWidth < NARROW_BAR ? shortPercent : percent)(b.fraction));
+  barLabel('bar-count', 14, (b) => count(b.count));
 
   const names = ensureChild(frame.plot, 'g', 'categories');
   names

@@ -101,6 +101,11 @@ function independentDecode(bytes: Uint8Array, name: string): { rows: Float32Arra
   return { rows: reader.readFloat32('activations').data, tokens: reader.read('tokens').data as Int32Array, positions: reader.read('positions').data as Int32Array };
 }
 
+/** The mutated file's data section behind the original file's header: what an accepted mutation must read as. */
+function underOriginalHeader(original: { name: string; bytes: Uint8Array }, mutated: Uint8Array): Uint8Array {
+  return new Uint8Array([...original.bytes.subarray(0, headerLength(original.bytes, original.name)), ...mutated.subarray(headerLength(mutated, original.name))]);
+}
+
 function headerLength(bytes: Uint8Array, name: string): number {
   if (name.endsWith('.npy')) return 10 + new DataView(bytes.buffer, bytes.byteOffset).getUint16(8, true);
   return 8 + Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
@@ -140,7 +145,7 @@ describe('shard loader fuzzing', () => {
       counts.accepted++;
       // Accepted: the values must be the mutated data section read with the original header's layout. (A
       // header change that still loads may alter metadata strings only: nothing but a checksum sees those.)
-      const withOriginalHeader = new Uint8Array([...original.bytes.subarray(0, headerLength(original.bytes, original.name)), ...mutated.subarray(headerLength(mutated, original.name))]);
+      const withOriginalHeader = underOriginalHeader(original, mutated);
       const expected = independentDecode(withOriginalHeader, original.name);
       expect(result.d_model).toBe(stream.d);
       expect(result.count).toBe(expected.rows.length / stream.d);
@@ -178,7 +183,7 @@ describe('shard loader fuzzing', () => {
         continue;
       }
       counts.accepted++;
-      const withOriginalHeader = new Uint8Array([...original.bytes.subarray(0, headerLength(original.bytes, original.name)), ...mutated.subarray(headerLength(mutated, original.name))]);
+      const withOriginalHeader = underOriginalHeader(original, mutated);
       const reader = openSafetensors(withOriginalHeader, original.name);
       const decoded = reader.read('labels').data as Int32Array;
       expect(result.rows).toEqual(reader.readFloat32('activations').data);
