@@ -224,7 +224,8 @@ describe('reliability', () => {
       await page.getByTestId('import-run').click();
       await expect.poll(() => lab.text('library-problem').catch(() => ''), { timeout: 30_000 }).toMatch(/import into A failed: .*sae: the SAE reads 100 values, the loaded data has 784/);
       await page.getByTestId('import-folder').setInputFiles(join(dir, 'good'));
-      expect(await page.getByTestId('import-group').allTextContents()).toEqual([expect.stringMatching(/^all: 3 SAEs \(seed-0, seed-1, seed-2\) → A$/)]);
+      // The folder is read asynchronously: wait for its groups to be listed.
+      await expect.poll(() => page.getByTestId('import-group').allTextContents(), { timeout: 30_000 }).toEqual([expect.stringMatching(/^all: 3 SAEs \(seed-0, seed-1, seed-2\) → A$/)]);
       await page.getByTestId('import-run').click();
       await expect.poll(() => lab.text('notice-A').catch(() => ''), { timeout: 60_000 }).toMatch(/Imported .*seed-0.*seed-1.*seed-2 as seeds 0, 1, 2/);
       // Progress says what they are, not "done, step 0 / —".
