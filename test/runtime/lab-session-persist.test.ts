@@ -116,6 +116,34 @@ describe('saved runs', () => {
     expect(await s.renameRun('unknown', 'x')).toBe(false);
   });
 
+  it('a stop or pause that arrives while a run is still being set up is not lost', async () => {
+    const store = RunStore.open(`persist-${++stores}`);
+    const first = session(store);
+    let stopAt = true;
+    await first.start({ ...spec(30), persist: persist('early') }, (u) => stopAt && u.step >= 6 && ((stopAt = false), first.stop()), () => undefined);
+    const saved = (await (await store).get('early'))!.checkpointStep;
+
+    // Stop sent right after Resume, while the session is still reading the checkpoint.
+    const resumed = session(store);
+    const stepsSeen: number[] = [];
+    const resuming = resumed.resumeSaved('early', (u) => stepsSeen.push(u.step), () => undefined);
+    resumed.stop();
+    expect(await resuming).toMatchObject({ reason: 'stopped', step: saved });
+    expect(stepsSeen.every((step) => step <= saved)).toBe(true);
+    expect(await (await store).get('early')).toMatchObject({ status: 'stopped', checkpointStep: saved });
+
+    // Pause sent right after Start: no step is trained until Resume, and then the run finishes.
+    const paused = session(store);
+    const trained: number[] = [];
+    const starting = paused.start({ ...spec(20), persist: persist('paused') }, (u) => trained.push(u.step), () => undefined);
+    paused.pause();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(trained.filter((step) => step > 0)).toEqual([]);
+    expect(paused.training).toBe(true);
+    paused.resume();
+    expect(await starting).toMatchObject({ reason: 'done', step: 20 });
+  });
+
   it('resuming a run that was never saved says so', async () => {
     const s = session(RunStore.open(`persist-${++stores}`));
     await expect(s.resumeSaved('nope', () => undefined, () => undefined)).rejects.toThrow(/no saved run with id nope/);

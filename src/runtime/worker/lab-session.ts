@@ -48,6 +48,12 @@ export class LabSession<Analysis> {
    * their records are written by the recorder alone, renames included (see renameRun).
    */
   private readonly recorders = new Map<string, Promise<RunRecorder | null>>();
+  /**
+   * A stop or pause that arrived while a run was being set up (reading its checkpoint, writing
+   * its first record): it has no loop yet to tell, so its loop starts in that state. Cleared when
+   * the next start or resume is asked for.
+   */
+  private early: 'paused' | 'stopped' | null = null;
 
   constructor(
     private readonly train: BatchSource,
@@ -63,6 +69,7 @@ export class LabSession<Analysis> {
 
   /** Trains every seed of `spec`; resolves after the final snapshot, when the run is done, stopped or diverged. */
   async start(spec: RunSpec, onMetrics: (update: LabMetricsUpdate) => void, onSnapshot: (snapshot: LabSnapshot) => void): Promise<RunEnd> {
+    this.early = null;
     const claim = spec.persist ? this.claim(spec.persist.runId) : null;
     try {
       await this.stopAndWait();
@@ -78,6 +85,7 @@ export class LabSession<Analysis> {
 
   /** Continues a saved run from its checkpoint, with its metrics history kept; resolves like start. */
   async resumeSaved(runId: string, onMetrics: (update: LabMetricsUpdate) => void, onSnapshot: (snapshot: LabSnapshot) => void): Promise<RunEnd> {
+    this.early = null;
     // Claimed before the record is read: a rename arriving meanwhile waits for the recorder made from it.
     const claim = this.claim(runId);
     try {
@@ -170,6 +178,7 @@ export class LabSession<Analysis> {
 
   /** Pauses training at once and snapshots the paused state, which is what one inspects. */
   pause(): void {
+    if (this.early !== 'stopped') this.early = 'paused';
     const run = this.run;
     if (!run) return;
     run.loop.pause();
@@ -177,10 +186,12 @@ export class LabSession<Analysis> {
   }
 
   resume(): void {
+    if (this.early === 'paused') this.early = null;
     this.run?.loop.resume();
   }
 
   stop(): void {
+    this.early = 'stopped';
     this.run?.loop.stop();
   }
 
@@ -254,6 +265,8 @@ export class LabSession<Analysis> {
     if (recorder) {
       await recorder.save('training', { step: trainer.step, totalSteps: trainer.totalSteps, elapsedMs: 0 });
     }
+    if (this.early === 'stopped') loop.stop();
+    if (this.early === 'paused') loop.pause();
     const finished = (async () => {
       try {
         const end = await loop.run();
@@ -280,6 +293,8 @@ export class LabSession<Analysis> {
     this.run = run;
     this.analysis = null;
     this.analysedStep = -1;
+    // Paused before its first step: the paused state is what one inspects (see pause()).
+    if (this.early === 'paused') void pacer.now(takeSnapshot).catch(reportSnapshotFailure);
     try {
       return await finished;
     } finally {
