@@ -70,7 +70,7 @@ export function pairTable(results: readonly ConfigurationAlignment[]): string {
  * configuration's folder name: the lab_training settings that tell them apart make labels too long to read.
  * Any other layout, or configurations that do not each fill one such folder, keep the settings as labels.
  */
-function runnerLabels(results: ConfigurationAlignment[]): ConfigurationAlignment[] {
+export function runnerLabels<T extends { label: string; members: string[] }>(results: T[]): T[] {
   const folders = results.map(({ members }) => {
     const names = new Set(members.map((m) => /([^/\\]+)[/\\]seed-\d+$/.exec(m)?.[1]));
     return names.size === 1 ? [...names][0] : undefined;

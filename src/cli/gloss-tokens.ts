@@ -5,7 +5,7 @@
  * tokenizer are functions of the installed WordNet files alone.
  */
 import { trainGlossTokenizer } from '../core/lm/gloss-tokenizer';
-import type { GlossDocument } from '../core/lm/gloss-corpus';
+import { GLOSS_MODEL_NAME, type GlossDocument } from '../core/lm/gloss-corpus';
 import { createTokenizer } from '../core/model/tokenizer';
 import { loadGlossCorpusNode, readWordNetLicence } from '../io/wordnet-node';
 import { ProgressBar } from './progress';
@@ -59,7 +59,7 @@ export async function loadGlossCorpusTokens(vocabSize: number): Promise<Tokenize
     bosTokenId: tokenizer.bosTokenId,
     eosTokenId: eos,
     description: GLOSS_CORPUS_DESCRIPTION,
-    modelTitle: 'WordNet gloss model',
+    modelTitle: GLOSS_MODEL_NAME,
     samplePrompts: corpus
       .filter((d) => d.split === 'heldout')
       .slice(0, SAMPLE_PROMPTS)

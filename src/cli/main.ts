@@ -4,7 +4,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { allPresets, PRESET_ALIASES, PRESET_IDS, type DataTrack } from '../core/experiment-presets';
+import { allPresets, findPreset, PRESET_ALIASES, PRESET_IDS, type DataTrack, type PresetId } from '../core/experiment-presets';
 import { runAlign } from './align';
 import { runBenchCommand, type BenchOptions } from './bench';
 import { runExportActivations } from './export-activations';
@@ -14,6 +14,7 @@ import { buildSyntheticSample, writeSample } from './make-sample';
 import { initNodeBackend, type NodeBackend } from './node-backend';
 import { presetRun, runFile, UsageError, type PlannedRun } from './run-plan';
 import { TASK_COUNT_ENV, taskSlot } from './tasks';
+import { GLOSS_SAMPLE_DIR, runSteerEval, STEER_EVAL_DEFAULTS } from './steer-eval';
 import { runTrainLm, TRAIN_LM_DEFAULTS, type TrainLmFlags } from './train-lm';
 import { resumeRun, trainPlan } from './train-plan';
 
@@ -75,6 +76,9 @@ async function train(run: PlannedRun, flags: TrainingFlags): Promise<void> {
 }
 
 const dataOf = (flags: TrainingFlags): DataTrack => (flags.shards ? 'lm' : 'mnist');
+
+/** The shards a preset made for a shipped sample trains on when --shards is not given (paths from the repository root, where npm runs). */
+const SAMPLE_SHARDS: Partial<Record<PresetId, string>> = { 'lm-gloss': GLOSS_SAMPLE_DIR, 'lm-sample': 'public/samples/synthetic' };
 const presetIds = (data: DataTrack) => allPresets().filter((p) => p.data === data).map((p) => p.id).join(', ');
 
 function buildProgram(): Command {
@@ -89,9 +93,11 @@ function buildProgram(): Command {
     .option('--epochs <e>', 'epochs per configuration', positiveInteger)
     .option('--seeds <s>', 'seeds 0…S-1', positiveInteger)
     .option('--width <w>', 'the SAE width d_sae', positiveInteger)
-    .addHelpText('after', `\nPresets: ${presetIds('mnist')} (MNIST); ${presetIds('lm')} (activation shards: give --shards DIR). Former names: ${Object.keys(PRESET_ALIASES).join(', ')}.`)
+    .addHelpText('after', `\nPresets: ${presetIds('mnist')} (MNIST); ${presetIds('lm')} (activation shards: give --shards DIR; lm-gloss and lm-sample default to their shipped sample's). Also accepted: ${Object.keys(PRESET_ALIASES).join(', ')}.`)
     .action(async (flags: TrainingFlags & { preset: string; epochs?: number; seeds?: number; width?: number }) => {
       const run = presetRun(flags.preset, { epochs: flags.epochs, seeds: flags.seeds, width: flags.width });
+      const sampleShards = SAMPLE_SHARDS[findPreset(flags.preset)!.id];
+      if (!flags.shards && !flags.images && sampleShards) flags.shards = sampleShards;
       if (run.dataset !== dataOf(flags)) throw new UsageError(run.dataset === 'lm' ? `preset ${flags.preset} trains on activation shards: give --shards DIR` : `preset ${flags.preset} trains on MNIST; leave out --shards`);
       await train(run, flags);
     });
@@ -131,6 +137,39 @@ function buildProgram(): Command {
     .action((f: { model: string; text: string[]; tokens: string; out: string; hook: string; context: string; dtype: string; shardTokens: string; backend: string }) =>
       runExportActivations({ ...f, 'shard-tokens': f.shardTokens }, (message) => new UsageError(message)),
     );
+
+  const steer = STEER_EVAL_DEFAULTS;
+  program
+    .command('steer-eval')
+    .description("the paper's steering experiment judged by WordNet: steering success per configuration of SAEs on the gloss model, with intervals, an α sweep and B against A")
+    .requiredOption('--saes <dir...>', "folders holding the SAEs (any layout align reads; the runner's --out of a gloss sweep, say)")
+    .option('--model <dir>', 'the GPT-NeoX model folder (default: the gloss sample\'s)')
+    .option('--shards <dir>', 'labelled activation shards at the SAEs\' hook (default: the gloss sample\'s)')
+    .option('--alpha <multiples>', `steering strengths as multiples of the mean residual norm at the hook, comma-separated (default ${steer.alphas.join(',')})`, (value: string) =>
+      value.split(',').map((part) => {
+        const n = Number(part);
+        if (part.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`"${part}" is not a number ≥ 0.`);
+        return n;
+      }),
+    )
+    .option('--features <n>', `features of clear concept steered per SAE (default ${steer.features})`, positiveInteger)
+    .option('--lemma-prompts <n>', `"<lemma>:" prompts of held-out words after the three neutral ones (default ${steer.lemmaPrompts})`, (value: string) => {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a whole number ≥ 0.');
+      return n;
+    })
+    .option('--seed <s>', `seed of the feature draw and of sampling (default ${steer.seed})`, (value: string) => {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a whole number ≥ 0.');
+      return n;
+    })
+    .option('--judge <file>', "the concept judge (default: the sample's concept-judge.safetensors with the sample's model; with --model, one trained on the glosses with its tokenizer)")
+    .option('--json <file>', 'also write the report as JSON')
+    .addOption(new Option('--backend <name>', 'the tfjs backend').choices(['wasm', 'cpu']).default('wasm'))
+    .action(async (f: { saes: string[]; model?: string; shards?: string; judge?: string; alpha?: number[]; features?: number; lemmaPrompts?: number; seed?: number; json?: string; backend: NodeBackend }) => {
+      console.log(`backend: ${await initNodeBackend(f.backend)}`);
+      await runSteerEval({ saes: f.saes, model: f.model, shards: f.shards, judge: f.judge, alphas: f.alpha, features: f.features, lemmaPrompts: f.lemmaPrompts, seed: f.seed, json: f.json });
+    });
 
   const lm = TRAIN_LM_DEFAULTS;
   program

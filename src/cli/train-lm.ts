@@ -237,6 +237,8 @@ export async function runTrainLm(flags: TrainLmFlags, loadCorpus: CorpusLoader =
 
   async function writeModelFolder(): Promise<void> {
     const files = await exportHfModel(config, trainer.model.weights, {
+      // The name model loaders (the lab's page among them) show for the folder.
+      ...(corpus.modelTitle ? { _name_or_path: corpus.modelTitle } : {}),
       trained_on: corpus.description,
       lab_training: { steps: settings.steps, batch: settings.batch, context: settings.context, lr: settings.lr, warmup: settings.warmup, weight_decay: settings.weightDecay, seed: settings.seed, held_out_loss: heldOutLosses.at(-1)?.[1] ?? null },
     });

@@ -98,6 +98,20 @@ export function syntheticSampleConfig(overrides: ConfigOverrides = {}): TrainCon
   });
 }
 
+/**
+ * TopK on the WordNet gloss sample (d_model 128, 16,384 labelled rows): 4× latents, k = 16, about a
+ * dozen passes over the rows; a minute or so in a browser for three seeds of each configuration.
+ */
+export function glossSampleConfig(overrides: ConfigOverrides = {}): TrainConfig {
+  return syntheticSampleConfig({
+    d_in: 128,
+    d_sae: 512,
+    activation: { kind: 'topk', k: 16, auxkCoeff: 1 / 32, kAux: 128 },
+    length: { unit: 'steps', value: 800 },
+    ...overrides,
+  });
+}
+
 export function withOverrides(base: TrainConfig, overrides: ConfigOverrides): TrainConfig {
   const out = { ...base } as Record<string, unknown>;
   for (const [key, value] of Object.entries(overrides)) {

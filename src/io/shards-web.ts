@@ -3,6 +3,7 @@
  * src/core/shards, which only ever sees streams.
  */
 import { blobShardInput, parseManifest, type ShardInput, type ShardManifest } from '../core/shards';
+import { JUDGE_FILE } from '../core/lm/judge-file';
 import { fetchJson, parseJson } from './http';
 
 const MANIFEST = 'manifest.json';
@@ -59,4 +60,20 @@ export async function pickedShardInputs(files: File[]): Promise<{ manifest: Shar
     throw new Error(`none of the chosen files (${files.map((f) => f.name).join(', ') || 'none'}) is a manifest.json, a .safetensors shard or a .npy array`);
   }
   return { manifest: null, inputs: shards.map((file) => blobShardInput(file, file.name)), label: shards[0].name };
+}
+
+/**
+ * The concept judge that may sit beside labelled shards (core/lm/judge-file.ts): the bytes of
+ * JUDGE_FILE at the manifest's URL, or among the picked files; null when there is none (a 404).
+ */
+export async function judgeBytes(source: { kind: 'url'; manifestUrl: string } | { kind: 'files'; files: File[] }): Promise<{ bytes: Uint8Array; name: string } | null> {
+  if (source.kind === 'files') {
+    const file = source.files.find((f) => f.name === JUDGE_FILE);
+    return file ? { bytes: new Uint8Array(await file.arrayBuffer()), name: file.name } : null;
+  }
+  const url = new URL(JUDGE_FILE, source.manifestUrl).href;
+  const response = await fetch(url).catch(() => null);
+  if (!response || response.status === 404) return null;
+  if (!response.ok) throw new Error(`${url}: the server answered ${response.status} ${response.statusText}`.trim());
+  return { bytes: new Uint8Array(await response.arrayBuffer()), name: url };
 }

@@ -21,7 +21,7 @@ import { activeSides, isStartable, SIDE_NAMES, trainLimitProblem, type Experimen
 import type { LabStore } from './store/lab-store';
 import { isActive } from './store/runtime';
 
-export { SAMPLE_MODEL_PATH, SAMPLE_SHARDS_PATH, type DataChoice } from './controller/data-sources';
+export { sampleModelPath, sampleShardsPath, type DataChoice } from './controller/data-sources';
 export type { StartWorker } from './controller/side-runner';
 
 export interface LabController {

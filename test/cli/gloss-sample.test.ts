@@ -2,9 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildGlossSample, glossSampleDocuments, middleHook } from '../../src/cli/make-gloss-sample';
+import { buildGlossShards, glossSampleDocuments, middleHook } from '../../src/cli/make-gloss-sample';
 import { writeSample } from '../../src/cli/make-sample';
-import { WORDNET_CATEGORIES } from '../../src/core/lm/gloss-corpus';
+import { GLOSS_MODEL_NAME, WORDNET_CATEGORIES } from '../../src/core/lm/gloss-corpus';
 import { trainGlossTokenizer } from '../../src/core/lm/gloss-tokenizer';
 import { exportHfModel } from '../../src/core/lm/lm-export';
 import { GptNeox, parseGptNeoxConfig } from '../../src/core/model';
@@ -32,11 +32,14 @@ describe('the WordNet gloss sample (make-sample --gloss-model)', () => {
       ['README.md', new TextEncoder().encode('# card\n')],
     ]));
 
-    const files = await buildGlossSample(modelDir);
+    const files = await buildGlossShards(modelDir, { judge: false });
     const sampleDir = join(root, 'sample');
     await writeSample(sampleDir, files);
     const loaded = await loadShardFolder(sampleDir);
     expect(loaded.hook).toBe(middleHook(2));
+    // The model goes by the lab's name for it, on the page and in the manifest.
+    expect(JSON.parse(new TextDecoder().decode(files.get('model/config.json')!))).toMatchObject({ _name_or_path: GLOSS_MODEL_NAME, hidden_size: 16 });
+    expect(loaded.model).toBe(GLOSS_MODEL_NAME);
     expect(middleHook(4)).toBe('blocks.1.hook_resid_post');
     expect(loaded.count).toBe(16384);
     expect(loaded.labelNames.every((name) => (WORDNET_CATEGORIES as readonly string[]).includes(name))).toBe(true);

@@ -121,7 +121,7 @@ describe('saved runs', () => {
     const first = session(store);
     let stopAt = true;
     await first.start({ ...spec(30), persist: persist('early') }, (u) => stopAt && u.step >= 6 && ((stopAt = false), first.stop()), () => undefined);
-    const saved = (await (await store).get('early'))!.checkpointStep;
+    const saved = (await (await store).get('early'))?.checkpointStep ?? -1;
 
     // Stop sent right after Resume, while the session is still reading the checkpoint.
     const resumed = session(store);

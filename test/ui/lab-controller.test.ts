@@ -253,15 +253,25 @@ describe('lab controller', () => {
       if (url.includes('broken')) throw new Error('broken/manifest.json: "d_model" must be a positive integer');
       return shardsReady(url.includes('wide') ? 128 : 64);
     });
-    // Nothing chosen yet: no worker, and the experiment cannot start.
+    // The language-model track opens on the WordNet gloss sample, whose own model follows it.
     await controller.prepare();
-    expect(started).toHaveLength(0);
-
-    expect(await controller.chooseShards({ kind: 'sample' })).toBe(true);
+    expect(started).toHaveLength(2);
     expect(started[0].api.init).toHaveBeenCalledWith(
+      { backend: 'wasm', appBaseUrl: 'http://127.0.0.1/', shards: { kind: 'url', manifestUrl: 'http://127.0.0.1/samples/wordnet-gloss/manifest.json' } },
+      expect.any(Function),
+    );
+    await vi.waitFor(() => expect(started[0].api.loadModel).toHaveBeenCalledWith({ kind: 'url', baseUrl: 'http://127.0.0.1/samples/wordnet-gloss/model/' }));
+
+    // The random-weight control brings the control's model instead.
+    expect(await controller.chooseShards({ kind: 'sample', name: 'synthetic' })).toBe(true);
+    expect(started).toHaveLength(4);
+    expect(started[2].api.init).toHaveBeenCalledWith(
       { backend: 'wasm', appBaseUrl: 'http://127.0.0.1/', shards: { kind: 'url', manifestUrl: 'http://127.0.0.1/samples/synthetic/manifest.json' } },
       expect.any(Function),
     );
+    await vi.waitFor(() => expect(started[2].api.loadModel).toHaveBeenCalledWith({ kind: 'url', baseUrl: 'http://127.0.0.1/samples/synthetic/model/' }));
+    expect(await controller.chooseShards({ kind: 'sample', name: 'sample' })).toBe(true);
+    started.splice(0, 4);
     expect(store.getState().experiment.shards).toBe('sample');
     expect(store.getState().experiment.configs.map((c) => c.d_in)).toEqual([64, 64]);
     expect(store.getState().dataLoad.phase).toBe('ready');
@@ -297,8 +307,8 @@ describe('lab controller', () => {
     }));
     await controller.prepare();
     expect(started).toHaveLength(2);
-    expect(await controller.chooseModel({ kind: 'sample' })).toBe(true);
-    for (const w of started) expect(w.api.loadModel).toHaveBeenCalledWith({ kind: 'url', baseUrl: 'http://127.0.0.1/samples/synthetic/model/' });
+    expect(await controller.chooseModel({ kind: 'sample', name: 'sample' })).toBe(true);
+    for (const w of started) expect(w.api.loadModel).toHaveBeenCalledWith({ kind: 'url', baseUrl: 'http://127.0.0.1/samples/wordnet-gloss/model/' });
     expect(store.getState().modelLoad).toMatchObject({ phase: 'ready', info: { name: 'tiny' } });
     expect(store.getState().experiment.model).toBe('sample');
     started[1].api.loadModel.mockRejectedValueOnce(new Error('config.json: hidden_size 32, shards d_model 64'));

@@ -162,10 +162,12 @@ describe('lab store: data', () => {
     const { experiment } = store.getState();
     expect(experiment.dataset).toBe('lm');
     expect(experiment.configs[0].activation.kind).toBe('topk');
-    expect(matchingPreset(experiment)?.id).toBe('lm-sample');
-    expect(isStartable(experiment)).toBe(false); // no shards chosen yet
-    store.getState().setExperiment({ shards: 'sample' });
-    expect(isStartable(store.getState().experiment)).toBe(true);
+    expect(matchingPreset(experiment)?.id).toBe('lm-gloss');
+    // It opens on the WordNet gloss sample; with no shards at all it cannot start.
+    expect(experiment.shards).toBe('sample');
+    expect(isStartable(experiment)).toBe(true);
+    store.getState().setExperiment({ shards: null });
+    expect(isStartable(store.getState().experiment)).toBe(false);
     store.getState().setDataset('mnist');
     expect(store.getState().experiment.configs[0].activation.kind).toBe('relu');
   });

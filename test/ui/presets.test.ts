@@ -60,7 +60,7 @@ describe('lab presets', () => {
       expect([page.dataset, page.title, page.note]).toEqual([core.data, core.title, core.note]);
     }
     expect(presetsFor('mnist').map((p) => p.id)).toEqual(['mnist-demo', 'mnist-quick', 'mnist-paper-constrained', 'mnist-paper-unconstrained']);
-    expect(presetsFor('lm').map((p) => p.id)).toEqual(['lm-sample', 'lm-pythia-laptop', 'lm-pythia-paper']);
+    expect(presetsFor('lm').map((p) => p.id)).toEqual(['lm-gloss', 'lm-sample', 'lm-pythia-laptop', 'lm-pythia-paper']);
   });
 
   test('an edited experiment matches no preset', () => {

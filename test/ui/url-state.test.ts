@@ -123,8 +123,8 @@ describe('URL field table', () => {
     ['deadAfterTokens=many', /dead after \(tokens\) must be a number/],
     ['act=topk&activation.kAux=0', /k_aux must be a positive integer/],
     ['width=20&d_sae=30', /Ignored width: d_sae sets the same field/],
-    ['shards=javascript:alert(1)', /shards must be "sample" or an http\(s\) URL/],
-    ['model=file:///etc', /model must be "sample" or an http\(s\) URL/],
+    ['shards=javascript:alert(1)', /shards must be "sample" \(the WordNet gloss sample\), "synthetic" \(the random-weight control\) or an http\(s\) URL/],
+    ['model=file:///etc', /model must be "sample" .* or an http\(s\) URL/],
   ])('ignores %s with a note and keeps the rest', (query, note) => {
     const { state, notes } = parseUrlState(`${query}&batch=32`);
     expect(notes).toHaveLength(1);
@@ -140,16 +140,18 @@ describe('URL field table', () => {
   });
 
   test('a language-model link: data first, then the fields that differ from its default preset, and back', () => {
-    const { state, notes } = parseUrlState('data=lm&shards=sample&model=sample&width=512&seeds=2');
+    // The track opens on the WordNet gloss sample when the link names no shards.
+    expect(parseUrlState('data=lm').state.experiment).toMatchObject({ shards: 'sample', model: null });
+    const { state, notes } = parseUrlState('data=lm&shards=synthetic&model=sample&width=1024&seeds=2');
     expect(notes).toEqual([]);
-    expect(state.experiment).toMatchObject({ dataset: 'lm', shards: 'sample', model: 'sample', seedCount: 2 });
+    expect(state.experiment).toMatchObject({ dataset: 'lm', shards: 'synthetic', model: 'sample', seedCount: 2 });
     expect(state.experiment.configs.map((c) => [c.activation.kind, c.d_sae])).toEqual([
-      ['topk', 512],
-      ['topk', 512],
+      ['topk', 1024],
+      ['topk', 1024],
     ]);
     const query = serializeUrlState(state);
-    // Only what differs from the track's default preset is written, and it reads back the same.
-    expect(query).toBe('data=lm&shards=sample&model=sample&seeds=2&d_sae=512');
+    // Only what differs from the track's defaults is written, and it reads back the same.
+    expect(query).toBe('data=lm&shards=synthetic&model=sample&seeds=2&d_sae=1024');
     expect(parseUrlState(query).state).toEqual(state);
   });
 
@@ -163,6 +165,6 @@ describe('URL field table', () => {
     const old = parseUrlState('data=shards&shards=sample&seeds=2');
     expect(old.notes).toEqual([]);
     expect(old.state).toEqual(parseUrlState('data=lm&shards=sample&seeds=2').state);
-    expect(serializeUrlState(old.state)).toBe('data=lm&shards=sample&seeds=2');
+    expect(serializeUrlState(old.state)).toBe('data=lm&seeds=2');
   });
 });

@@ -62,6 +62,9 @@ export interface GlossDocument {
 /** Fraction of synsets held out (by hash of `pos+offset`; see {@link glossSplit}). */
 export const HELD_OUT_FRACTION = 0.02;
 
+/** The name the lab's own model goes by in shards' manifests and on the page. */
+export const GLOSS_MODEL_NAME = 'WordNet gloss model';
+
 /**
  * Parses one `data.*` file. Licence header lines (two leading spaces) and blank lines are skipped.
  * `file` names the part of speech; each line's `ss_type` is checked against it.

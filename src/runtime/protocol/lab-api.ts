@@ -178,6 +178,15 @@ export interface SteeringSuccess extends SteeringSuccessRate {
   definition: string;
   /** The same trials scored by an LLM judge, when one was asked for (language-model data only). */
   judged?: { rate: number; ci95: [number, number]; successes: number; trials: number; perFeature: FeatureSuccess[]; definition: string } | null;
+  /**
+   * Concept-grounded success, when the shards carry labels and a concept judge (the WordNet gloss sample):
+   * features with a clear category steer, and the judge says whether the text moved into it.
+   */
+  concept?: (SteeringSuccessRate & {
+    definition: string;
+    /** The judge's held-out accuracy, against answering the most common category. */
+    judge: { accuracy: number; majority: number; heldOut: number };
+  }) | null;
 }
 
 /** How a steering success rate is measured: language-model data take a strength and an optional judge. */

@@ -23,6 +23,9 @@ import {
 } from '../../core/analysis/lm';
 import { decoderRow, successRate } from '../../core/analysis';
 import { featureSuccesses } from '../../core/stats';
+import { CONCEPT_STEERING_DEFINITION, conceptFeatures, conceptSteeringSuccess } from '../../core/analysis/lm/concept-steering';
+import { classify } from '../../core/lm/concept-classifier';
+import type { JudgeFile } from '../../core/lm/judge-file';
 import { describeFeature, JUDGE_DEFINITION } from '../../core/judge';
 import { judgeSteering } from '../../io/judge-http';
 import { writeSaeLens, type SaeLensFiles } from '../../core/formats/saelens';
@@ -46,6 +49,8 @@ const LABEL_ROWS = 2048;
 export class LmAnalysis extends SeedAnalysis {
   /** Keyed by seed index and α. */
   private readonly success = new Map<string, Promise<{ result: LmSteeringSuccess; prompts: number[][] }>>();
+  /** Concept-grounded success, keyed by seed index and α. */
+  private readonly conceptCache = new Map<string, Promise<NonNullable<SteeringSuccess['concept']>>>();
   /** Keyed by seed index: this analysis's weights do not change. */
   private readonly featureLabelCache = new Map<number, Promise<FeatureLabels>>();
 
@@ -138,7 +143,39 @@ export class LmAnalysis extends SeedAnalysis {
     });
     const { rate, ci95, successes, trials, features } = result;
     const judged = judge ? await this.judgeTrials(seed, result.perTrial, prompts, judge) : null;
-    return { rate, ci95, successes, trials, features, alpha, perFeature: featureSuccesses(result.perTrial), definition: LM_STEERING_SUCCESS_DEFINITION, judged };
+    const concept = this.data.judge ? await this.conceptSuccess(seed, alpha, this.data.judge) : null;
+    return { rate, ci95, successes, trials, features, alpha, perFeature: featureSuccesses(result.perTrial), definition: LM_STEERING_SUCCESS_DEFINITION, judged, concept };
+  }
+
+  /**
+   * Concept-grounded success (core/analysis/lm/concept-steering.ts), as `npm run lab -- steer-eval` measures
+   * it: features whose top contexts mostly share a category steer the paper's three prompts, and the
+   * judge shipped beside the shards reads both continuations. Cached per seed and α.
+   */
+  private conceptSuccess(seed: number, alpha: number, judge: JudgeFile): Promise<NonNullable<SteeringSuccess['concept']>> {
+    const index = this.seedIndex(seed);
+    return cached(this.conceptCache, `${index}:${alpha}`, async () => {
+      const { model } = this.requireModel('the steering success rate');
+      const labels = await this.lmFeatureLabels(seed);
+      if (!labels) throw new Error('concept-grounded steering needs labelled shards');
+      const features = conceptFeatures(labels, (label) => nullIfMissing(judge.categories.indexOf(labels.names[label])), { count: LM_STEERING_FEATURES });
+      const prompts = NEUTRAL_PROMPTS.map((text) => this.encodePrompt(text));
+      const result = await this.withSae(index, (sae) =>
+        conceptSteeringSuccess(model, sae, { hook: hookOf(this.data), features, prompts, alpha, classify: (tokens) => classify(judge.classifier, tokens), seed: 0 }),
+      );
+      const { rate, ci95, successes, trials } = result;
+      return {
+        rate,
+        ci95,
+        successes,
+        trials,
+        features: features.length,
+        alpha,
+        perFeature: featureSuccesses(result.perTrial),
+        definition: CONCEPT_STEERING_DEFINITION,
+        judge: { accuracy: judge.accuracy, majority: judge.majority, heldOut: judge.heldOut },
+      };
+    });
   }
 
   /** Every trial's steered and unsteered texts scored by the judge, against a description of the feature from its contexts and logit lens. */
@@ -216,3 +253,5 @@ function unit(vector: Float32Array): Float32Array {
   const norm = Math.hypot(...vector);
   return norm > 0 ? vector.map((v) => v / norm) : vector;
 }
+
+const nullIfMissing = (index: number) => (index < 0 ? null : index);

@@ -8,7 +8,8 @@ import { loadGptNeoxModel, type GptNeox, type HookName, type TextTokenizer } fro
 import { checkHookName } from '../../core/model/hooks';
 import { CONTEXT_WINDOW, DEFAULT_MAX_BYTES, loadActivationShards, normaliseRows } from '../../core/shards';
 import { pickedModelFiles, urlModelFiles } from '../../io/model-folder-web';
-import { pickedShardInputs, urlShardInputs } from '../../io/shards-web';
+import { readJudgeFile, type JudgeFile } from '../../core/lm/judge-file';
+import { judgeBytes, pickedShardInputs, urlShardInputs } from '../../io/shards-web';
 import type { ModelInfo, ModelSource, ShardDataInfo, ShardProgress, ShardSource } from '../protocol/lab-api';
 
 export interface LmData {
@@ -22,6 +23,8 @@ export interface LmData {
   hook: string;
   /** Each row's document label (e.g. a WordNet category), when the shards carry labels. */
   labels?: RowLabels;
+  /** The concept judge shipped beside labelled shards (the gloss sample's), for concept-grounded steering success. */
+  judge?: JudgeFile;
 }
 
 export interface RowLabels {
@@ -41,7 +44,9 @@ export async function loadLmData(source: ShardSource, maxBytes = DEFAULT_MAX_BYT
   const { manifest, inputs, label } = source.kind === 'url' ? await urlShardInputs(source.manifestUrl) : await pickedShardInputs(source.files);
   const loaded = await loadActivationShards({ manifest: manifest ?? undefined, inputs }, { maxBytes, onProgress: onProgress && ((p) => onProgress({ ...p, bytesTotal: p.bytesTotal ?? null })) });
   const scale = normaliseRows(loaded.rows, loaded.d_model);
+  const judge = loaded.labelNames.length > 0 ? await judgeBytes(source) : null;
   return {
+    ...(judge && { judge: readJudgeFile(judge.bytes, judge.name) }),
     rows: loaded.rows,
     tokens: loaded.tokens,
     contexts: loaded.contexts,

@@ -1,14 +1,19 @@
 import { useShallow } from 'zustand/react/shallow';
+import { GLOSS_MODEL_NAME } from '../../core/lm/gloss-corpus';
 import type { ShardDataInfo } from '../../runtime/protocol/lab-api';
 import type { Dataset } from '../store/experiment';
 import { useLab } from '../page';
 import { BackendLine } from './backend-line';
 
-/** What the SAEs train on, in a few words: the shards' model and hook once loaded, and whether they are the synthetic sample. */
+/** What the SAEs train on, in a few words: the shards' model and hook once loaded, and what the shipped samples' models are. */
 export function dataPhrase(dataset: Dataset, shards: ShardDataInfo | null): string {
   if (dataset === 'mnist') return 'MNIST digits';
   if (!shards) return "a language model's residual-stream activations (load shards in the Data panel)";
-  const source = shards.synthetic ? `a random-weight synthetic GPT-NeoX (${shards.model}, not Pythia)` : shards.model;
+  const source = shards.synthetic
+    ? `a random-weight synthetic GPT-NeoX (${shards.model}, not Pythia)`
+    : shards.model === GLOSS_MODEL_NAME
+      ? `the ${GLOSS_MODEL_NAME} (a tiny GPT-NeoX trained here on WordNet's glosses, not Pythia)`
+      : shards.model;
   return `residual-stream activations of ${source} at ${shards.hook}`;
 }
 

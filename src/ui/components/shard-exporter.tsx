@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import type { ShardExport } from '../../runtime/protocol/export-api';
 import { exportShardsInWorker } from '../../runtime/page/export-client';
-import { SAMPLE_MODEL_PATH } from '../lab-controller';
+import { sampleModelPath } from '../lab-controller';
+import { SAMPLE } from '../store/experiment';
 import { filesZip } from '../export-zip';
 import { plural } from '../format';
 import { downloadBlob } from '../lib/download';
@@ -10,7 +11,7 @@ import { appBaseUrl, labController, labStore } from '../page';
 
 
 /**
- * Activation shards made in the browser: a GPT-NeoX model (the synthetic sample's, or one the
+ * Activation shards made in the browser: a GPT-NeoX model (the WordNet gloss model, or one the
  * person picks) run over their text files, in a worker, as `npm run lab -- export-activations` does.
  * The result downloads as a zip, or loads straight into the lab.
  */
@@ -29,7 +30,7 @@ export function ShardExporter() {
     setResult(null);
     setStatus('Loading the model…');
     try {
-      const baseUrl = new URL(SAMPLE_MODEL_PATH, appBaseUrl).href;
+      const baseUrl = new URL(sampleModelPath(SAMPLE), appBaseUrl).href;
       const exported = await exportShardsInWorker(
         {
           backend: labStore.getState().experiment.backend,
@@ -58,13 +59,13 @@ export function ShardExporter() {
     <details className="shard-exporter" data-testid="shard-exporter">
       <summary>Export shards from text, in the browser</summary>
       <p className="caption">
-        Runs a GPT-NeoX model (the sample one unless you pick a folder) over text files (.txt, or .jsonl with a "text" field per line and an optional "label" each row keeps) and
+        Runs a GPT-NeoX model (the WordNet gloss model unless you pick a folder) over text files (.txt, or .jsonl with a "text" field per line and an optional "label" each row keeps) and
         records the residual stream at the hook, as <code>npm run lab -- export-activations</code> does. Each context starts with the bos token, which is
         left out.
       </p>
       <div className="exporter-fields">
         <label className="file-button">
-          {modelFiles ? `model: ${plural(modelFiles.length, 'file')}` : 'Model folder… (default: sample)'}
+          {modelFiles ? `model: ${plural(modelFiles.length, 'file')}` : 'Model folder… (default: WordNet gloss model)'}
           <input type="file" {...FOLDER_PICKER} data-testid="export-model" onChange={(e) => setModelFiles(pickedFiles(e.target.files).length > 0 ? pickedFiles(e.target.files) : null)} />
         </label>
         <label className="file-button">

@@ -3,14 +3,21 @@ import { useShallow } from 'zustand/react/shallow';
 import type { DataChoice } from '../lab-controller';
 import { FOLDER_PICKER, formatBytes, pickedFiles } from '../lib/picked-files';
 import { labController, useLab } from '../page';
+import { CONTROL_SAMPLE, SAMPLE } from '../store/experiment';
 import { UrlForm } from './url-form';
 
+
+/** The shipped samples, the gloss model's first. */
+const SAMPLE_BUTTONS = [
+  { name: SAMPLE, testId: 'load-sample-shards', text: 'WordNet gloss sample', about: "The middle layer of a tiny GPT-NeoX trained here on WordNet's glosses, each row labelled with its synset's category" },
+  { name: CONTROL_SAMPLE, testId: 'load-control-shards', text: 'Random-weight control', about: 'A random-weight GPT-NeoX over synthetic sentences: its SAE features are token detectors, a control' },
+] as const;
 
 /** Why the shard buttons wait: one set of shards loads at a time. */
 const LOADING = 'Shards are loading: wait until they have loaded.';
 
 /**
- * Where the activation shards come from — the shipped synthetic sample, a folder or files picked or
+ * Where the activation shards come from — the shipped WordNet gloss sample or random-weight control, a folder or files picked or
  * dropped, or a manifest URL — with the load's progress, what was loaded, and why a load failed.
  */
 export function ShardLoader() {
@@ -42,9 +49,11 @@ export function ShardLoader() {
         {formatBytes(info?.maxBytes ?? 256 * 2 ** 20)} of activations: a larger set is streamed through and a uniform sample of its rows kept.
       </p>
       <div className="loader-buttons">
-        <button type="button" data-testid="load-sample-shards" disabled={busy} title={busy ? LOADING : undefined} onClick={() => load({ kind: 'sample' })}>
-          Synthetic sample
-        </button>
+        {SAMPLE_BUTTONS.map(({ name, testId, text, about }) => (
+          <button key={name} type="button" data-testid={testId} disabled={busy} title={busy ? LOADING : about} onClick={() => load({ kind: 'sample', name })}>
+            {text}
+          </button>
+        ))}
         <label className="file-button" title={busy ? LOADING : undefined}>
           Folder…
           <input type="file" data-testid="shard-folder" {...FOLDER_PICKER} disabled={busy} onChange={(e) => loadFiles(pickedFiles(e.target.files))} />
@@ -70,10 +79,10 @@ export function ShardLoader() {
       )}
       {info ? (
         <dl className="data-facts" data-testid="shard-info">
-          {info.synthetic && (
+          {(info.synthetic || info.note) && (
             <>
-              <dt>sample</dt>
-              <dd className="synthetic-label" data-testid="synthetic-label">
+              <dt>about</dt>
+              <dd className={info.synthetic ? 'synthetic-label' : undefined} data-testid="shard-note">
                 {info.note ?? 'Synthetic sample, not Pythia'}
               </dd>
             </>

@@ -17,7 +17,8 @@ interface Rate extends RateCount {
  * generates hundreds of continuations), with its 95% interval, B against A, and the worker's own
  * sentence on how success is judged. The verdict compares the features' own success rates, since
  * trials of one feature are not independent; the pooled-trial tests follow as secondary
- * information. On language-model data an optional LLM judge scores the same trials.
+ * information. On language-model data an optional LLM judge scores the same trials, and on shards
+ * that carry WordNet categories and a concept judge (the gloss sample) a concept-grounded rate follows.
  */
 export function SteeringSuccessPanel() {
   const { seed, compare, labelA, labelB, successA, successB, measuring, hasSnapshot, lm, alpha } = useLab(
@@ -42,6 +43,8 @@ export function SteeringSuccessPanel() {
   const results = [successA, successB];
   const definition = results.find((r) => r !== null)?.definition;
   const judged = [successA?.judged ?? null, successB?.judged ?? null];
+  const concept = [successA?.concept ?? null, successB?.concept ?? null];
+  const conceptJudge = concept.find((c) => c)?.judge;
   return (
     <div className="steering-success" data-testid="steering-success-panel">
       <h3>Steering success rate</h3>
@@ -52,6 +55,16 @@ export function SteeringSuccessPanel() {
       <p className="caption" data-testid="steering-success-definition">
         {definition ?? 'Steers with many of the seed’s live features and counts how often the output moves toward what the feature stands for.'}
       </p>
+      {conceptJudge && (
+        <>
+          <h4>Judged by WordNet's categories</h4>
+          <RateLines testId="concept-success" labels={labels} rates={concept} compare={compare} />
+          <p className="caption" data-testid="concept-success-definition">
+            {concept.find((c) => c)?.definition} The judge puts {(conceptJudge.accuracy * 100).toFixed(1)}% of {conceptJudge.heldOut.toLocaleString('en')} held-out glosses in
+            their category (the most common category alone: {(conceptJudge.majority * 100).toFixed(1)}%).
+          </p>
+        </>
+      )}
       {judged.some((j) => j) && (
         <>
           <h4>Judged by the LLM</h4>

@@ -5,20 +5,20 @@
  */
 import type { LabInitOptions, ModelSource, ShardSource } from '../../runtime/protocol/lab-api';
 import { errorMessage } from '../lib/error-message';
-import { activeSides, PICKED_FILES, SAMPLE, SIDE_NAMES, type Experiment, type Side } from '../store/experiment';
+import { activeSides, isSample, PICKED_FILES, SAMPLE, SIDE_NAMES, type Experiment, type SampleName, type Side } from '../store/experiment';
 import type { LabStore } from '../store/lab-store';
 import type { InitReport, SideRunner, StartWorker, Worker } from './side-runner';
 
-/** Where shards or a model come from: the shipped sample, a URL, or files the person picked or dropped. */
-export type DataChoice = { kind: 'sample' } | { kind: 'url'; url: string } | { kind: 'files'; files: File[] };
+/** Where shards or a model come from: a shipped sample, a URL, or files the person picked or dropped. */
+export type DataChoice = { kind: 'sample'; name: SampleName } | { kind: 'url'; url: string } | { kind: 'files'; files: File[] };
 
-/** The synthetic sample under the app's root: its shards' manifest and its model folder. */
-export const SAMPLE_SHARDS_PATH = 'samples/synthetic/manifest.json';
-export const SAMPLE_MODEL_PATH = 'samples/synthetic/model/';
+/** Each shipped sample's folder under the app's root: its shards' manifest.json and its model/ folder. */
+const SAMPLE_DIRS: Record<SampleName, string> = { [SAMPLE]: 'samples/wordnet-gloss/', synthetic: 'samples/synthetic/' };
+export const sampleShardsPath = (name: SampleName) => `${SAMPLE_DIRS[name]}manifest.json`;
+export const sampleModelPath = (name: SampleName) => `${SAMPLE_DIRS[name]}model/`;
 
-
-/** What the experiment records for a choice: SAMPLE, the URL, or PICKED_FILES. */
-export const locationOf = (choice: DataChoice) => (choice.kind === 'sample' ? SAMPLE : choice.kind === 'url' ? choice.url : PICKED_FILES);
+/** What the experiment records for a choice: the sample's name, the URL, or PICKED_FILES. */
+export const locationOf = (choice: DataChoice) => (choice.kind === 'sample' ? choice.name : choice.kind === 'url' ? choice.url : PICKED_FILES);
 
 export interface DataSources {
   /** Shard files the person picked; the experiment says PICKED_FILES, the files are here (they cannot live in the URL). */
@@ -53,13 +53,13 @@ export function createDataSources({ store, startWorker, appBaseUrl, runners, act
   const absolute = (path: string) => new URL(path, appBaseUrl).href;
 
   function shardSource(location: string | null, files: File[] | null): ShardSource | null {
-    if (location === SAMPLE) return { kind: 'url', manifestUrl: absolute(SAMPLE_SHARDS_PATH) };
+    if (isSample(location)) return { kind: 'url', manifestUrl: absolute(sampleShardsPath(location)) };
     if (location === PICKED_FILES) return files ? { kind: 'files', files } : null;
     return location ? { kind: 'url', manifestUrl: location } : null;
   }
 
   function modelSource(location: string | null, files: File[] | null): ModelSource | null {
-    if (location === SAMPLE) return { kind: 'url', baseUrl: absolute(SAMPLE_MODEL_PATH) };
+    if (isSample(location)) return { kind: 'url', baseUrl: absolute(sampleModelPath(location)) };
     if (location === PICKED_FILES) return files ? { kind: 'files', files } : null;
     return location ? { kind: 'url', baseUrl: location } : null;
   }
@@ -74,7 +74,9 @@ export function createDataSources({ store, startWorker, appBaseUrl, runners, act
   function dataArrived(d_model: number) {
     state().fitDataWidth(d_model);
     state().patchDataLoad({ phase: 'ready', error: null });
-    const source = modelSource(state().experiment.model, pickedModel);
+    // A sample's shards bring their own model unless another was chosen.
+    const { model, shards } = state().experiment;
+    const source = modelSource(model ?? (isSample(shards) ? shards : null), pickedModel);
     if (source) void loadModelInto(source);
   }
 

@@ -16,8 +16,15 @@ export const SIDE_NAMES = ['A', 'B'] as const;
 /** What the SAEs train on: MNIST digits, or (`lm`) a language model's residual-stream activations, read from shards. */
 export type Dataset = DataTrack;
 
-/** The synthetic sample shard set (and its model) that ships with the app, under its base URL. */
+/**
+ * The shard sets (each with its model) that ship with the app, under its base URL: the WordNet gloss
+ * sample (a tiny model trained here on WordNet's glosses), which the language-model track opens on,
+ * and a random-weight control whose features are only token detectors.
+ */
 export const SAMPLE = 'sample';
+export const CONTROL_SAMPLE = 'synthetic';
+export type SampleName = typeof SAMPLE | typeof CONTROL_SAMPLE;
+export const isSample = (location: string | null): location is SampleName => location === SAMPLE || location === CONTROL_SAMPLE;
 /** Shards or a model the person picked or dropped: they cannot be put in a link. */
 export const PICKED_FILES = 'files';
 
@@ -36,9 +43,9 @@ export interface Experiment {
   /** Start training as soon as the page has loaded: a demo link shows a run without a click. */
   autostart: boolean;
   dataset: Dataset;
-  /** With dataset 'lm': SAMPLE, a manifest.json URL, PICKED_FILES, or null before any is chosen. */
+  /** With dataset 'lm': SAMPLE or CONTROL_SAMPLE, a manifest.json URL, PICKED_FILES, or null before any is chosen. */
   shards: string | null;
-  /** The GPT-NeoX model for contexts and steering: SAMPLE, a folder URL, PICKED_FILES or none. */
+  /** The GPT-NeoX model for contexts and steering: a sample's, a folder URL, PICKED_FILES or none (a sample's shards then bring their own). */
   model: string | null;
   /** Seconds of training between two saved checkpoints: what a reload or a crash can lose at most. */
   checkpointSeconds: number;
@@ -123,5 +130,5 @@ export function memoryProblem(config: TrainConfig, experiment: Pick<Experiment, 
 }
 
 export function dataProblem(experiment: Pick<Experiment, 'dataset' | 'shards'>): string | null {
-  return experiment.dataset === 'lm' && experiment.shards === null ? 'choose activation shards to train on (the synthetic sample, files or a manifest URL)' : null;
+  return experiment.dataset === 'lm' && experiment.shards === null ? 'choose activation shards to train on (the WordNet gloss sample, files or a manifest URL)' : null;
 }

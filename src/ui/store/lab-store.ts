@@ -8,7 +8,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { TrainConfig } from '../../core/train/config';
 import type { FeatureDetails, LabMetricsUpdate, LabSnapshot, ModelInfo, ShardProgress, SteeringResult, LmFeatureDetails, LmSteeringResult } from '../../runtime/protocol/lab-api';
 import { configField } from './config-fields';
-import type { Dataset, Experiment, Side } from './experiment';
+import { SAMPLE, type Dataset, type Experiment, type Side } from './experiment';
 import type { ComparisonRecord } from '../../runtime/protocol/run-records';
 import { DATASET_DEFAULT_PRESET, presetById, type PresetId } from './presets';
 import { initialRuntime, metricsArrived, runStarted, snapshotArrived, type RunInfo, type SideRuntime } from './runtime';
@@ -171,7 +171,9 @@ export function createLabStore(initial: UrlState = defaultUrlState(), urlNotes: 
 
       setDataset(dataset) {
         if (dataset === get().experiment.dataset) return;
-        setExperimentAndClamp({ ...get().experiment, ...presetById(DATASET_DEFAULT_PRESET[dataset]).experiment(), dataset });
+        // The language-model track opens on the gloss sample (and its model) until other shards are chosen.
+        const shards = dataset === 'lm' ? (get().experiment.shards ?? SAMPLE) : get().experiment.shards;
+        setExperimentAndClamp({ ...get().experiment, ...presetById(DATASET_DEFAULT_PRESET[dataset]).experiment(), dataset, shards });
         set({ dataLoad: { phase: 'idle', progress: null, error: null }, inspection: EMPTY_INSPECTION, selection: { ...get().selection, feature: null } });
       },
 

@@ -39,7 +39,7 @@ export const DEFAULT_PRESET: PresetId = 'mnist-demo';
 /** A checkpoint of every seed costs a read-back of the weights: every 10 s of training keeps that small. */
 export const DEFAULT_CHECKPOINT_SECONDS = 10;
 /** The preset each dataset starts with when the page switches to it. */
-export const DATASET_DEFAULT_PRESET: Record<Dataset, PresetId> = { mnist: DEFAULT_PRESET, lm: 'lm-sample' };
+export const DATASET_DEFAULT_PRESET: Record<Dataset, PresetId> = { mnist: DEFAULT_PRESET, lm: 'lm-gloss' };
 
 export function presetsFor(dataset: Dataset): LabPreset[] {
   return LAB_PRESETS.filter((p) => p.dataset === dataset);

@@ -10,7 +10,7 @@
 import { trainConfigProblems } from '../../core/train/validate';
 import { BACKEND_ORDER, type BackendRequest } from '../../runtime/protocol/backend-types';
 import { CONFIG_FIELDS, type ConfigField } from './config-fields';
-import { PICKED_FILES, SAMPLE, seedCountProblem, SIDES, type Experiment, type Side } from './experiment';
+import { CONTROL_SAMPLE, isSample, PICKED_FILES, SAMPLE, seedCountProblem, SIDES, type Experiment, type Side } from './experiment';
 import { DATASET_DEFAULT_PRESET, defaultExperiment, presetById } from './presets';
 import { defaultSelection, type Selection } from './selection';
 
@@ -80,8 +80,8 @@ function locationField(key: 'shards' | 'model', what: string): UrlField {
     key,
     get: (s) => (s.experiment[key] === PICKED_FILES ? '' : (s.experiment[key] ?? '')),
     set(s, raw) {
-      if (raw === SAMPLE || /^https?:\/\//.test(raw)) return withExperiment(s, { [key]: raw });
-      return `${key} must be "${SAMPLE}" or an http(s) URL of ${what}`;
+      if (isSample(raw) || /^https?:\/\//.test(raw)) return withExperiment(s, { [key]: raw });
+      return `${key} must be "${SAMPLE}" (the WordNet gloss sample), "${CONTROL_SAMPLE}" (the random-weight control) or an http(s) URL of ${what}`;
     },
   };
 }
@@ -95,7 +95,10 @@ const EXPERIMENT_FIELDS: UrlField[] = [
     set(s, raw) {
       // `shards` is the track's former name: links saved before the rename still open it.
       const dataset = raw === 'shards' ? 'lm' : raw;
-      return dataset === 'mnist' || dataset === 'lm' ? withExperiment(s, { dataset, ...presetById(DATASET_DEFAULT_PRESET[dataset]).experiment() }) : 'data must be mnist or lm';
+      if (dataset !== 'mnist' && dataset !== 'lm') return 'data must be mnist or lm';
+      // The language-model track opens on the gloss sample unless the link's `shards` says otherwise.
+      const shards = dataset === 'lm' ? (s.experiment.shards ?? SAMPLE) : s.experiment.shards;
+      return withExperiment(s, { dataset, shards, ...presetById(DATASET_DEFAULT_PRESET[dataset]).experiment() });
     },
   },
   locationField('shards', 'a manifest.json'),

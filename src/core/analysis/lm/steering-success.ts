@@ -128,7 +128,7 @@ function checkOptions(model: GptNeox, sae: DeviceSae, options: LmSteeringSuccess
 }
 
 /** The features' unit decoder rows, one read-back: [features][d_in]. */
-async function unitDirections(sae: DeviceSae, features: readonly number[]): Promise<Float32Array[]> {
+export async function unitDirections(sae: DeviceSae, features: readonly number[]): Promise<Float32Array[]> {
   if (features.length === 0) return [];
   const rows = tf.gather(sae.unitDecoder, Int32Array.from(features));
   try {

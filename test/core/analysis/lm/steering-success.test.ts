@@ -1,62 +1,12 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DeviceSae, wilsonInterval } from '../../../../src/core/analysis';
 import { lmSteeringSuccess, sampleLiveFeatures, type LmSteeringSuccess } from '../../../../src/core/analysis/lm';
-import { generate, residPre } from '../../../../src/core/model';
-import { Rng } from '../../../../src/core/rng';
-import type { SaeWeights } from '../../../../src/core/sae/weights';
-import type { Activation } from '../../../../src/core/train/config';
-import { TINY_SIZES } from '../../../helpers/tiny-neox';
+import { generate } from '../../../../src/core/model';
 import { referenceForward } from '../../model/reference-neox';
 import { referenceEncode } from '../helpers';
-import { expectNoLeak, tinyModel } from './helpers';
+import { expectNoLeak } from './helpers';
+import { D, HOOK, model, neox, PROMPTS, RELU, TARGET, weights } from './planted-steering';
 
-const D = TINY_SIZES.hidden;
-const V = TINY_SIZES.vocab;
-const RELU: Activation = { kind: 'relu', l1Coeff: 0 };
-// Tied embeddings: the unembedding of token t is its input embedding, which lets one direction both make
-// the model write t and be read back from t (below).
-const { neox, model } = tinyModel({ seed: 2, tied: true });
-afterAll(() => model.dispose());
-const HOOK = residPre(0); // the token embeddings: a clean pass reads exactly which tokens were written
-const PROMPTS = [
-  [12, 40, 3],
-  [27, 8, 31, 16],
-  [45, 22, 7],
-];
-const embedding = (t: number) => neox.tensors['gpt_neox.embed_in.weight'].data.subarray(t * D, (t + 1) * D);
-const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(a).reduce((s, v, i) => s + v * b[i], 0);
-
-/**
- * The planted feature for token t: direction d ∝ centred(embed[t] / γ_final). A huge α·d in the stream
- * dominates the final LayerNorm, whose output then is about γ ⊙ centred(d) ∝ centred(embed[t]), so the
- * logits (tied: embed · LN) favour t. The encoder reads the same d, with a threshold halfway between
- * ⟨embed[t], d⟩ and the largest ⟨embed[u], d⟩ of any other token: it fires exactly on t.
- */
-function plantedFeature(t: number) {
-  const gamma = neox.tensors['gpt_neox.final_layer_norm.weight'].data;
-  const scaled = Array.from(embedding(t), (v, i) => v / gamma[i]);
-  const mean = scaled.reduce((a, b) => a + b, 0) / D;
-  const centred = scaled.map((v) => v - mean);
-  const norm = Math.hypot(...centred);
-  const d = Float32Array.from(centred, (v) => v / norm);
-  const own = dot(embedding(t), d);
-  const others = Math.max(...Array.from({ length: V }, (_, u) => (u === t ? -Infinity : dot(embedding(u), d))));
-  return { d, threshold: (own + others) / 2, separable: own > others };
-}
-
-/** Feature 0 planted; features 1 and 2 random, for the recount. */
-function plantedSae(t: number): SaeWeights {
-  const { d, threshold } = plantedFeature(t);
-  const rng = new Rng(21);
-  const W_dec = rng.fillNormal(new Float32Array(3 * D), 1 / Math.sqrt(D));
-  const W_enc = rng.fillNormal(new Float32Array(D * 3), 1 / Math.sqrt(D));
-  W_dec.set(d, 0);
-  for (let i = 0; i < D; i++) W_enc[i * 3] = d[i];
-  return { d_in: D, d_sae: 3, W_enc, b_enc: Float32Array.from([-threshold, 0.3, -0.4]), W_dec, b_dec: new Float32Array(D) };
-}
-
-const TARGET = Array.from({ length: V - 2 }, (_, i) => i + 2).find((t) => plantedFeature(t).separable)!;
-const weights = plantedSae(TARGET);
 const SAMPLING = { maxNewTokens: 20, temperature: 0.7, topP: 0.9, seed: 5 };
 
 async function run(alpha: number, features = [0, 1, 2]): Promise<LmSteeringSuccess> {
