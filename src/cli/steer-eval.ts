@@ -21,7 +21,7 @@ import { JUDGE_FILE, readJudgeFile } from '../core/lm/judge-file';
 import { checkHookName, type HookName } from '../core/model/hooks';
 import { pythiaPaperConfig } from '../core/presets';
 import { saeVariant, type SaeArchitecture } from '../core/sae/variants';
-import { normaliseRows } from '../core/shards/normalise';
+import { meanRowNorm, normaliseRows } from '../core/shards/normalise';
 import { compareFeatureRates, featureSuccesses, type FeatureRateComparison } from '../core/stats';
 import type { Activation } from '../core/train/config';
 import { successRate } from '../core/analysis/wilson';
@@ -90,7 +90,7 @@ export async function runSteerEval(options: SteerEvalOptions): Promise<SteerEval
   const saes = await readSaeFolders(options.saes);
   const shards = await loadShardFolder(shardDir);
   if (shards.labelNames.length === 0) throw new Error(`${shardDir}: the shards carry no labels, so features have no concept to steer toward (the gloss sample's do)`);
-  const rawNorm = meanNorm(shards.rows, shards.d_model);
+  const rawNorm = meanRowNorm(shards.rows, shards.d_model);
   normaliseRows(shards.rows, shards.d_model); // the SAEs read rows as they were trained on them
 
   const { model, tokenizer } = await loadModelFolder(modelDir);
@@ -212,17 +212,6 @@ function checkHook(hook: string | null, saes: readonly FieldSae[], shardDir: str
   if (other) throw new Error(`${other.name} reads ${other.hookName}, the shards ${hook}`);
   checkHookName(hook, numLayers);
   return hook;
-}
-
-function meanNorm(rows: Float32Array, d: number): number {
-  let total = 0;
-  const count = rows.length / d;
-  for (let r = 0; r < count; r++) {
-    let sq = 0;
-    for (let i = r * d; i < (r + 1) * d; i++) sq += rows[i] * rows[i];
-    total += Math.sqrt(sq);
-  }
-  return total / count;
 }
 
 /** `<lemma>:` of held-out synsets, in a fixed hashed order: words the model never saw defined. */

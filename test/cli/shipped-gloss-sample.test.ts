@@ -12,6 +12,11 @@ import { GLOSS_MODEL_NAME, WORDNET_CATEGORIES } from '../../src/core/lm/gloss-co
 import { JUDGE_FILE, readJudgeFile } from '../../src/core/lm/judge-file';
 import { loadGlossCorpusNode } from '../../src/io/wordnet-node';
 import { loadModelFolder } from '../../src/io/model-folder-node';
+import { loadShardFolder } from '../../src/io/shards-node';
+import { meanRowNorm } from '../../src/core/shards/normalise';
+import { DeviceSae } from '../../src/core/analysis/device-sae';
+import { conceptSteeringSuccess } from '../../src/core/analysis/lm/concept-steering';
+import { NEUTRAL_PROMPTS } from '../../src/core/analysis/lm/steering-success';
 
 const SAMPLE_DIR = join(import.meta.dirname, '../../public/samples/wordnet-gloss');
 /** Held-out windows the model is scored on: 64 × 128 predicted tokens keep the test under a minute on the cpu backend. */
@@ -125,4 +130,64 @@ describe('the shipped WordNet gloss sample', () => {
       model.dispose();
     }
   }, 600_000);
+});
+
+describe("steering the shipped gloss model toward a WordNet category", () => {
+  it("raises that category's share of the judge's verdicts, with a direction planted from the category's mean activation", async () => {
+    const { model, tokenizer } = await loadModelFolder(join(SAMPLE_DIR, 'model'));
+    try {
+      const judge = readJudgeFile(new Uint8Array(await readFile(join(SAMPLE_DIR, JUDGE_FILE))), JUDGE_FILE);
+      const shards = await loadShardFolder(SAMPLE_DIR);
+      const d = shards.d_model;
+      // A category's direction: its rows' mean minus the mean of all rows, to unit length.
+      const mean = (keep: (row: number) => boolean) => {
+        const sum = new Float64Array(d);
+        let n = 0;
+        for (let r = 0; r < shards.count; r++) {
+          if (!keep(r)) continue;
+          n++;
+          for (let i = 0; i < d; i++) sum[i] += shards.rows[r * d + i];
+        }
+        return sum.map((v) => v / n);
+      };
+      const all = mean(() => true);
+      const categories = ['noun.animal', 'noun.plant', 'noun.food', 'noun.body'];
+      const W_dec = new Float32Array(categories.length * d);
+      categories.forEach((name, c) => {
+        const label = shards.labelNames.indexOf(name);
+        const own = mean((r) => shards.labels[r] === label);
+        const diff = own.map((v, i) => v - all[i]);
+        const norm = Math.hypot(...diff);
+        for (let i = 0; i < d; i++) W_dec[c * d + i] = diff[i] / norm;
+      });
+      const weights = { d_in: d, d_sae: categories.length, W_enc: new Float32Array(d * categories.length), b_enc: new Float32Array(categories.length), W_dec, b_dec: new Float32Array(d) };
+      const sae = new DeviceSae(weights, { kind: 'relu', l1Coeff: 0 });
+      // As steer-eval measures strengths: twice the residual stream's mean length (the rows as the model wrote them).
+      const residualNorm = meanRowNorm(shards.rows, d);
+      const features = categories.map((name, feature) => ({ feature, concept: judge.categories.indexOf(name), purity: 1 }));
+      const prompts = NEUTRAL_PROMPTS.map((text) => tokenizer.encode(text, { prependBos: true }));
+      let steeredIn = 0;
+      let cleanIn = 0;
+      let successes = 0;
+      let trials = 0;
+      try {
+        for (const seed of [0, 1]) {
+          const result = await conceptSteeringSuccess(model, sae, { hook: 'blocks.1.hook_resid_post', features, prompts, alpha: 2 * residualNorm, classify: (t) => classify(judge.classifier, t), seed });
+          for (const trial of result.perTrial) {
+            if (trial.steeredClass === trial.concept) steeredIn++;
+            if (trial.cleanClass === trial.concept) cleanIn++;
+          }
+          successes += result.successes;
+          trials += result.trials;
+        }
+      } finally {
+        sae.dispose();
+      }
+      console.log(`planted category directions: steered in category ${steeredIn}/${trials}, clean ${cleanIn}/${trials}, successes ${successes}`);
+      expect(steeredIn).toBeGreaterThan(cleanIn + trials / 4);
+      expect(successes).toBeGreaterThan(trials / 4);
+    } finally {
+      model.dispose();
+    }
+  }, 300_000);
 });

@@ -17,6 +17,18 @@ export function normaliseRows(rows: Float32Array, d_model: number): number {
   return scale;
 }
 
+/** The mean Euclidean length of the rows ([count, d_model]): the scale steering strengths are measured in. */
+export function meanRowNorm(rows: Float32Array, d_model: number): number {
+  const count = rows.length / d_model;
+  let total = 0;
+  for (let r = 0; r < count; r++) {
+    let squares = 0;
+    for (let i = r * d_model; i < (r + 1) * d_model; i++) squares += rows[i] * rows[i];
+    total += Math.sqrt(squares);
+  }
+  return count > 0 ? total / count : 0;
+}
+
 /**
  * An SAE trained on inputs × scale, rewritten to read and write the unscaled stream:
  * encode(scale·x) = (scale·W_enc)ᵀ(x − b_dec/scale) + b_enc, and the decoder writes x̂/scale.
