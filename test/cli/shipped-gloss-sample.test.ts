@@ -73,6 +73,28 @@ describe('the shipped WordNet gloss sample', () => {
     expect(total).toBeLessThan(10 * 2 ** 20);
   }, 600_000);
 
+  it("holds the shipped model's own activations: the first context's rows are its forward pass at the hook", async () => {
+    const { model, config } = await loadModelFolder(join(SAMPLE_DIR, 'model'));
+    try {
+      const shards = await loadShardFolder(SAMPLE_DIR);
+      const hook = 'blocks.1.hook_resid_post';
+      expect(shards.hook).toBe(hook);
+      const d = config.hiddenSize;
+      const rows = config.maxPositions - 1; // the bos is left out
+      const { activations } = model.forward([[0, ...shards.tokens.subarray(0, rows)]], { capture: [hook], stopAt: hook });
+      const expected = (await activations[hook]!.data()) as Float32Array;
+      activations[hook]!.dispose();
+      for (let r = 0; r < rows; r++) {
+        for (let i = 0; i < d; i++) {
+          const want = expected[(r + 1) * d + i];
+          expect(Math.abs(shards.rows[r * d + i] - want)).toBeLessThanOrEqual(Math.abs(want) * 2 ** -10 + 1e-6); // F16 rounding
+        }
+      }
+    } finally {
+      model.dispose();
+    }
+  });
+
   it("has a concept judge whose stated accuracy is what it scores on the held-out glosses, far above the most common category's", async () => {
     const judge = readJudgeFile(new Uint8Array(await readFile(join(SAMPLE_DIR, JUDGE_FILE))), JUDGE_FILE);
     expect(judge.categories).toEqual(WORDNET_CATEGORIES);
