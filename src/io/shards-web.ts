@@ -73,7 +73,8 @@ export async function judgeBytes(source: { kind: 'url'; manifestUrl: string } | 
   }
   const url = new URL(JUDGE_FILE, source.manifestUrl).href;
   const response = await fetch(url).catch(() => null);
-  if (!response || response.status === 404) return null;
+  // A server that answers every missing path with its page (a dev server's fallback) has no judge either.
+  if (!response || response.status === 404 || /text\/html/.test(response.headers.get('content-type') ?? '')) return null;
   if (!response.ok) throw new Error(`${url}: the server answered ${response.status} ${response.statusText}`.trim());
   return { bytes: new Uint8Array(await response.arrayBuffer()), name: url };
 }
