@@ -152,6 +152,31 @@ describe('LmAnalysis', () => {
     }
   });
 
+  it('labelled rows with a concept judge: a concept-grounded rate over the features of clear concept, none at α = 0', async () => {
+    const analysis = await session.latest();
+    const names = ['noun.animal', 'noun.plant', 'verb.motion'];
+    // Every context's rows share its label, so features that fire on a few contexts get a clear concept.
+    data.labels = { names, rows: Int32Array.from({ length: data.tokens.length }, (_, r) => Math.floor(r / CONTEXT) % 3) };
+    // A toy judge with a known rule: token t votes for class t mod 3 (its judge categories: the same names reversed).
+    const classes = 3;
+    const weights = new Float64Array(TINY_SIZES.vocab * classes);
+    for (let t = 0; t < TINY_SIZES.vocab; t++) weights[t * classes + (t % classes)] = 1;
+    data.judge = { classifier: { vocabSize: TINY_SIZES.vocab, classes, weights, bias: new Float64Array(classes) }, categories: [...names].reverse(), accuracy: 0.5, majority: 0.2, heldOut: 10 };
+    try {
+      const table = (await analysis.lmFeatureLabels(0))!;
+      const clear = Array.from(table.label).filter((label, f) => label >= 0 && table.total[f] >= 10 && table.count[f] >= 0.5 * table.total[f]).length;
+      expect(clear).toBeGreaterThan(0);
+      const result = await analysis.steeringSuccess(0, { alpha: 30 });
+      expect(result.concept).toMatchObject({ features: Math.min(30, clear), trials: Math.min(30, clear) * 3, alpha: 30, judge: { accuracy: 0.5, majority: 0.2, heldOut: 10 } });
+      expect(result.concept!.perFeature.reduce((n, f) => n + f.successes, 0)).toBe(result.concept!.successes);
+      expect(result.concept!.definition).toMatch(/concept judge/);
+      expect((await analysis.steeringSuccess(0, { alpha: 0 })).concept!.successes).toBe(0);
+    } finally {
+      delete data.labels;
+      delete data.judge;
+    }
+  }, 120_000);
+
   it('steers: α = 0 continues exactly as unsteered, and a bad α is refused', async () => {
     const analysis = await session.latest();
     const feature = liveFeature(analysis, 0);
@@ -183,6 +208,7 @@ describe('LmAnalysis', () => {
       expect(plain.trials).toBe(Math.min(30, live) * 3);
       expect(plain.definition).toMatch(/clean pass of the model/);
       expect(plain.judged).toBeNull();
+      expect(plain.concept).toBeNull(); // no labels, no judge
       // No push, no extra firings: α = 0 never succeeds.
       expect((await analysis.steeringSuccess(0, { alpha: 0 })).successes).toBe(0);
       const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
