@@ -53,7 +53,7 @@ export interface SteerEvalOptions {
   log?: (line: string) => void;
 }
 
-export const STEER_EVAL_DEFAULTS: Required<Pick<SteerEvalOptions, 'alphas' | 'features' | 'lemmaPrompts' | 'seed'>> = { alphas: [0, 0.5, 1, 2], features: 24, lemmaPrompts: 3, seed: 0 };
+export const STEER_EVAL_DEFAULTS: Required<Pick<SteerEvalOptions, 'alphas' | 'features' | 'lemmaPrompts' | 'seed'>> = { alphas: [0, 0.5, 1, 2], features: CONCEPT_STEERING_DEFAULTS.features, lemmaPrompts: 3, seed: 0 };
 
 export interface RateReport {
   successes: number;
@@ -111,64 +111,42 @@ export async function runSteerEval(options: SteerEvalOptions): Promise<SteerEval
     const prompts = promptTexts.map((text) => tokenizer.encode(text, { prependBos: tokenizer.bosTokenId !== null }));
 
     const groups = runnerLabels(groupConfigurations(saes).map((g) => ({ label: g.label, members: g.saes.map((s) => s.name), saes: g.saes as FieldSae[] })));
-    // Features are chosen once per SAE: every strength steers the same ones.
-    const chosen = await Promise.all(
-      groups.map((g) =>
-        Promise.all(
-          g.saes.map(async (sae) => {
-            const device = new DeviceSae(sae.weights, activationOf(sae));
-            try {
-              const top = await featureTopLabels(device, shards.rows, shards.labels, { top: CONCEPT_STEERING_DEFAULTS.minContexts });
-              return conceptFeatures(top, (label) => conceptOfLabel[label] ?? null, { count: featureCount, seed });
-            } finally {
-              device.dispose();
-            }
-          }),
-        ),
-      ),
-    );
-    groups.forEach((g, i) => log(`${g.label}: ${chosen[i].map((f) => f.length).join(' + ')} features of clear concept chosen from its ${g.saes.length} SAE(s)`));
-
-    const totalTrials = alphas.length * chosen.flat(2).length * prompts.length;
-    const bar = new ProgressBar('steering', totalTrials);
+    // Each SAE is uploaded once: its features of clear concept are chosen, then steer at every strength.
+    const trials = alphas.map(() => groups.map(() => [] as { sae: number; trial: ConceptTrial }[]));
+    const perSeed = alphas.map(() => groups.map(() => [] as RateReport[]));
+    const bar = new ProgressBar('steering (SAE × strength)', alphas.length * saes.length);
     let done = 0;
-    const sweep: SteerEvalReport['sweep'] = [];
-    for (const multiple of alphas) {
-      const alpha = multiple * rawNorm;
-      const configurations: SteerEvalReport['sweep'][number]['configurations'] = [];
-      const perFeature: ReturnType<typeof featureSuccesses>[] = [];
-      for (const [gi, group] of groups.entries()) {
-        const trials: { sae: number; trial: ConceptTrial }[] = [];
-        const perSeed: RateReport[] = [];
-        for (const [si, sae] of group.saes.entries()) {
-          const device = new DeviceSae(sae.weights, activationOf(sae));
-          try {
-            const result = await conceptSteeringSuccess(model, device, {
-              hook,
-              features: chosen[gi][si],
-              prompts,
-              alpha,
-              classify: (tokens) => classify(judge.classifier, tokens),
-              seed,
-              onProgress: (n) => bar.update(done + n),
-            });
-            done += result.trials;
-            perSeed.push(rateReport(result.successes, result.trials, result.features));
-            for (const trial of result.perTrial) trials.push({ sae: si, trial });
-          } finally {
-            device.dispose();
+    const classifyTokens = (tokens: readonly number[]) => classify(judge.classifier, tokens);
+    for (const [gi, group] of groups.entries()) {
+      for (const [si, sae] of group.saes.entries()) {
+        const device = new DeviceSae(sae.weights, activationOf(sae));
+        try {
+          const top = await featureTopLabels(device, shards.rows, shards.labels, { top: CONCEPT_STEERING_DEFAULTS.minContexts });
+          const features = conceptFeatures(top, (label) => conceptOfLabel[label] ?? null, { count: featureCount, seed });
+          log(`${group.label}, ${sae.name}: ${features.length} features of clear concept`);
+          for (const [ai, multiple] of alphas.entries()) {
+            const result = await conceptSteeringSuccess(model, device, { hook, features, prompts, alpha: multiple * rawNorm, classify: classifyTokens, seed });
+            perSeed[ai][gi].push(rateReport(result.successes, result.trials, result.features));
+            for (const trial of result.perTrial) trials[ai][gi].push({ sae: si, trial });
+            bar.update(++done);
           }
+        } finally {
+          device.dispose();
         }
-        // A feature is one SAE's direction: its id is unique across the configuration's seeds.
-        const byFeature = featureSuccesses(trials.map(({ sae, trial }) => ({ feature: sae * 1_000_000 + trial.feature, success: trial.success })));
-        perFeature.push(byFeature);
-        const successes = trials.filter((t) => t.trial.success).length;
-        configurations.push({ label: group.label, ...rateReport(successes, trials.length, byFeature.length), perSeed });
       }
-      const comparison: FeatureRateComparison | null = perFeature.length === 2 ? compareFeatureRates(perFeature[0], perFeature[1]) : null;
-      sweep.push({ multiple, alpha, configurations, comparison: comparison && { meanRate: comparison.meanRate, pValue: comparison.test.pValue } });
     }
-    bar.update(totalTrials);
+
+    const sweep: SteerEvalReport['sweep'] = alphas.map((multiple, ai) => {
+      // A feature is one SAE's direction: its id is unique across the configuration's seeds.
+      const perFeature = trials[ai].map((own) => featureSuccesses(own.map(({ sae, trial }) => ({ feature: sae * 1_000_000 + trial.feature, success: trial.success }))));
+      const configurations = groups.map((group, gi) => ({
+        label: group.label,
+        ...rateReport(trials[ai][gi].filter((t) => t.trial.success).length, trials[ai][gi].length, perFeature[gi].length),
+        perSeed: perSeed[ai][gi],
+      }));
+      const comparison: FeatureRateComparison | null = perFeature.length === 2 ? compareFeatureRates(perFeature[0], perFeature[1]) : null;
+      return { multiple, alpha: multiple * rawNorm, configurations, comparison: comparison && { meanRate: comparison.meanRate, pValue: comparison.test.pValue } };
+    });
 
     const report: SteerEvalReport = {
       model: modelDir,

@@ -97,10 +97,7 @@ export async function conceptSteeringSuccess(model: GptNeox, sae: DeviceSae, opt
   options.prompts.forEach((prompt, p) => {
     if (prompt.length === 0) throw new Error(`conceptSteeringSuccess: prompt ${p} is empty`);
   });
-  const directions = await unitDirections(
-    sae,
-    features.map((f) => f.feature),
-  );
+  const directions = await unitDirections(sae, features.map((f) => f.feature));
   const total = features.length * prompts.length;
   // The clean continuation depends only on the prompt and the seed: sampled and judged once per prompt.
   const clean: { tokens: number[]; judged: number }[] = [];
