@@ -6,12 +6,14 @@
 import { rename, writeFile } from 'node:fs/promises';
 import { sep } from 'node:path';
 import { alignConfigurations, type ConfigurationAlignment } from '../core/align/configurations';
-import type { PairSummary } from '../core/align';
+import type { CosineEngine, PairSummary } from '../core/align';
 import { readSaeFolders } from '../io/sae-folders-node';
 
 export interface AlignCommandOptions {
   json?: string;
   log?: (line: string) => void;
+  /** What computes the |cos| products (the runner's threads); this thread's backend by default. */
+  cosine?: CosineEngine;
 }
 
 export async function runAlign(dirs: readonly string[], options: AlignCommandOptions = {}): Promise<ConfigurationAlignment[]> {
@@ -19,7 +21,7 @@ export async function runAlign(dirs: readonly string[], options: AlignCommandOpt
   if (dirs.length === 0) throw new Error('align needs at least one folder: npm run lab -- align DIR... [--json FILE]');
   const saes = await readSaeFolders(dirs);
   log(`Read ${saes.length} SAEs (${[...new Set(saes.map((s) => s.layout))].join(', ')}), ${saes[0].weights.d_in} → ${[...new Set(saes.map((s) => s.weights.d_sae))].join('/')} latents.`);
-  const results = runnerLabels(await alignConfigurations(saes, (label, done, total) => log(`  ${label}: pair ${done} of ${total} aligned`)));
+  const results = runnerLabels(await alignConfigurations(saes, (label, done, total) => log(`  ${label}: pair ${done} of ${total} aligned`), options.cosine));
   log('');
   log(configurationTable(results));
   log('');

@@ -3,9 +3,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { availableParallelism } from 'node:os';
 import { assignmentTotal, decoderCosine, encoderCosine, linearSumAssignment, sparseLinearSumAssignment, type SimilarityMatrix } from '../core/align';
 import { Rng } from '../core/rng';
 import type { SaeWeights } from '../core/sae/weights';
+import { CosineThreads } from './cosine-threads';
 import { initNodeBackend } from './node-backend';
 
 /** The Pythia paper's d_in. */
@@ -99,11 +101,13 @@ function matchedTotal(s: SimilarityMatrix, rowToCol: Int32Array): number {
 export async function benchAssignment(sizes: number[]): Promise<void> {
   // The lab's Node default; the similarity matrix is built on it in row blocks (src/core/align/cosine.ts).
   await initNodeBackend('wasm');
+  const threads = await CosineThreads.start(availableParallelism());
   const folder = await mkdtemp(join(tmpdir(), 'sae-align-bench-'));
   try {
     console.log(`\nCross-seed alignment of two SAE-like SAEs (d_in ${D_IN}; ${SHARED * 100}% of features shared with noise, the rest random):`);
     console.log('both |cos| matrices + both optimal assignments (maximised), lab vs NumPy + SciPy on the same vectors');
-    console.log('features   lab s (cos + assign)   SciPy s (cos + assign)   ratio   dec total lab / SciPy     enc total lab / SciPy     peak RSS MB');
+    console.log(`the lab once in this thread and once with its |cos| products shared out among ${threads.size} threads (npm run lab -- align's default); SciPy's BLAS uses every core`);
+    console.log('features  lab threads   lab s (cos + assign)   SciPy s (cos + assign)   ratio   dec total lab / SciPy     enc total lab / SciPy     peak RSS MB');
     // Size by size, SciPy right before the lab: the load on a shared machine drifts over minutes,
     // and running all of SciPy's sizes first measured the two sides under different loads.
     for (const n of sizes) {
@@ -111,9 +115,12 @@ export async function benchAssignment(sizes: number[]): Promise<void> {
       const reference = await scipyAlign(folder, [n]);
       await rm(join(folder, `pair-${n}.f32`));
       if (typeof reference === 'string') console.log(reference);
-      await benchOne(n, typeof reference === 'string' ? undefined : reference[String(n)]);
+      const scipy = typeof reference === 'string' ? undefined : reference[String(n)];
+      await benchOne(n, scipy, null);
+      await benchOne(n, scipy, threads);
     }
   } finally {
+    await threads.close();
     await rm(folder, { recursive: true, force: true });
   }
 }
@@ -131,7 +138,8 @@ function saeLikeSaes(n: number): [SaeWeights, SaeWeights] {
   return [asSae(rows.decA, rows.encA, n), asSae(rows.decB, rows.encB, n)];
 }
 
-async function benchOne(n: number, scipy: Reference | undefined): Promise<void> {
+/** One alignment of the pair, its |cos| products in this thread (`pool` null) or in the pool's threads. */
+async function benchOne(n: number, scipy: Reference | undefined, pool: CosineThreads | null): Promise<void> {
   const [a, b] = saeLikeSaes(n);
   const totals: number[] = [];
   let cosMs = 0;
@@ -142,7 +150,7 @@ async function benchOne(n: number, scipy: Reference | undefined): Promise<void> 
     let started = performance.now();
     const cosStarted = started;
     // As in alignPair: the encoder's matrix is written into the decoder's buffer.
-    const s: SimilarityMatrix = await build(a, b, { out: buffer });
+    const s: SimilarityMatrix = await build(a, b, { out: buffer, engine: pool?.absCosine });
     buffer = s.values;
     cosMs += performance.now() - started;
     details.push(`${name}: |cos| ${(performance.now() - cosStarted).toFixed(0)} ms`);
@@ -152,7 +160,7 @@ async function benchOne(n: number, scipy: Reference | undefined): Promise<void> 
     assignMs += performance.now() - started;
     totals.push(matchedTotal(s, rowToCol));
     details.push(`${name}: ${stats.rounds} certification round(s), ${stats.initialCandidates} candidates + ${stats.addedByCertificate} added, ${stats.denseRows} dense rows, ${stats.searches} searches, ${stats.rowsCertified} rows certified; ms: top-K ${stats.ms.candidates.toFixed(0)}, searches ${stats.ms.searches.toFixed(0)}, certificate ${stats.ms.certificate.toFixed(0)}`);
-    if (n <= 4096) {
+    if (n <= 4096 && !pool) {
       // Exactness against the dense solver on the very same matrix (too slow to repeat at 16,384).
       started = performance.now();
       const dense = matchedTotal(s, linearSumAssignment(s.values, n, n, { maximize: true }).rowToCol);
@@ -166,6 +174,7 @@ async function benchOne(n: number, scipy: Reference | undefined): Promise<void> 
   console.log(
     [
       String(n).padStart(8),
+      String(pool?.size ?? 1).padStart(12),
       `${labS.toFixed(1)} (${(cosMs / 1000).toFixed(1)} + ${(assignMs / 1000).toFixed(1)})`.padStart(22),
       (scipy ? `${(scipy.ms / 1000).toFixed(1)} (${(scipy.cos_ms / 1000).toFixed(1)} + ${(scipy.lsa_ms / 1000).toFixed(1)})` : '–').padStart(24),
       ratio.padStart(7),

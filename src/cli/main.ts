@@ -8,6 +8,7 @@ import { allPresets, findPreset, PRESET_ALIASES, PRESET_IDS, type DataTrack, typ
 import { runAlign } from './align';
 import { runBenchCommand, type BenchOptions } from './bench';
 import { runExportActivations } from './export-activations';
+import { cosineWorker, CosineThreads, isCosineThread } from './cosine-threads';
 import { isJobThread, jobWorker } from './jobs';
 import { buildGlossSample } from './make-gloss-sample';
 import { buildSyntheticSample, writeSample } from './make-sample';
@@ -228,10 +229,18 @@ function buildProgram(): Command {
     .description('align SAE folders across seeds: any supported layout (dictionary_learning, SAELens, sparsify, the runner\'s --out or its tasks\' shared folder), grouped into configurations (equal but for the seed)')
     .argument('<dir...>', 'folders holding SAEs (searched below)')
     .option('--json <file>', 'also write the report as JSON')
-    .action(async (dirs: string[], { json }: { json?: string }) => {
-      // The |cos| products run on the runner's wasm backend.
+    .option('--threads <n>', `threads computing the |cos| products (default: the cores, ${availableParallelism()} here)`, positiveInteger)
+    .action(async (dirs: string[], { json, threads }: { json?: string; threads?: number }) => {
+      // The |cos| products run on the runner's wasm backend, in this thread or in a pool of them.
       await initNodeBackend('wasm');
-      await runAlign(dirs, { json });
+      const count = threads ?? availableParallelism();
+      const pool = count > 1 ? await CosineThreads.start(count) : null;
+      console.log(`|cos| products on ${count} thread${count === 1 ? '' : 's'}.`);
+      try {
+        await runAlign(dirs, { json, cosine: pool ?? undefined });
+      } finally {
+        await pool?.close();
+      }
     });
   return program;
 }
@@ -243,7 +252,9 @@ function withResumeCommand(argv: string[]): string[] {
   return argv;
 }
 
-if (isJobThread) {
+if (isCosineThread) {
+  void cosineWorker();
+} else if (isJobThread) {
   void jobWorker();
 } else {
   // A usage mistake found while a command runs is followed by that command's help, as commander's own are.

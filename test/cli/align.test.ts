@@ -25,15 +25,15 @@ const decoderRows: number[][][] = [];
 
 /** An AutoEncoder state dict whose encoder and decoder features are both `rows` ([d_sae][d_in]). */
 function trainerSpec(folder: string, rows: number[][]) {
-  const dIn = rows[0].length;
+  const [dSae, dIn] = [rows.length, rows[0].length];
   const transposed = Array.from({ length: dIn }, (_, i) => rows.map((r) => r[i])).flat();
   return {
     out: path.join(folder, 'ae.pt'),
     archive: 'ae',
     tensors: {
-      'encoder.weight': { dtype: 'float32', shape: [D_SAE, dIn], values: rows.flat() },
-      'encoder.bias': { dtype: 'float32', shape: [D_SAE], values: new Array(D_SAE).fill(0) },
-      'decoder.weight': { dtype: 'float32', shape: [dIn, D_SAE], values: transposed },
+      'encoder.weight': { dtype: 'float32', shape: [dSae, dIn], values: rows.flat() },
+      'encoder.bias': { dtype: 'float32', shape: [dSae], values: new Array(dSae).fill(0) },
+      'decoder.weight': { dtype: 'float32', shape: [dIn, dSae], values: transposed },
       bias: { dtype: 'float32', shape: [dIn], values: new Array(dIn).fill(0) },
     },
   };
@@ -111,4 +111,30 @@ describe('npm run lab -- align', () => {
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toMatch(/nowhere: not a folder/);
   }, 120_000);
+
+  test('--threads shares the |cos| rows out among threads: the report is that of one thread to the bit, and its MMCS is the float64 one', async () => {
+    // Wide enough for the sparse solver (≥ 1024 features) and for every thread to take several chunks of rows.
+    const [dIn, dSae] = [16, 1030];
+    const wide = path.join(root, 'wide');
+    const rows = [0, 1].map(() => Array.from({ length: dSae }, () => Array.from({ length: dIn }, () => Math.fround(rng.normal()))));
+    const specs = rows.map((r, seed) => {
+      const folder = path.join(wide, `trainer_${seed}`);
+      mkdirSync(folder, { recursive: true });
+      const trainer = { dict_class: 'AutoEncoder', activation_dim: dIn, dict_size: dSae, l2_penalty: 0, seed };
+      writeFileSync(path.join(folder, 'config.json'), JSON.stringify({ trainer }));
+      return trainerSpec(folder, r);
+    });
+    execFileSync('python3', [WRITER, '-'], { input: JSON.stringify(specs), maxBuffer: 64 << 20 });
+    const reports = [];
+    for (const threads of ['1', '3']) {
+      const json = path.join(root, `wide-${threads}.json`);
+      const run = await lab('align', wide, '--threads', threads, '--json', json);
+      expect(run.stderr).toBe('');
+      expect(run.stdout).toContain(`on ${threads} thread`);
+      reports.push(readFileSync(json, 'utf8'));
+    }
+    expect(reports[1]).toBe(reports[0]);
+    const pair = JSON.parse(reports[0]).configurations[0].summary.pairs[0];
+    expect(pair.mmcs).toBeCloseTo(bruteForceMmcs(rows[0], rows[1]), 5);
+  }, 240_000);
 });

@@ -3,6 +3,7 @@
 // per-feature typed arrays (for sorting and colouring features in the UI).
 
 import { DEFAULT_TAU, histogram, mean } from './metrics';
+import { LOCAL_COSINE, type CosineEngine } from './cosine';
 import { alignPair, viewFromA, viewFromB, type DirectedMatch, type PairMetrics } from './pair';
 import { featureStability, referenceSharing, type FeatureStability, type ReferenceSharing } from './stability';
 import { checkWeightShapes, type SaeWeights } from '../sae/weights';
@@ -18,6 +19,8 @@ export interface AlignSeedsOptions {
   onProgress?: (pairsDone: number, pairsTotal: number) => void;
   /** Checked before each pair: an abort ends the alignment between pairs with the signal's reason. */
   signal?: AbortSignal;
+  /** What computes each pair's |cos| matrices (see alignPair). */
+  cosine?: CosineEngine;
 }
 
 export interface PairSummary extends PairMetrics {
@@ -62,10 +65,15 @@ export async function alignSeeds(weights: SaeWeights[], options: AlignSeedsOptio
   const pairs: PairSummary[] = [];
   // against[s] maps each other seed t to s's features matched into t.
   const against = weights.map(() => new Map<number, DirectedMatch>());
+  const cosine = options.cosine ?? LOCAL_COSINE;
+  let matrix: Float32Array | undefined;
   for (let a = 0; a < n; a++) {
     for (let b = a + 1; b < n; b++) {
       options.signal?.throwIfAborted();
-      const pair = await alignPair(weights[a], weights[b], { tau });
+      // Every pair is built in one buffer (see alignPair's `matrix`).
+      const length = weights[a].d_sae * weights[b].d_sae;
+      if (matrix?.length !== length) matrix = cosine.newMatrix(length);
+      const pair = await alignPair(weights[a], weights[b], { tau, cosine, matrix });
       against[a].set(b, viewFromA(pair));
       against[b].set(a, viewFromB(pair));
       // Only matched rows count: with unequal widths the wider side's leftovers have no partner (their 0 is not a cosine).

@@ -6,6 +6,7 @@
 import { groupBySeedlessConfig } from '../formats/sweep-groups';
 import type { SaeWeights } from '../sae/weights';
 import { alignSeeds, type AlignmentSummary } from './align-seeds';
+import type { CosineEngine } from './cosine';
 
 export interface AlignableSae {
   name: string;
@@ -41,13 +42,14 @@ export function groupConfigurations(saes: readonly AlignableSae[]): { label: str
 export async function alignConfigurations(
   saes: readonly AlignableSae[],
   onProgress?: (configuration: string, pairsDone: number, pairsTotal: number) => void,
+  cosine?: CosineEngine,
 ): Promise<ConfigurationAlignment[]> {
   checkComparable(saes);
   const out: ConfigurationAlignment[] = [];
   for (const group of groupConfigurations(saes)) {
     const members = group.saes.map((s) => s.name);
     const summary =
-      group.saes.length < 2 ? null : (await alignSeeds(group.saes.map((s) => s.weights), { onProgress: (done, total) => onProgress?.(group.label, done, total) })).summary;
+      group.saes.length < 2 ? null : (await alignSeeds(group.saes.map((s) => s.weights), { onProgress: (done, total) => onProgress?.(group.label, done, total), cosine })).summary;
     out.push({ label: group.label, members, summary });
   }
   return out;

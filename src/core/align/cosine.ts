@@ -4,6 +4,7 @@
 // convention of the code (the paper compares |cos|).
 
 import { tf } from '../tf';
+import { transpose } from '../formats/plain-data';
 import type { SaeWeights } from '../sae/weights';
 
 /** A dense [rows, cols] matrix, row-major: values[i * cols + j]. */
@@ -12,6 +13,24 @@ export interface SimilarityMatrix {
   rows: number;
   cols: number;
 }
+
+/**
+ * Something that fills [nA, nB] |cos| matrices from feature rows: `absCosineMatrix` on the active
+ * backend by default; the runner passes one that splits the rows over its threads (src/cli/cosine-threads.ts).
+ */
+export type AbsCosine = (a: Float32Array, nA: number, b: Float32Array, nB: number, dim: number, options?: CosineOptions) => Promise<SimilarityMatrix>;
+
+/**
+ * What an alignment computes its |cos| matrices with, and the buffers it writes them into (the
+ * threads' engine needs memory they share).
+ */
+export interface CosineEngine {
+  absCosine: AbsCosine;
+  newMatrix(length: number): Float32Array;
+}
+
+/** This thread's backend, into ordinary arrays. */
+export const LOCAL_COSINE: CosineEngine = { absCosine: absCosineMatrix, newMatrix: (length) => new Float32Array(length) };
 
 /** How the similarity matrix is built: in blocks of `blockRows` rows of A (default: about 16 MiB each). */
 export interface CosineOptions {
@@ -39,58 +58,76 @@ export async function absCosineMatrix(
   dim: number,
   options: CosineOptions = {},
 ): Promise<SimilarityMatrix> {
+  checkRows(a, nA, b, nB, dim);
+  if (options.out && options.out.length !== nA * nB) {
+    throw new Error(`cosine output buffer has ${options.out.length} values, expected ${nA}×${nB}`);
+  }
+  const values = options.out ?? new Float32Array(nA * nB);
+  const columns = new CosineColumns(b, nB, dim);
+  try {
+    await columns.rowsInto(a, 0, nA, values, options.blockRows);
+  } finally {
+    columns.dispose();
+  }
+  return { values, rows: nA, cols: nB };
+}
+
+export function checkRows(a: Float32Array, nA: number, b: Float32Array, nB: number, dim: number): void {
   if (a.length !== nA * dim || b.length !== nB * dim) {
     throw new Error(`cosine inputs have ${a.length} and ${b.length} values, expected [${nA}, ${dim}] and [${nB}, ${dim}]`);
   }
-  return absCosineOfRows(
-    () => tf.tensor2d(a, [nA, dim]),
-    () => tf.tensor2d(b, [nB, dim]),
-    options,
-  );
 }
 
 /**
- * Builds the [nA, nB] matrix in row blocks written straight into one JavaScript array: each block is
- * a small product on the backend, read back and freed before the next. Building it as one tensor
- * instead held several n×n intermediates at once (product, |·|, clamp) and, on wasm, grew the heap
- * to hold them for good (a 16,384² matrix peaked at 3.5 GB). Now the peak is the result plus one block.
- * Every entry is still one row of A's unit vectors times one column of B's, so blocking does not
- * change the numbers.
+ * B's side of a |cos| matrix, prepared once on the backend (its unit rows, transposed), against which
+ * any rows of A are then written: all of them (absCosineMatrix), or a thread's share of them.
+ *
+ * Rows are written in blocks straight into one JavaScript array: each block is a small product on the
+ * backend, read back and freed before the next. Building the matrix as one tensor instead held several
+ * n×n intermediates at once (product, |·|, clamp) and, on wasm, grew the heap to hold them for good
+ * (a 16,384² matrix peaked at 3.5 GB). Every entry is one row of A's unit vectors times one column of
+ * B's, and a row's unit vector depends on that row alone, so neither blocks nor shares change the numbers.
  */
-async function absCosineOfRows(
-  makeA: () => tf.Tensor2D,
-  makeB: () => tf.Tensor2D,
-  options: CosineOptions,
-): Promise<SimilarityMatrix> {
-  // An explicit transpose, not matMul's transposeB flag: tfjs-wasm and -cpu run flagged products
-  // about 20× slower (see src/core/ops.ts).
-  const unitA = unitRows(makeA);
-  const unitBT = tf.tidy(() => tf.transpose(unitRows(makeB)));
-  const [rows, dim] = unitA.shape;
-  const cols = unitBT.shape[1];
-  const blockRows = Math.max(1, Math.floor(options.blockRows ?? BLOCK_VALUES / Math.max(cols, 1)));
-  if (options.out && options.out.length !== rows * cols) {
-    tf.dispose([unitA, unitBT]);
-    throw new Error(`cosine output buffer has ${options.out.length} values, expected ${rows}×${cols}`);
+export class CosineColumns {
+  private readonly unitBT: tf.Tensor2D;
+
+  constructor(
+    b: Float32Array,
+    readonly cols: number,
+    readonly dim: number,
+  ) {
+    // An explicit transpose, not matMul's transposeB flag: tfjs-wasm and -cpu run flagged products
+    // about 20× slower (see src/core/ops.ts).
+    this.unitBT = tf.tidy(() => tf.transpose(unitRows(() => tf.tensor2d(b, [cols, dim]))));
   }
-  const values = options.out ?? new Float32Array(rows * cols);
-  try {
-    for (let start = 0; start < rows; start += blockRows) {
-      const count = Math.min(blockRows, rows - start);
-      const block = tf.tidy(() => tf.matMul(tf.slice(unitA, [start, 0], [count, dim]), unitBT));
+
+  /**
+   * Writes |cos| of A's rows [from, to) (`a` holds all of A, [·, dim]) into `out` ([·, cols]
+   * row-major, at the same rows).
+   */
+  async rowsInto(a: Float32Array, from: number, to: number, out: Float32Array, blockRows?: number): Promise<void> {
+    const { cols, dim } = this;
+    const step = Math.max(1, Math.floor(blockRows ?? BLOCK_VALUES / Math.max(cols, 1)));
+    for (let start = from; start < to; start += step) {
+      const count = Math.min(step, to - start);
+      const rows = a.subarray(start * dim, (start + count) * dim);
+      const unitA = unitRows(() => tf.tensor2d(rows, [count, dim]));
+      const block = tf.tidy(() => tf.matMul(unitA, this.unitBT));
+      unitA.dispose();
       try {
         // |·| and the clamp in the copy out, not as two more backend ops: on wasm those cost as much
         // as the product itself (two more block-sized tensors and passes). Rounding can push |cos|
         // of (near-)parallel vectors a hair above 1.
-        absClampInto((await readBlock(block)) as Float32Array, values, start * cols);
+        absClampInto((await readBlock(block)) as Float32Array, out, start * cols);
       } finally {
         block.dispose();
       }
     }
-  } finally {
-    tf.dispose([unitA, unitBT]);
   }
-  return { values, rows, cols };
+
+  dispose(): void {
+    this.unitBT.dispose();
+  }
 }
 
 /**
@@ -133,22 +170,25 @@ function unitRows(make: () => tf.Tensor2D): tf.Tensor2D {
   return unit;
 }
 
+/** Options of decoderCosine and encoderCosine: where to write, and what computes the products. */
+export interface SaeCosineOptions extends CosineOptions {
+  engine?: AbsCosine;
+}
+
 /** |cos| between the decoder directions (rows of W_dec) of two SAEs: [a.d_sae, b.d_sae]. */
-export async function decoderCosine(a: SaeWeights, b: SaeWeights, options: CosineOptions = {}): Promise<SimilarityMatrix> {
+export async function decoderCosine(a: SaeWeights, b: SaeWeights, options: SaeCosineOptions = {}): Promise<SimilarityMatrix> {
   checkSameInput(a, b);
-  return absCosineMatrix(a.W_dec, a.d_sae, b.W_dec, b.d_sae, a.d_in, options);
+  const { engine = absCosineMatrix, ...rest } = options;
+  return engine(a.W_dec, a.d_sae, b.W_dec, b.d_sae, a.d_in, rest);
 }
 
 /** |cos| between the encoder vectors (columns of W_enc) of two SAEs: [a.d_sae, b.d_sae]. */
-export async function encoderCosine(a: SaeWeights, b: SaeWeights, options: CosineOptions = {}): Promise<SimilarityMatrix> {
+export async function encoderCosine(a: SaeWeights, b: SaeWeights, options: SaeCosineOptions = {}): Promise<SimilarityMatrix> {
   checkSameInput(a, b);
-  // W_enc is [d_in, d_sae]; the cosine wants one feature per row, i.e. W_encᵀ.
-  const encoderRows = (w: SaeWeights) => tf.transpose(tf.tensor2d(w.W_enc, [w.d_in, w.d_sae]));
-  return absCosineOfRows(
-    () => encoderRows(a),
-    () => encoderRows(b),
-    options,
-  );
+  const { engine = absCosineMatrix, ...rest } = options;
+  // W_enc is [d_in, d_sae]; the cosine wants one feature per row, i.e. W_encᵀ (on the host: a thread's
+  // share of the rows is a slice of it).
+  return engine(transpose(a.W_enc, a.d_in, a.d_sae), a.d_sae, transpose(b.W_enc, b.d_in, b.d_sae), b.d_sae, a.d_in, rest);
 }
 
 function checkSameInput(a: SaeWeights, b: SaeWeights): void {

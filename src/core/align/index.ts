@@ -1,6 +1,6 @@
 // Public surface of cross-seed alignment (see PAPER.md, "Cross-seed alignment").
 export { linearSumAssignment, assignmentTotal, type Assignment, type AssignmentOptions, type DenseMatrix } from './assignment';
-export { absCosineMatrix, decoderCosine, encoderCosine, type CosineOptions, type SimilarityMatrix } from './cosine';
+export { absCosineMatrix, CosineColumns, decoderCosine, encoderCosine, type AbsCosine, type CosineEngine, LOCAL_COSINE, type CosineOptions, type SaeCosineOptions, type SimilarityMatrix } from './cosine';
 export {
   DEFAULT_TAU,
   columnMaxima,

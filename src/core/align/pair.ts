@@ -4,7 +4,7 @@
 
 import { linearSumAssignment, type Assignment } from './assignment';
 import { sparseLinearSumAssignment } from './sparse-assignment';
-import { decoderCosine, encoderCosine, type SimilarityMatrix } from './cosine';
+import { decoderCosine, encoderCosine, LOCAL_COSINE, type CosineEngine, type SimilarityMatrix } from './cosine';
 import {
   DEFAULT_TAU,
   fractionBestAtLeast,
@@ -52,6 +52,14 @@ export interface PairAlignment {
 export interface PairOptions {
   /** Threshold for "paired" and "shared"; the paper uses 0.7. */
   tau?: number;
+  /** What computes the two |cos| matrices; the active backend in this thread by default. */
+  cosine?: CosineEngine;
+  /**
+   * a.d_sae · b.d_sae values to build both matrices in (one from `cosine.newMatrix` otherwise): pairs
+   * aligned one after another can share one, so that a fresh 1 GiB (at 16,384 features) is not paged
+   * in for every pair, about 3 s each here, nor left to the garbage collector.
+   */
+  matrix?: Float32Array;
 }
 
 export async function alignPair(a: SaeWeights, b: SaeWeights, options: PairOptions = {}): Promise<PairAlignment> {
@@ -61,10 +69,12 @@ export async function alignPair(a: SaeWeights, b: SaeWeights, options: PairOptio
   // then written into the decoder's buffer: one [d_sae, d_sae] buffer per pair (1 GiB at 16,384
   // features), whatever the garbage collector does: a dropped matrix is otherwise freed only when
   // the collector gets to it, which need not be before the next one is allocated.
-  const matrix = await decoderCosine(a, b);
+  const cosine = options.cosine ?? LOCAL_COSINE;
+  const engine = cosine.absCosine;
+  const matrix = await decoderCosine(a, b, { engine, out: options.matrix ?? cosine.newMatrix(a.d_sae * b.d_sae) });
   const decoder = reduce(matrix, tau);
   // The encoder matrix is also read at the decoder's pairs before it is dropped.
-  const encoder = reduce(await encoderCosine(a, b, { out: matrix.values }), tau, decoder.assignment.rowToCol);
+  const encoder = reduce(await encoderCosine(a, b, { out: matrix.values, engine }), tau, decoder.assignment.rowToCol);
 
   const sharedPartner = sharedPartners(
     { rowToCol: decoder.assignment.rowToCol, matched: decoder.matched },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { alignSeeds } from '../../../src/core/align/align-seeds';
 import { linearSumAssignment } from '../../../src/core/align/assignment';
-import { decoderCosine } from '../../../src/core/align/cosine';
+import { decoderCosine, LOCAL_COSINE, type CosineEngine } from '../../../src/core/align/cosine';
 import { combine, orthonormalDirections, randomSae, saeFromFeatures, seededRandom, shuffled } from './helpers';
 
 describe('alignSeeds on three constructed seeds', () => {
@@ -199,6 +199,21 @@ describe('alignSeeds on random SAEs', () => {
     features[0].partner[0].forEach((j, i) => {
       if (j >= 0) expect(features[0].matchedCosine[0][i]).toBe(s.values[i * s.cols + j]);
     });
+  });
+
+  it('builds every pair in one matrix buffer from its engine (a new one only when the widths change), with the same results', async () => {
+    const random = seededRandom(43);
+    const counting = (lengths: number[]): CosineEngine => ({ ...LOCAL_COSINE, newMatrix: (length) => (lengths.push(length), new Float32Array(length)) });
+    const equal = [0, 1, 2, 3].map(() => randomSae(10, 12, random));
+    const lengths: number[] = [];
+    const shared = await alignSeeds(equal, { cosine: counting(lengths) });
+    expect(lengths).toEqual([144]);
+    expect(shared.summary).toEqual((await alignSeeds(equal)).summary);
+    // Pairs in order (0,1) (0,2) (1,2): 12·9, 12·12, 9·12.
+    const unequal = [12, 9, 12].map((w) => randomSae(10, w, random));
+    const unequalLengths: number[] = [];
+    await alignSeeds(unequal, { cosine: counting(unequalLengths) });
+    expect(unequalLengths).toEqual([108, 144, 108]);
   });
 
   it('validates its inputs', async () => {

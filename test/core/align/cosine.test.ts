@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tf } from '../../../src/core/tf';
-import { absCosineMatrix, decoderCosine, encoderCosine } from '../../../src/core/align/cosine';
+import { absCosineMatrix, CosineColumns, decoderCosine, encoderCosine } from '../../../src/core/align/cosine';
 import { dot, gaussian, randomSae, seededRandom } from './helpers';
 import type { SaeWeights } from '../../../src/core/sae/weights';
 
@@ -87,6 +87,21 @@ describe('absolute cosine similarity', () => {
     const sb = randomSae(6, 8, random);
     expect((await encoderCosine(sa, sb, { blockRows: 4 })).values).toEqual((await encoderCosine(sa, sb, { blockRows: 11 })).values);
     expect((await decoderCosine(sa, sb, { blockRows: 3 })).values).toEqual((await decoderCosine(sa, sb, { blockRows: 11 })).values);
+  });
+
+  it('writes any share of A\'s rows against prepared columns, in any order, as the whole matrix has them (the runner\'s threads each take shares)', async () => {
+    const random = seededRandom(16);
+    const [nA, nB, dim] = [23, 17, 9];
+    const a = Float32Array.from({ length: nA * dim }, () => gaussian(random));
+    const b = Float32Array.from({ length: nB * dim }, () => gaussian(random));
+    const whole = await absCosineMatrix(a, nA, b, nB, dim);
+    const before = tf.memory().numTensors;
+    const columns = new CosineColumns(b, nB, dim);
+    const out = new Float32Array(nA * nB).fill(-1);
+    for (const [from, to] of [[10, 23], [0, 4], [4, 10]]) await columns.rowsInto(a, from, to, out, 3);
+    columns.dispose();
+    expect(out).toEqual(whole.values);
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('writes into a given buffer (a pair reuses one n×n buffer) and refuses one of the wrong size', async () => {
