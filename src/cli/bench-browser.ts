@@ -5,6 +5,7 @@
  *
  * - browser: bench.html times the MNIST paper step in a worker on each tfjs backend.
  * - longtasks: the lab page trains a short comparison while the page counts long tasks.
+ * - import: three seeds × two configurations of 16,384-latent SAEs imported and aligned in the page.
  *
  * Every page has a time limit, so a backend that is too slow here (SwiftShader's WebGPU, cpu) ends
  * with what it measured so far instead of hanging the bench.
@@ -12,6 +13,7 @@
 import { stat, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { benchImportAlignment } from './bench-browser-align';
 import { buildApp } from './browser/build-app';
 import { launchChromium, CHROMIUM_PATH } from './browser/chromium';
 import { openLab } from './browser/lab-page';
@@ -53,6 +55,8 @@ export interface BrowserBenchOptions {
   backends?: readonly string[];
   steps: boolean;
   longTasks: boolean;
+  /** The import of three seeds × two configurations of 16,384-latent SAEs (bench-browser-align.ts). */
+  importAlign: boolean;
 }
 
 interface Served {
@@ -74,6 +78,7 @@ export async function runBrowserBench(options: BrowserBenchOptions): Promise<voi
   try {
     if (options.steps) await timeBackends(served, runs, await reference!);
     if (options.longTasks) await countLongTasks(served);
+    if (options.importAlign) await benchImportAlignment(served.browser, served.url);
   } finally {
     await within(served.browser.close(), 15_000);
     await server.close();

@@ -15,9 +15,9 @@ export { stepFlops, timeTrainingStep, type StepTiming };
 
 /**
  * The parts of `npm run bench`. The sweep (minutes), the GPU and the browser ones (a build, Chromium,
- * minutes) run only when asked for.
+ * minutes) run only when asked for; `import` (16,384-latent SAEs in the page, several GB) only by name.
  */
-export const BENCH_PARTS = ['mnist', 'pythia', 'assignment', 'shards', 'sweep', 'gpu', 'browser', 'longtasks'] as const;
+export const BENCH_PARTS = ['mnist', 'pythia', 'assignment', 'shards', 'sweep', 'gpu', 'browser', 'longtasks', 'import'] as const;
 export type BenchPart = (typeof BENCH_PARTS)[number];
 const DEFAULT_PARTS: readonly BenchPart[] = ['mnist', 'pythia', 'assignment', 'shards'];
 const BROWSER_PARTS: readonly BenchPart[] = ['browser', 'longtasks'];
@@ -40,7 +40,7 @@ export interface BenchOptions {
 }
 
 /**
- * `npm run bench [-- --full] [--browser] [--gpu] [--only mnist,pythia,assignment,shards,sweep,gpu,browser,longtasks]`. The
+ * `npm run bench [-- --full] [--browser] [--gpu] [--only mnist,pythia,assignment,shards,sweep,gpu,browser,longtasks,import]`. The
  * assignment runs first: its peak RSS is the process's, and the training steps before it would have
  * grown the wasm heap (which never shrinks) and so inflated that figure.
  */
@@ -62,10 +62,10 @@ export async function runBenchCommand(options: BenchOptions): Promise<void> {
   if (parts.has('sweep')) await benchSweep({ preset: options.sweepPreset, epochs: options.sweepEpochs });
   // Last of the Node parts: it switches this process to the webgpu backend.
   if (parts.has('gpu')) await benchGpu();
-  if (parts.has('browser') || parts.has('longtasks')) {
+  if (parts.has('browser') || parts.has('longtasks') || parts.has('import')) {
     // Loaded only here: it brings Vite and playwright-core.
     const { runBrowserBench } = await import('./bench-browser');
-    await runBrowserBench({ build: options.build, backends: options.backends?.split(',').map((s) => s.trim()), steps: parts.has('browser'), longTasks: parts.has('longtasks') });
+    await runBrowserBench({ build: options.build, backends: options.backends?.split(',').map((s) => s.trim()), steps: parts.has('browser'), longTasks: parts.has('longtasks'), importAlign: parts.has('import') });
   }
   console.log(`
 load average at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);

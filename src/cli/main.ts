@@ -114,7 +114,7 @@ function buildProgram(): Command {
     .command('bench')
     .description('time training steps, the assignment and shard loading (npm run bench)')
     .option('--full', 'add the 16,384-feature assignment')
-    .option('--only <parts>', 'comma-separated: mnist, pythia, assignment, shards, sweep, gpu, browser, longtasks')
+    .option('--only <parts>', 'comma-separated: mnist, pythia, assignment, shards, sweep, gpu, browser, longtasks, import')
     .option('--gpu', 'add the GPU part: the step on webgpu at the paper shapes, as a share of a large product')
     .option('--sweep-preset <name>', 'the MNIST preset the sweep part trains', 'mnist-quick')
     .option('--sweep-epochs <e>', 'shorten the sweep part to E epochs per configuration', positiveInteger)

@@ -1,0 +1,159 @@
+/**
+ * The browser part `import`: the paper's scale in the page. Three seeds × two configurations of
+ * 16,384-latent SAEs (SAELens folders in one sweep folder, their cfg.json differing in l2_penalty)
+ * are picked in the lab's import panel, read, and aligned in the configurations' workers; then the
+ * heatmap of the first pair is drawn. The bench times each stage as the page shows it and samples the
+ * renderer's memory (the page and its workers share that process) from /proc.
+ *
+ * d_in is MNIST's 784, not the Pythia paper's 512: the page imports SAEs for the data it has loaded,
+ * and MNIST is what it loads by itself; the products are 784/512 = 1.5× those of the paper's SAEs.
+ */
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { writeSaeLens } from '../core/formats/saelens';
+import { Rng } from '../core/rng';
+import type { SaeWeights } from '../core/sae/weights';
+import { openLab } from './browser/lab-page';
+
+const D_IN = 784;
+const SEEDS = 3;
+const L2 = [0, 1e-4];
+
+/**
+ * One configuration's seeds: each shares half of its features with a base set (up to noise that
+ * varies per feature, as in the assignment bench), the rest its own. Encoder vectors are the
+ * decoder's plus noise.
+ */
+function configurationSeeds(n: number, configuration: number): SaeWeights[] {
+  const rng = new Rng(7000 + configuration);
+  const base = rng.fillNormal(new Float32Array(n * D_IN));
+  return Array.from({ length: SEEDS }, () => {
+    const W_dec = rng.fillNormal(new Float32Array(n * D_IN));
+    for (let f = 0; f < n / 2; f++) {
+      const sigma = rng.uniform(0.2, 2);
+      for (let t = f * D_IN; t < (f + 1) * D_IN; t++) W_dec[t] = base[t] + sigma * rng.normal();
+    }
+    const W_enc = new Float32Array(D_IN * n);
+    for (let j = 0; j < n; j++) for (let t = 0; t < D_IN; t++) W_enc[t * n + j] = W_dec[j * D_IN + t] + 0.7 * rng.normal();
+    return { d_in: D_IN, d_sae: n, W_enc, b_enc: new Float32Array(n), W_dec, b_dec: new Float32Array(D_IN) };
+  });
+}
+
+/** The sweep folder: trainer_<t>/ with cfg.json (seed, l2_penalty) and sae_weights.safetensors. */
+async function writeSweep(dir: string, n: number): Promise<void> {
+  let trainer = 0;
+  for (const [configuration, l2] of L2.entries()) {
+    for (const [seed, weights] of configurationSeeds(n, configuration).entries()) {
+      const files = writeSaeLens(weights, { hookName: 'mnist pixels', architecture: { kind: 'topk', k: 32 } });
+      const folder = join(dir, `trainer_${trainer++}`);
+      await mkdir(folder, { recursive: true });
+      await writeFile(join(folder, 'cfg.json'), JSON.stringify({ ...JSON.parse(files['cfg.json']), seed, l2_penalty: l2 }));
+      await writeFile(join(folder, 'sae_weights.safetensors'), files['sae_weights.safetensors']);
+    }
+  }
+}
+
+/** Resident memory of Chromium's renderer processes (the page and its workers), summed, in MiB. */
+async function rendererRssMb(): Promise<number> {
+  let total = 0;
+  for (const pid of (await readdir('/proc')).filter((p) => /^\d+$/.test(p))) {
+    try {
+      const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8');
+      if (!cmdline.includes('--type=renderer')) continue;
+      const rss = /VmRSS:\s+(\d+) kB/.exec(await readFile(`/proc/${pid}/status`, 'utf8'));
+      total += rss ? Number(rss[1]) / 1024 : 0;
+    } catch {
+      // The process ended between the listing and the read.
+    }
+  }
+  return total;
+}
+
+/** Samples rendererRssMb until stopped; the peak and what it was before the work began. */
+function sampleMemory(intervalMs = 250): { stop(): Promise<{ peakMb: number; startMb: number }> } {
+  let peakMb = 0;
+  let startMb = -1;
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const now = await rendererRssMb();
+      if (startMb < 0) startMb = now;
+      peakMb = Math.max(peakMb, now);
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return { peakMb, startMb };
+    },
+  };
+}
+
+async function waitFor(condition: () => Promise<boolean>, what: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`${what} did not come within ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+async function waitForText(page: Page, testId: string, pattern: RegExp, timeoutMs: number): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const text = await page.getByTestId(testId).first().innerText({ timeout: 1000 }).catch(() => '');
+    if (pattern.test(text)) return text;
+    if (Date.now() > deadline) throw new Error(`${testId} never read ${pattern} within ${timeoutMs / 1000} s (last: "${text}")`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+export async function benchImportAlignment(browser: Browser, url: string, n = 16_384): Promise<void> {
+  console.log(`\nImport and alignment in the page: ${L2.length} configurations × ${SEEDS} seeds of ${D_IN} → ${n.toLocaleString('en')} SAEs (SAELens folders in one sweep folder)`);
+  const dir = await mkdtemp(join(tmpdir(), 'lab-import-bench-'));
+  try {
+    let started = performance.now();
+    await writeSweep(dir, n);
+    console.log(`  files written in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    const lab = await openLab(browser, url, 'auto=0&backend=wasm&images=1000');
+    const memory = sampleMemory();
+    try {
+      await lab.ready(120_000);
+      const page = lab.page;
+      const stages: [string, number][] = [];
+      started = performance.now();
+      const lap = (stage: string) => stages.push([stage, (performance.now() - started) / 1000]);
+      await page.getByTestId('import-folder').setInputFiles(dir);
+      await page.getByTestId('import-group').nth(1).waitFor({ timeout: 120_000 });
+      lap('groups shown (config files only)');
+      await page.getByTestId('import-run').click();
+      const hour = 3_600_000;
+      await waitForText(page, 'import-progress-A', /aligning/, hour);
+      lap('A: folders read');
+      await Promise.all([waitForText(page, 'notice-A', /Imported/, hour).then(() => lap('A: 3 pairs aligned')), waitForText(page, 'notice-B', /Imported/, hour).then(() => lap('B: 3 pairs aligned'))]);
+      await waitForText(page, 'headline-mmcs-0', /0\.\d{3}/, hour);
+      const canvas = page.getByTestId('heatmap-canvas');
+      await waitFor(async () => (await canvas.getAttribute('data-range').catch(() => null)) === `0,0,${n}`, 'the heatmap of the whole matrix', hour);
+      lap('heatmap drawn');
+      // A click in zoom mode zooms 4× around the cell: the pooled view of a block.
+      await page.getByTestId('heatmap-click-mode').selectOption('zoom');
+      const box = (await canvas.boundingBox())!;
+      await canvas.click({ position: { x: box.width / 2, y: box.height / 2 } });
+      await waitFor(async () => (await canvas.getAttribute('data-range'))?.endsWith(`,${n / 4}`) ?? false, 'the zoomed heatmap', 600_000);
+      lap('heatmap zoomed 4×');
+      const { peakMb, startMb } = await memory.stop();
+      for (const [stage, seconds] of stages) console.log(`  ${stage.padEnd(36)} ${seconds.toFixed(1).padStart(7)} s`);
+      console.log(`  MMCS A ${await lab.text('headline-mmcs-0')}, B ${await lab.text('headline-mmcs-1')}`);
+      console.log(`  renderer RSS (page + workers): ${startMb.toFixed(0)} MiB before, peak ${peakMb.toFixed(0)} MiB`);
+      await lab.screenshot('bench-import-16k');
+    } finally {
+      await memory.stop();
+      await lab.close();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
