@@ -38,6 +38,8 @@ type ThreadReply = { ready: true } | { done: true } | { error: string };
 export const isCosineThread = (workerData as Partial<ThreadSetup> | null)?.role === ROLE;
 
 export class CosineThreads implements CosineEngine {
+  private failed: Error | null = null;
+
   private constructor(private readonly workers: Worker[]) {}
 
   /** `threads` worker threads, each with `backend` started; one thread or fewer is no pool at all. */
@@ -82,7 +84,16 @@ export class CosineThreads implements CosineEngine {
       // that the product stays a matrix-sized one.
       chunkRows: Math.max(1, Math.min(options.blockRows ?? 256, Math.ceil(nA / (4 * this.workers.length)))),
     };
-    await Promise.all(this.workers.map((w, i) => (w.postMessage(job), reply(w, i))));
+    if (this.failed) throw new Error(`the |cos| threads stopped after an earlier failure: ${this.failed.message}`);
+    try {
+      await Promise.all(this.workers.map((w, i) => (w.postMessage(job), reply(w, i))));
+    } catch (error) {
+      // The other threads may still be writing and would answer the next matrix with this one's
+      // replies: the pool ends here.
+      this.failed = error as Error;
+      await this.close();
+      throw error;
+    }
     if (options.out && options.out !== out) options.out.set(out);
     const result: SimilarityMatrix = { values: options.out ?? out, rows: nA, cols: nB };
     return result;
