@@ -1,6 +1,6 @@
 /**
  * What the person is looking at: which configuration, seed and feature (with a second one beside it
- * after a heatmap click), the heatmap's seed pair, the steering digit and strength. Not part of the experiment; the URL keeps only what a demo
+ * after a heatmap click), the heatmap's seed pair and zoom, the steering digit and strength. Not part of the experiment; the URL keeps only what a demo
  * link needs to open on the same feature (see url-state.ts).
  */
 import type { ZoomRange } from '../../core/analysis/heatmap-pool';
@@ -87,8 +87,12 @@ export function unzoomedOnNewPair(before: Selection, after: Selection): Selectio
   return samePair || after.heatmapView.range === null ? after : { ...after, heatmapView: { ...after.heatmapView, range: null } };
 }
 
-export const sameHeatmapView = (a: HeatmapView, b: HeatmapView) =>
-  a.size === b.size && (a.range === b.range || (a.range !== null && b.range !== null && a.range.row0 === b.range.row0 && a.range.col0 === b.range.col0 && a.range.side === b.range.side));
+/** Whether two views ask the worker for the same pixels. */
+export function sameHeatmapView(a: HeatmapView, b: HeatmapView): boolean {
+  if (a.size !== b.size) return false;
+  if (a.range === null || b.range === null) return a.range === b.range;
+  return a.range.row0 === b.range.row0 && a.range.col0 === b.range.col0 && a.range.side === b.range.side;
+}
 
 /** The selection moved to another feature (or seed, or configuration): what belonged to the old one goes. */
 export function movedOn(before: Selection, after: Selection): boolean {
