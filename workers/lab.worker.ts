@@ -152,7 +152,7 @@ const api: LabWorkerApi = {
   resume: () => lab?.session.resume(),
   stop: () => lab?.session.stop(),
 
-  pairMatrix: async (seedA, seedB) => transferred(await (await requireLab().session.latest()).pairMatrix(seedA, seedB)),
+  pairHeatmap: async (seedA, seedB, range, size) => transferred(await (await requireLab().session.latest()).pairHeatmap(seedA, seedB, range, size)),
   inspect: async (seed, feature) => transferred(await (await mnistAnalysis()).inspect(seed, feature)),
   steer: async (seed, feature, digitIndex, alphas) => transferred(await (await mnistAnalysis()).steer(seed, feature, digitIndex, alphas)),
   steeringSuccess: async (seed, request) => (await requireLab().session.latest()).steeringSuccess(seed, request),

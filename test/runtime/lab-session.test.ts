@@ -94,10 +94,10 @@ describe('LabSession', () => {
     });
     expect(details.partners.map((p) => p.seed)).toEqual([1, 2]);
     for (const partner of details.partners) {
-      const matrix = await (await analysis()).pairMatrix(0, partner.seed);
-      const row = matrix.rowOrder.indexOf(feature);
-      expect(matrix.colOrder[row]).toBe(partner.feature);
-      expect(matrix.matched[row]).toBeCloseTo(partner.cosine, 5);
+      const heatmap = await (await analysis()).pairHeatmap(0, partner.seed, null, 16);
+      const row = heatmap.rowOrder.indexOf(feature);
+      expect(heatmap.colOrder[row]).toBe(partner.feature);
+      expect(heatmap.matched[row]).toBeCloseTo(partner.cosine, 5);
       expect(partner.decoder).toEqual(last.decoders[SEEDS.indexOf(partner.seed)].slice(partner.feature * 784, (partner.feature + 1) * 784));
     }
     const mean = details.partners.reduce((s, p) => s + p.cosine, 0) / details.partners.length;

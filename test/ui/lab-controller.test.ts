@@ -3,7 +3,8 @@
  * selection fetches what it needs from the right worker, with stale answers dropped.
  */
 import { describe, expect, test, vi } from 'vitest';
-import type { FeatureDetails, LabInitOptions, LabMetricsUpdate, LabReady, LabSnapshot, PairMatrix, RunSpec, SteeringResult } from '../../src/runtime/protocol/lab-api';
+import type { ZoomRange } from '../../src/core/analysis/heatmap-pool';
+import type { FeatureDetails, LabInitOptions, LabMetricsUpdate, LabReady, LabSnapshot, PairHeatmap, RunSpec, SteeringResult } from '../../src/runtime/protocol/lab-api';
 import type { LabClient } from '../../src/runtime/page/lab-client';
 import type { RunEnd } from '../../src/runtime/protocol/trainer-api';
 import type { RunRecord } from '../../src/runtime/protocol/run-records';
@@ -53,7 +54,7 @@ function fakeWorkers(initWith: (options: LabInitOptions) => Promise<LabReady> = 
         pause: vi.fn(async () => undefined),
         resume: vi.fn(async () => undefined),
         stop: vi.fn(async () => undefined),
-        pairMatrix: vi.fn(async (seedA: number, seedB: number) => ({ seedA, seedB, n: 2 }) as PairMatrix),
+        pairHeatmap: vi.fn(async (seedA: number, seedB: number, range: ZoomRange | null, size: number) => ({ seedA, seedB, n: 2, pooled: { range, size } }) as unknown as PairHeatmap),
         inspect: vi.fn(async (seed: number, feature: number) => ({ seed, feature }) as FeatureDetails),
         steer: vi.fn(async (_s: number, _f: number, digitIndex: number, alphas: number[]) => ({ digitIndex, alphas }) as SteeringResult),
         steeringSuccess: vi.fn(async () => ({ rate: 0.5, definition: 'judged by the classifier' })),
@@ -86,7 +87,7 @@ function fakeWorkers(initWith: (options: LabInitOptions) => Promise<LabReady> = 
   return { started, startWorker };
 }
 
-const snapshot = (step: number) => ({ step, seeds: [0, 1, 2] }) as LabSnapshot;
+const snapshot = (step: number) => ({ step, seeds: [0, 1, 2], d_sae: 16 }) as LabSnapshot;
 
 function setUp(query = 'backend=wasm&width=16&seeds=3', initWith?: (options: LabInitOptions) => Promise<LabReady>, runs?: RunStore) {
   const store = createLabStore(parseUrlState(query).state);
@@ -171,17 +172,35 @@ describe('lab controller', () => {
     }
   });
 
-  test('a snapshot of the shown side fetches its heatmap pair; a new pair fetches again', async () => {
+  test('a snapshot of the shown side fetches its heatmap pair; a new pair, a zoom or another canvas size fetch again', async () => {
     const { store, controller, started } = setUp();
     void controller.start();
     await vi.waitFor(() => expect(started.every((w) => w.spec)).toBe(true));
     const [a, b] = started;
+    const heatmap = () => store.getState().runtime[0].pairHeatmap;
     b.onSnapshot(snapshot(1));
-    expect(b.api.pairMatrix).not.toHaveBeenCalled();
+    expect(b.api.pairHeatmap).not.toHaveBeenCalled();
     a.onSnapshot(snapshot(1));
-    await vi.waitFor(() => expect(store.getState().runtime[0].pairMatrix).toMatchObject({ seedA: 0, seedB: 1 }));
+    await vi.waitFor(() => expect(heatmap()).toMatchObject({ seedA: 0, seedB: 1 }));
+    expect(a.api.pairHeatmap).toHaveBeenLastCalledWith(0, 1, null, 512);
+
+    // The view reports a zoom and its canvas: that block of the same pair, pooled to that size.
+    const block = { row0: 4, col0: 2, side: 8 };
+    store.getState().select({ heatmapView: { range: block, size: 300 } });
+    await vi.waitFor(() => expect(heatmap()?.pooled).toEqual({ range: block, size: 300 }));
+    expect(a.api.pairHeatmap).toHaveBeenLastCalledWith(0, 1, block, 300);
+    const calls = a.api.pairHeatmap.mock.calls.length;
+    store.getState().select({ heatmapView: { range: { ...block }, size: 300 } });
+    // A new pair starts unzoomed; the same view again asked for nothing.
     store.getState().select({ pair: [1, 2] });
-    await vi.waitFor(() => expect(store.getState().runtime[0].pairMatrix).toMatchObject({ seedA: 1, seedB: 2 }));
+    await vi.waitFor(() => expect(heatmap()).toMatchObject({ seedA: 1, seedB: 2 }));
+    expect(a.api.pairHeatmap).toHaveBeenLastCalledWith(1, 2, null, 300);
+    expect(a.api.pairHeatmap).toHaveBeenCalledTimes(calls + 1);
+
+    // A zoom that does not fit this side's matrix (one of a wider run's) asks for all of it.
+    store.getState().select({ heatmapView: { range: { row0: 10, col0: 10, side: 8 }, size: 300 } });
+    await vi.waitFor(() => expect(a.api.pairHeatmap).toHaveBeenCalledTimes(calls + 2));
+    expect(a.api.pairHeatmap).toHaveBeenLastCalledWith(1, 2, null, 300);
   });
 
   test('selecting a feature inspects and steers it; moving α steers again after the slider rests', async () => {

@@ -62,6 +62,21 @@ describe('lab store: the experiment', () => {
     store.getState().setExperiment({ seedCount: 2 });
     expect(store.getState().selection).toMatchObject({ seed: 1, pair: [0, 1] });
   });
+
+  test("the heatmap's zoom belongs to its pair: another pair, chosen or pulled back into range, starts unzoomed", () => {
+    const store = createLabStore();
+    const zoom = { range: { row0: 4, col0: 4, side: 8 }, size: 300 };
+    store.getState().select({ pair: [1, 2] });
+    store.getState().select({ heatmapView: zoom });
+    // The same pair, another feature or digit: the zoom stays.
+    store.getState().select({ feature: 3, digit: 2 });
+    expect(store.getState().selection.heatmapView).toEqual(zoom);
+    store.getState().select({ pair: [0, 2] });
+    expect(store.getState().selection.heatmapView).toEqual({ range: null, size: 300 });
+    store.getState().select({ heatmapView: zoom });
+    store.getState().setExperiment({ seedCount: 2 });
+    expect(store.getState().selection).toMatchObject({ pair: [0, 1], heatmapView: { range: null, size: 300 } });
+  });
 });
 
 describe('lab store: runtime', () => {

@@ -4,7 +4,7 @@
  * typed arrays are transferred, not copied, where the sender no longer needs them.
  */
 import type { AlignmentSummary } from '../../core/align';
-import type { Partner, SteeringSuccessRate } from '../../core/analysis';
+import type { Partner, PooledMatrix, SteeringSuccessRate, ZoomRange } from '../../core/analysis';
 import type { FeatureSuccess } from '../../core/stats';
 import type { JudgeEndpoint } from '../../io/judge-http';
 import type { SaeLensFiles } from '../../core/formats/saelens';
@@ -112,19 +112,24 @@ export interface LabSnapshot {
   stability: Float32Array[];
 }
 
-/** |cos| between two seeds' decoder directions, reordered so the optimal matching is the diagonal. */
-export interface PairMatrix {
+/**
+ * |cos| between two seeds' decoder directions, reordered so the optimal matching is the diagonal, as
+ * the heatmap shows it: the pair's orders and diagonal (n values each) and one block of the n×n
+ * matrix max-pooled to the canvas's pixels. The matrix itself stays in the worker (1 GiB at 16,384
+ * features); zooming asks for another block.
+ */
+export interface PairHeatmap {
   seedA: number;
   seedB: number;
   n: number;
-  /** [n, n] row-major: row r is A's feature rowOrder[r], column c is B's feature colOrder[c]. */
-  values: Float32Array;
-  /** A's features, best matched first. */
+  /** A's features, best matched first: row r of the ordered matrix is A's feature rowOrder[r]. */
   rowOrder: Int32Array;
-  /** colOrder[r] is the partner of rowOrder[r] in B's optimal assignment. */
+  /** colOrder[r] is the partner of rowOrder[r] in B's optimal assignment, and column r's feature. */
   colOrder: Int32Array;
   /** Matched |cos| along the diagonal, in rowOrder. */
   matched: Float32Array;
+  /** The block asked for (the whole matrix by default), its argmax indices into the ordered matrix. */
+  pooled: PooledMatrix;
 }
 
 export interface TopDigit {
@@ -310,7 +315,12 @@ export interface LabWorkerApi {
   renameRun(runId: string, name: string): Promise<boolean>;
   /** Answers between training chunks: the page's check that the worker is still alive. */
   ping(): Promise<true>;
-  pairMatrix(seedA: number, seedB: number): Promise<PairMatrix>;
+  /**
+   * The heatmap of seeds A (rows) and B (columns): `range` of their ordered matrix (null: all of it)
+   * max-pooled to at most `size` pixels a side. The worker keeps the last pair's matrix, so asking
+   * for another range of it only pools again.
+   */
+  pairHeatmap(seedA: number, seedB: number, range: ZoomRange | null, size: number): Promise<PairHeatmap>;
   inspect(seed: number, feature: number): Promise<FeatureDetails>;
   steer(seed: number, feature: number, digitIndex: number, alphas: number[]): Promise<SteeringResult>;
   /** Steering success rate of one seed's SAE over a sample of its live features (with an LLM judge's too, if given). */

@@ -5,13 +5,13 @@ import { SidePicker } from './side-picker';
 
 /** One seed's features as images, and how they line up with another seed's; click any to inspect it. */
 export function FeaturesPanel() {
-  const { side, seed, feature, sortBy, pair, snapshot, matrix, dataset, labelled, featureLabels, findingLabels } = useLab(
+  const { side, seed, feature, sortBy, pair, snapshot, heatmap, dataset, labelled, featureLabels, findingLabels } = useLab(
     useShallow((s) => {
       const runtime = s.runtime[s.selection.side];
       return {
         ...s.selection,
         snapshot: runtime.snapshot,
-        matrix: runtime.pairMatrix,
+        heatmap: runtime.pairHeatmap,
         dataset: s.experiment.dataset,
         labelled: (runtime.ready?.shards?.labelNames?.length ?? 0) > 0,
         featureLabels: runtime.featureLabels,
@@ -52,13 +52,14 @@ export function FeaturesPanel() {
           )}
           {snapshot.seeds.length > 1 ? (
             <AlignmentHeatmap
-              matrix={matrix}
+              heatmap={heatmap}
+              onViewChange={(range, size) => select({ heatmapView: { range, size } })}
               seedOptions={snapshot.seeds}
               pair={pair}
               onPairChange={(a, b) => select({ pair: [a, b] })}
               onSelect={(featureA, featureB) =>
                 // The row's feature is inspected, the column's shown beside it (see CellComparison).
-                matrix && selectFeature(side, matrix.seedA, featureA, { companion: { seed: matrix.seedB, feature: featureB } })
+                heatmap && selectFeature(side, heatmap.seedA, featureA, { companion: { seed: heatmap.seedB, feature: featureB } })
               }
             />
           ) : (

@@ -1,9 +1,10 @@
 /**
  * Fetches what the selection shows from the selected configuration's worker: the seed pair's heatmap
- * matrix, the feature's details and its steering strip, as the selection changes or new weights
- * arrive. Requests the workers answer slower than the page asks are coalesced (only the latest runs
+ * (the zoomed block pooled to the canvas's pixels), the feature's details and its steering strip, as
+ * the selection changes or new weights arrive. Requests the workers answer slower than the page asks are coalesced (only the latest runs
  * next), and an answer for a selection that has since moved is dropped.
  */
+import { rangeFits } from '../../core/analysis/heatmap-pool';
 import type { LabSnapshot } from '../../runtime/protocol/lab-api';
 import { debounce } from '../lib/debounce';
 import { errorMessage } from '../lib/error-message';
@@ -11,7 +12,7 @@ import { latestOnly, type LatestOnly } from '../lib/latest-only';
 import { steeringAlphas } from '../steering-alphas';
 import type { Side } from '../store/experiment';
 import type { LabStore } from '../store/lab-store';
-import { STEERING_STRIP_ALPHAS, type Selection } from '../store/selection';
+import { sameHeatmapView, STEERING_STRIP_ALPHAS, type HeatmapView, type Selection } from '../store/selection';
 import type { Worker } from './side-runner';
 
 /** How long the α slider must rest before the steering strip is recomputed. */
@@ -31,14 +32,18 @@ const stillSelected = (s: Selection, side: Side, seed: number, feature: number) 
 export function createSelectionFetchers(store: LabStore, workerOf: (side: Side) => Worker | null): SelectionFetchers {
   const state = store.getState;
 
-  // Heatmap: the selected pair's matrix from the selected configuration's current weights.
-  const pairMatrix: LatestOnly<{ side: Side; pair: [number, number] }> = latestOnly(async ({ side, pair }) => {
+  // Heatmap: the selected pair's view from the selected configuration's current weights. Zooming
+  // asks again; the worker keeps the pair's matrix, so only the first request for a pair builds it.
+  const pairHeatmap: LatestOnly<{ side: Side; pair: [number, number]; view: HeatmapView }> = latestOnly(async ({ side, pair, view }) => {
     const worker = workerOf(side);
     if (!worker || pair[0] === pair[1]) return;
-    const matrix = await worker.client.api.pairMatrix(pair[0], pair[1]);
+    // A zoom from a wider run's matrix does not fit this one: all of it, then.
+    const n = state().runtime[side].snapshot?.d_sae ?? 0;
+    const range = view.range && rangeFits(view.range, n) ? view.range : null;
+    const heatmap = await worker.client.api.pairHeatmap(pair[0], pair[1], range, view.size);
     const { selection } = state();
-    if (selection.side === side && selection.pair[0] === matrix.seedA && selection.pair[1] === matrix.seedB) {
-      state().patchRuntime(side, { pairMatrix: matrix });
+    if (selection.side === side && selection.pair[0] === heatmap.seedA && selection.pair[1] === heatmap.seedB) {
+      state().patchRuntime(side, { pairHeatmap: heatmap });
     }
   });
 
@@ -64,11 +69,11 @@ export function createSelectionFetchers(store: LabStore, workerOf: (side: Side) 
   const steerSoon = debounce(steer.request, STEER_DEBOUNCE_MS);
 
   /** Everything shown about the selection is fetched again (new weights, or a new selection). */
-  function refreshSelection(what: { matrix: boolean; feature: boolean; steering: boolean }) {
+  function refreshSelection(what: { heatmap: boolean; feature: boolean; steering: boolean }) {
     const { selection, runtime } = state();
     const { side, feature } = selection;
     if (!runtime[side].snapshot) return;
-    if (what.matrix) pairMatrix.request({ side, pair: selection.pair });
+    if (what.heatmap) pairHeatmap.request({ side, pair: selection.pair, view: selection.heatmapView });
     if (feature === null) return;
     if (what.feature) inspect.request({ side, seed: selection.seed, feature });
     if (what.steering && state().experiment.dataset === 'mnist') steer.request({ ...selection, feature });
@@ -79,15 +84,15 @@ export function createSelectionFetchers(store: LabStore, workerOf: (side: Side) 
     const b = before.selection;
     if (a === b) return;
     const moved = a.side !== b.side || a.seed !== b.seed || a.feature !== b.feature;
-    const pairChanged = a.side !== b.side || a.pair[0] !== b.pair[0] || a.pair[1] !== b.pair[1];
-    if (moved || pairChanged) refreshSelection({ matrix: pairChanged, feature: moved, steering: moved });
+    const heatmapChanged = a.side !== b.side || a.pair[0] !== b.pair[0] || a.pair[1] !== b.pair[1] || !sameHeatmapView(a.heatmapView, b.heatmapView);
+    if (moved || heatmapChanged) refreshSelection({ heatmap: heatmapChanged, feature: moved, steering: moved });
     else if ((a.digit !== b.digit || a.alpha !== b.alpha) && a.feature !== null && now.experiment.dataset === 'mnist') steerSoon({ ...a, feature: a.feature });
   });
 
   return {
     showSnapshot(side, snapshot) {
       state().setSnapshot(side, snapshot);
-      if (state().selection.side === side) refreshSelection({ matrix: true, feature: true, steering: true });
+      if (state().selection.side === side) refreshSelection({ heatmap: true, feature: true, steering: true });
     },
 
     async generate() {

@@ -12,7 +12,7 @@ import { SAMPLE, type Dataset, type Experiment, type Side } from './experiment';
 import type { ComparisonRecord } from '../../runtime/protocol/run-records';
 import { DATASET_DEFAULT_PRESET, presetById, type PresetId } from './presets';
 import { initialRuntime, metricsArrived, runStarted, snapshotArrived, type RunInfo, type SideRuntime } from './runtime';
-import { clampSelection, defaultSelection, movedOn, type CrossPartner, type FeatureRef, type Selection } from './selection';
+import { clampSelection, defaultSelection, movedOn, unzoomedOnNewPair, type CrossPartner, type FeatureRef, type Selection } from './selection';
 import { defaultUrlState, type UrlState } from './url-state';
 
 /** What was fetched from a worker for the selection; cleared when the selection moves on. */
@@ -132,7 +132,7 @@ export function createLabStore(initial: UrlState = defaultUrlState(), urlNotes: 
       });
     // A selection that no longer fits the experiment (fewer seeds, a narrower width) is pulled back.
     const setExperimentAndClamp = (experiment: Experiment) =>
-      set((s) => ({ experiment, selection: clampSelection(s.selection, experiment.seedCount) }));
+      set((s) => ({ experiment, selection: unzoomedOnNewPair(s.selection, clampSelection(s.selection, experiment.seedCount)) }));
 
     return {
       experiment: initial.experiment,
@@ -209,7 +209,7 @@ export function createLabStore(initial: UrlState = defaultUrlState(), urlNotes: 
           const next = { ...s.selection, ...patch };
           // A companion or an arrival belongs to the feature it was shown with.
           if (movedOn(s.selection, next)) Object.assign(next, { companion: patch.companion ?? null, arrivedFrom: patch.arrivedFrom ?? null });
-          return { selection: clampSelection(next, s.experiment.seedCount) };
+          return { selection: unzoomedOnNewPair(s.selection, clampSelection(next, s.experiment.seedCount)) };
         }),
 
       selectFeature(side, seed, feature, context = {}) {

@@ -4,7 +4,7 @@
  */
 import type { TrainConfig } from '../../core/train/config';
 import type { SeedMetrics, StepMetrics } from '../../core/train/metrics';
-import type { FeatureLabels, ImportProgress, LabMetricsUpdate, LabReady, LabSnapshot, PairMatrix, SteeringSuccess } from '../../runtime/protocol/lab-api';
+import type { FeatureLabels, ImportProgress, LabMetricsUpdate, LabReady, LabSnapshot, PairHeatmap, SteeringSuccess } from '../../runtime/protocol/lab-api';
 import type { AlignmentAt } from '../../runtime/protocol/run-records';
 import type { ActiveRunState, LiveRunState } from '../../runtime/protocol/run-state';
 
@@ -40,8 +40,8 @@ export interface SideRuntime {
   snapshot: LabSnapshot | null;
   /** Cross-seed alignment by step (milestones and snapshots), in step order: compares A and B at equal steps. */
   alignmentHistory: AlignmentAt[];
-  /** The heatmap's matrix for the selected seed pair, from the latest snapshot's weights. */
-  pairMatrix: PairMatrix | null;
+  /** The heatmap of the selected seed pair as the worker last pooled it (the matrix stays in the worker). */
+  pairHeatmap: PairHeatmap | null;
   steeringSuccess: SteeringSuccess | null;
   measuringSteering: boolean;
   /** Labelled shards: each feature's most common document label among its top contexts, for one seed's weights when asked. */
@@ -72,7 +72,7 @@ export function initialRuntime(): SideRuntime {
     resumedFrom: null,
     snapshot: null,
     alignmentHistory: [],
-    pairMatrix: null,
+    pairHeatmap: null,
     steeringSuccess: null,
     measuringSteering: false,
     featureLabels: null,

@@ -1,18 +1,21 @@
 import { useEffect, useRef, useState, type PointerEvent } from 'react';
-import type { PairMatrix } from '../../runtime/protocol/lab-api';
+import type { PooledMatrix } from '../../core/analysis/heatmap-pool';
+import type { PairHeatmap } from '../../runtime/protocol/lab-api';
 import { cssGradient, sequentialRgb } from './colormap';
 import { paintHeatmap } from './draw-heatmap';
-import { featurePairAt, type FeaturePairHit, type PooledMatrix } from './heatmap-pool';
+import { featurePairAt, type FeaturePairHit } from './heatmap-hit';
 import { blockAround, cellAt, dragRange, rangeLabel, zoomStackFor, type ZoomRange } from './heatmap-zoom';
 import { HeatmapZoomBar, type HeatmapClick } from './heatmap-zoom-bar';
 import { formatFixed } from './number-format';
 import { SaveFigureButton } from './save-figure-button';
 import { useElementWidth } from './use-element-width';
-import { usePooledHeatmap } from './use-pooled-heatmap';
+import { usePooledHeatmap, type HeatmapViewRequest } from './use-pooled-heatmap';
 
 interface AlignmentHeatmapProps {
-  /** Already reordered by the optimal assignment; null while it is being computed. */
-  matrix: PairMatrix | null;
+  /** The pair's orders and a pooled block of its reordered matrix; null while it is being computed. */
+  heatmap: PairHeatmap | null;
+  /** Asks the worker for the block and canvas size shown, as the zoom or the canvas's width change. */
+  onViewChange?: HeatmapViewRequest;
   /** Called with the row seed's and the column seed's feature indices of the clicked cell. */
   onSelect: (featureOfSeedA: number, featureOfSeedB: number) => void;
   /** Seed numbers to choose a pair from; given, a pair selector is shown. */
@@ -38,11 +41,11 @@ interface Drag {
 
 /**
  * |cos| between two seeds' decoder directions, rows and columns ordered so matched features lie on
- * the diagonal: a bright diagonal means the seeds learned the same features. The matrix is pooled
- * to the canvas's own pixels; dragging a square (or clicking, in zoom mode) zooms into that block,
- * pooled again, down to single cells; the breadcrumb goes back out.
+ * the diagonal: a bright diagonal means the seeds learned the same features. The worker pools the
+ * matrix to the canvas's own pixels; dragging a square (or clicking, in zoom mode) zooms into that
+ * block, pooled again, down to single cells; the breadcrumb goes back out.
  */
-export function AlignmentHeatmap({ matrix, onSelect, seedOptions, pair, onPairChange, maxPixels = 512 }: AlignmentHeatmapProps) {
+export function AlignmentHeatmap({ heatmap, onViewChange, onSelect, seedOptions, pair, onPairChange, maxPixels = 512 }: AlignmentHeatmapProps) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const plot = useRef<HTMLDivElement>(null);
   const [hover, setHover] = useState<FeaturePairHit | null>(null);
@@ -51,8 +54,8 @@ export function AlignmentHeatmap({ matrix, onSelect, seedOptions, pair, onPairCh
   const [band, setBand] = useState<Drag['band']>(null);
 
   // The zoom belongs to one pair at one width: a new snapshot of it keeps the zoom, another pair resets it.
-  const n = matrix?.n ?? 0;
-  const key = matrix ? `${pairKey(matrix.seedA, matrix.seedB)}:${n}` : '';
+  const n = heatmap?.n ?? 0;
+  const key = heatmap ? `${pairKey(heatmap.seedA, heatmap.seedB)}:${n}` : '';
   const [zoom, setZoom] = useState<{ key: string; stack: ZoomRange[] }>({ key: '', stack: [] });
   const stack = zoomStackFor(zoom.stack, n, zoom.key === key);
   const range = stack[stack.length - 1];
@@ -61,21 +64,21 @@ export function AlignmentHeatmap({ matrix, onSelect, seedOptions, pair, onPairCh
   const plotWidth = useElementWidth(plot, maxPixels);
   const cssWidth = Math.min(maxPixels, plotWidth);
   const devicePixels = Math.round(cssWidth * (typeof devicePixelRatio === 'number' ? devicePixelRatio : 1));
-  const { pooled, pending } = usePooledHeatmap(matrix, range, devicePixels);
+  const { pooled, pending } = usePooledHeatmap(heatmap, range, devicePixels, onViewChange);
 
   useEffect(() => {
     if (canvas.current && pooled) paintHeatmap(canvas.current, pooled);
   }, [pooled]);
-  useEffect(() => setHover(null), [matrix, pooled]);
+  useEffect(() => setHover(null), [heatmap, pooled]);
 
   const pixelOf = (event: PointerEvent<HTMLCanvasElement>, shown: PooledMatrix) => {
     const box = event.currentTarget.getBoundingClientRect();
     return { px: ((event.clientX - box.left) / box.width) * shown.size, py: ((event.clientY - box.top) / box.height) * shown.size, box };
   };
   const hitOf = (event: PointerEvent<HTMLCanvasElement>): FeaturePairHit | null => {
-    if (!matrix || !pooled) return null;
+    if (!heatmap || !pooled) return null;
     const { px, py } = pixelOf(event, pooled);
-    return featurePairAt(matrix, pooled, px, py);
+    return featurePairAt(heatmap, pooled, px, py);
   };
 
   const onPointerDown = (event: PointerEvent<HTMLCanvasElement>) => {
@@ -103,25 +106,25 @@ export function AlignmentHeatmap({ matrix, onSelect, seedOptions, pair, onPairCh
     const start = drag.current;
     drag.current = null;
     setBand(null);
-    if (!start || !matrix || !pooled) return;
+    if (!start || !heatmap || !pooled) return;
     const { px, py } = pixelOf(event, pooled);
     const end = cellAt(pooled.range, pooled.size, px, py);
-    if (start.band) pushRange(dragRange(matrix.n, start.cell, end));
-    else if (click === 'zoom') pushRange(blockAround(matrix.n, pooled.range, end));
+    if (start.band) pushRange(dragRange(heatmap.n, start.cell, end));
+    else if (click === 'zoom') pushRange(blockAround(heatmap.n, pooled.range, end));
     else {
-      const hit = featurePairAt(matrix, pooled, px, py);
+      const hit = featurePairAt(heatmap, pooled, px, py);
       onSelect(hit.featureA, hit.featureB);
     }
   };
 
-  const shown = pair ?? (matrix ? [matrix.seedA, matrix.seedB] : undefined);
+  const shown = pair ?? (heatmap ? [heatmap.seedA, heatmap.seedB] : undefined);
   const pairs = (seedOptions ?? []).flatMap((a, i) => (seedOptions ?? []).slice(i + 1).map((b) => [a, b] as const));
   const blockSide = pooled ? Math.ceil(pooled.range.side / pooled.size) : 1;
 
   return (
     <section className="sv-view sv-heatmap" data-testid="alignment-heatmap">
       <header className="sv-header">
-        <h3>Decoder |cos| between seeds{matrix ? ` ${matrix.seedA} and ${matrix.seedB}` : ''}</h3>
+        <h3>Decoder |cos| between seeds{heatmap ? ` ${heatmap.seedA} and ${heatmap.seedB}` : ''}</h3>
         {seedOptions && pairs.length > 0 && (
           <label>
             seeds{' '}
@@ -142,17 +145,17 @@ export function AlignmentHeatmap({ matrix, onSelect, seedOptions, pair, onPairCh
             </select>
           </label>
         )}
-        {pooled && <SaveFigureButton target={() => canvas.current} fileName={`alignment-seed${matrix?.seedA}-seed${matrix?.seedB}`} format="png" />}
+        {pooled && <SaveFigureButton target={() => canvas.current} fileName={`alignment-seed${heatmap?.seedA}-seed${heatmap?.seedB}`} format="png" />}
       </header>
-      {matrix && n > 0 && <HeatmapZoomBar stack={stack} n={n} onBack={(depth) => setZoom({ key, stack: stack.slice(0, depth + 1) })} click={click} onClickChange={setClick} />}
-      {!matrix || n === 0 ? (
-        <p className="sv-empty">{matrix ? 'No features to compare.' : 'Computing the similarity matrix…'}</p>
+      {heatmap && n > 0 && <HeatmapZoomBar stack={stack} n={n} onBack={(depth) => setZoom({ key, stack: stack.slice(0, depth + 1) })} click={click} onClickChange={setClick} />}
+      {!heatmap || n === 0 ? (
+        <p className="sv-empty">{heatmap ? 'No features to compare.' : 'Computing the similarity matrix…'}</p>
       ) : (
         <>
           <div className="sv-heatmap-body">
-            <span className="sv-axis-y">seed {matrix.seedA} features, best matched first →</span>
+            <span className="sv-axis-y">seed {heatmap.seedA} features, best matched first →</span>
             <div className="sv-heatmap-plot" ref={plot}>
-              <span className="sv-axis-x">seed {matrix.seedB}: each row’s partner on the diagonal →</span>
+              <span className="sv-axis-x">seed {heatmap.seedB}: each row’s partner on the diagonal →</span>
               <div className="sv-heatmap-stage">
                 {pooled ? (
                   <canvas
@@ -162,7 +165,7 @@ export function AlignmentHeatmap({ matrix, onSelect, seedOptions, pair, onPairCh
                     className="sv-pixelated sv-clickable sv-heatmap-canvas"
                     style={{ maxWidth: maxPixels }}
                     data-testid="heatmap-canvas"
-                    data-n={matrix.n}
+                    data-n={heatmap.n}
                     data-size={pooled.size}
                     data-range={`${pooled.range.row0},${pooled.range.col0},${pooled.range.side}`}
                     data-pending={pending}
@@ -192,14 +195,14 @@ export function AlignmentHeatmap({ matrix, onSelect, seedOptions, pair, onPairCh
           </div>
           <p className="sv-readout" data-testid="heatmap-hover">
             {hover
-              ? `seed ${matrix.seedA} #${hover.featureA} ↔ seed ${matrix.seedB} #${hover.featureB}: |cos| ${formatFixed(hover.value, 3)}${
+              ? `seed ${heatmap.seedA} #${hover.featureA} ↔ seed ${heatmap.seedB} #${hover.featureB}: |cos| ${formatFixed(hover.value, 3)}${
                   hover.row === hover.col ? ' (matched pair)' : ''
                 }`
               : `Hover a cell for its two features; ${click === 'inspect' ? 'click to inspect them side by side' : 'click to zoom in around it'}; drag a square to zoom into it.`}
           </p>
           <p className="sv-caption">
-            {pooled && pooled.range.side < matrix.n ? `${rangeLabel(pooled.range, matrix.n)} of ` : ''}
-            {matrix.n} × {matrix.n} features
+            {pooled && pooled.range.side < heatmap.n ? `${rangeLabel(pooled.range, heatmap.n)} of ` : ''}
+            {heatmap.n} × {heatmap.n} features
             {blockSide > 1 ? `, each pixel the maximum of a block of up to ${blockSide}×${blockSide} cells (clicking picks that maximum)` : ''}
             {pending ? ' (redrawing…)' : ''}. Colour: |cos| from 0 (dark) to 1 (bright). Saved as PNG: the canvas's pixels at the current zoom.
           </p>

@@ -1,7 +1,7 @@
 // Paints a pooled similarity matrix onto a canvas, one canvas pixel per pooled cell.
 
+import type { PooledMatrix } from '../../core/analysis/heatmap-pool';
 import { lutColor, SEQUENTIAL_LUT } from './colormap';
-import type { PooledMatrix } from './heatmap-pool';
 
 /** Packed-RGBA pixels of the pooled matrix: |cos| over [0, 1] through the sequential map. */
 export function renderHeatmap(pooled: PooledMatrix): Uint32Array<ArrayBuffer> {

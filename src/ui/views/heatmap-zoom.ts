@@ -2,11 +2,11 @@
 // click on the pooled canvas, and the way back out. Ranges stay square so the matched pairs stay on
 // the block's diagonal when it straddles the diagonal, and each pixel keeps square cells.
 
-import { binStart, type ZoomRange } from './heatmap-pool';
+import { binStart, wholeRange, type ZoomRange } from '../../core/analysis/heatmap-pool';
 
 export type { ZoomRange };
 
-export const fullRange = (n: number): ZoomRange => ({ row0: 0, col0: 0, side: n });
+export const fullRange = wholeRange;
 
 /** How much a click on a block zooms in: the new side is the old one over this. */
 export const CLICK_ZOOM = 4;

@@ -1,33 +1,33 @@
-import { useEffect, useState } from 'react';
-import type { PairMatrix } from '../../runtime/protocol/lab-api';
-import { maxPoolInSlices, type PooledMatrix, type ZoomRange } from './heatmap-pool';
+import { useEffect, useRef } from 'react';
+import { pooledSize, type PooledMatrix, type ZoomRange } from '../../core/analysis/heatmap-pool';
+import type { PairHeatmap } from '../../runtime/protocol/lab-api';
+
+/** Asks for a block of the pair's ordered matrix (null: all of it) pooled to at most `size` pixels a side. */
+export type HeatmapViewRequest = (range: ZoomRange | null, size: number) => void;
+
+const sameRange = (a: ZoomRange, b: ZoomRange) => a.row0 === b.row0 && a.col0 === b.col0 && a.side === b.side;
 
 /**
- * The matrix's `range` max-pooled to at most `size` pixels a side, computed outside React's render
- * in slices (see maxPoolInSlices) and only when the matrix, the range or the size change. Until the
- * new pooling is done the previous one stays up, with `pending` set; it carries its own range, so
- * hit-testing it stays right meanwhile.
+ * The worker pools the matrix (it never crosses to the page: 1 GiB at 16,384 features); this hook
+ * asks it for `range` at `size` device pixels whenever either changes, and draws what it last
+ * answered. Until the answer for the current range and size arrives, the previous one stays up with
+ * `pending` set; it carries its own range, so hit-testing it stays right meanwhile.
  */
-export function usePooledHeatmap(matrix: PairMatrix | null, range: ZoomRange, size: number): { pooled: PooledMatrix | null; pending: boolean } {
-  const [pooled, setPooled] = useState<PooledMatrix | null>(null);
-  const [pending, setPending] = useState(false);
+export function usePooledHeatmap(
+  heatmap: PairHeatmap | null,
+  range: ZoomRange,
+  size: number,
+  requestView?: HeatmapViewRequest,
+): { pooled: PooledMatrix | null; pending: boolean } {
+  const n = heatmap?.n ?? 0;
+  // The latest callback, so a new one each render does not ask again.
+  const request = useRef(requestView);
+  request.current = requestView;
   const { row0, col0, side } = range;
   useEffect(() => {
-    if (!matrix || matrix.n === 0) {
-      setPooled(null);
-      setPending(false);
-      return;
-    }
-    let cancelled = false;
-    setPending(true);
-    void maxPoolInSlices(matrix.values, matrix.n, { row0, col0, side }, size, () => cancelled).then((next) => {
-      if (!next || cancelled) return;
-      setPooled(next);
-      setPending(false);
-    });
-    return () => {
-      cancelled = true;
-    };
-  }, [matrix, row0, col0, side, size]);
-  return { pooled: matrix && matrix.n > 0 ? pooled : null, pending };
+    if (n > 0) request.current?.(side >= n ? null : { row0, col0, side }, size);
+  }, [n, row0, col0, side, size]);
+  const pooled = heatmap && n > 0 ? heatmap.pooled : null;
+  const pending = pooled !== null && !(sameRange(pooled.range, range) && pooled.size === pooledSize(side, size));
+  return { pooled, pending };
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { decoderCosine, linearSumAssignment, SPARSE_ASSIGNMENT_MIN } from '../../../src/core/align';
 import { orderedPairMatrix } from '../../../src/core/analysis';
 import type { SaeWeights } from '../../../src/core/sae/weights';
-import { randomSae, seededRandom } from '../align/helpers';
+import { gaussian, randomSae, seededRandom, shuffled } from '../align/helpers';
 
 /** |cos| of decoder rows i of a and j of b, in float64. */
 function absCos(a: SaeWeights, i: number, b: SaeWeights, j: number): number {
@@ -54,5 +55,33 @@ describe('orderedPairMatrix', () => {
     const m = await orderedPairMatrix(a, { ...a, W_dec });
     m.rowOrder.forEach((i, r) => expect(m.colOrder[r]).toBe(shuffle[i]));
     m.matched.forEach((v) => expect(v).toBeCloseTo(1, 5));
+  });
+
+  it('at the sparse solver\'s sizes matches the dense optimum and holds exactly the reordered similarities', async () => {
+    // Half of B's features are A's, shuffled and nudged (as two trained seeds share features), half are new.
+    const n = SPARSE_ASSIGNMENT_MIN;
+    const d = 32;
+    const random = seededRandom(7);
+    const a = randomSae(d, n, random);
+    const W_dec = Float32Array.from({ length: n * d }, () => gaussian(random));
+    shuffled(n, random)
+      .slice(0, n / 2)
+      .forEach((i, j) => W_dec.set(a.W_dec.subarray(i * d, (i + 1) * d).map((v) => v + 0.1 * gaussian(random)), j * d));
+    const b = { ...a, W_dec };
+
+    const similarity = (await decoderCosine(a, b)).values;
+    const dense = linearSumAssignment(similarity, n, n, { maximize: true });
+    const denseTotal = dense.rowToCol.reduce((sum, j, i) => sum + similarity[i * n + j], 0);
+
+    const m = await orderedPairMatrix(a, b);
+    expect(m.matched.reduce((sum, v) => sum + v, 0)).toBeCloseTo(denseTotal, 3);
+    expect(new Set(m.rowOrder).size).toBe(n);
+    expect(new Set(m.colOrder).size).toBe(n);
+    let wrong = 0;
+    for (let r = 0; r < n; r++) {
+      if (m.matched[r] !== similarity[m.rowOrder[r] * n + m.colOrder[r]] || (r > 0 && m.matched[r] > m.matched[r - 1])) wrong++;
+      for (let c = 0; c < n; c++) if (m.values[r * n + c] !== similarity[m.rowOrder[r] * n + m.colOrder[c]]) wrong++;
+    }
+    expect(wrong).toBe(0);
   });
 });

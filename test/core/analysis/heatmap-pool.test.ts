@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { binStart, featurePairAt, maxPool, maxPoolInSlices, maxPoolRange, sourceCellAt } from '../../../src/ui/views/heatmap-pool';
+import { binStart, maxPool, maxPoolRange, pooledSize, rangeFits } from '../../../src/core/analysis/heatmap-pool';
 import { lcg } from '../../helpers/configs';
 
 function randomMatrix(n: number, seed: number): Float32Array {
@@ -79,32 +79,7 @@ describe('maxPool', () => {
   });
 });
 
-describe('featurePairAt', () => {
-  it('maps the pixel of a lone bright cell back to its two features through rowOrder and colOrder', () => {
-    const n = 40;
-    const values = new Float32Array(n * n).fill(0.1);
-    const [row, col] = [23, 7];
-    values[row * n + col] = 0.95;
-    const rowOrder = Int32Array.from({ length: n }, (_, i) => (i * 7) % n);
-    const colOrder = Int32Array.from({ length: n }, (_, i) => n - 1 - i);
-    const pooled = maxPool(values, n, 9);
-    // The pooled pixel covering (row, col): the bin whose run contains each index.
-    const binOf = (i: number) => Array.from({ length: 9 }, (_, b) => b).findLast((b) => binStart(b, 9, n) <= i) as number;
-    const hit = featurePairAt({ rowOrder, colOrder }, pooled, binOf(col) + 0.5, binOf(row) + 0.5);
-    expect([hit.row, hit.col]).toEqual([row, col]);
-    expect(hit.featureA).toBe(rowOrder[row]);
-    expect(hit.featureB).toBe(colOrder[col]);
-    expect(hit.value).toBeCloseTo(0.95);
-  });
-
-  it('clamps positions outside the canvas to its edge cells', () => {
-    const pooled = maxPool(randomMatrix(5, 3), 5);
-    expect(sourceCellAt(pooled, -3, -3)).toMatchObject({ row: 0, col: 0 });
-    expect(sourceCellAt(pooled, 99, 99)).toMatchObject({ row: 4, col: 4 });
-  });
-});
-
-describe('maxPoolRange and maxPoolInSlices', () => {
+describe('maxPoolRange', () => {
   it('pools a zoomed block as if it were a matrix of its own, mapping back to full-matrix cells', () => {
     const n = 50;
     const values = randomMatrix(n, 4);
@@ -126,20 +101,25 @@ describe('maxPoolRange and maxPoolInSlices', () => {
     const pooled = maxPoolRange(values, 30, { row0: 4, col0: 9, side: 3 }, 512);
     expect(pooled.size).toBe(3);
     expect(pooled.values[0]).toBe(values[4 * 30 + 9]);
-    expect(sourceCellAt(pooled, 2.5, 1.5)).toMatchObject({ row: 5, col: 11 });
+    // Pixel (column 2, row 1) is cell (5, 11) of the whole matrix.
+    expect(pooled.argmax[1 * 3 + 2]).toBe(5 * 30 + 11);
+  });
+});
+
+describe('pooledSize and rangeFits', () => {
+  it('pools to the size asked for, or to the range itself once it fits', () => {
+    expect(pooledSize(16384, 512)).toBe(512);
+    expect(pooledSize(100, 512.7)).toBe(100);
+    expect(pooledSize(100, 37.9)).toBe(37);
+    expect(pooledSize(100, 0)).toBe(1);
   });
 
-  it('gives the same result in slices as in one go, and stops when cancelled', async () => {
-    const n = 3000; // 9M cells: several slices, whatever the machine's speed, with a slice of 0 ms.
-    const values = randomMatrix(n, 6);
-    const range = { row0: 0, col0: 0, side: n };
-    const sliced = await maxPoolInSlices(values, n, range, 64, () => false, 0);
-    const whole = maxPoolRange(values, n, range, 64);
-    expect(sliced && Array.from(sliced.values)).toEqual(Array.from(whole.values));
-    expect(sliced && Array.from(sliced.argmax)).toEqual(Array.from(whole.argmax));
-    // With no time to spare each slice is one look at the clock's worth of rows: cancelling after the first stops it.
-    let calls = 0;
-    expect(await maxPoolInSlices(values, n, range, 64, () => ++calls > 1, 0)).toBeNull();
-    expect(calls).toBe(2);
+  it('accepts only non-empty whole-number blocks inside the matrix', () => {
+    expect(rangeFits({ row0: 0, col0: 0, side: 64 }, 64)).toBe(true);
+    expect(rangeFits({ row0: 60, col0: 3, side: 4 }, 64)).toBe(true);
+    expect(rangeFits({ row0: 61, col0: 3, side: 4 }, 64)).toBe(false);
+    expect(rangeFits({ row0: 0, col0: -1, side: 4 }, 64)).toBe(false);
+    expect(rangeFits({ row0: 0, col0: 0, side: 0 }, 64)).toBe(false);
+    expect(rangeFits({ row0: 0.5, col0: 0, side: 4 }, 64)).toBe(false);
   });
 });
