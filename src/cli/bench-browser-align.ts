@@ -71,24 +71,29 @@ async function rendererRssMb(): Promise<number> {
   return total;
 }
 
-/** Samples rendererRssMb until stopped; the peak and what it was before the work began. */
-function sampleMemory(intervalMs = 250): { stop(): Promise<{ peakMb: number; startMb: number }> } {
+/**
+ * Samples rendererRssMb until stopped. `lap()` returns the peak since the previous lap (or the start)
+ * and the value now, so each stage of the import gets its own peak.
+ */
+function sampleMemory(intervalMs = 250): { lap(): Promise<{ peakMb: number; nowMb: number }>; stop(): Promise<void> } {
   let peakMb = 0;
-  let startMb = -1;
   let running = true;
   const loop = (async () => {
     while (running) {
-      const now = await rendererRssMb();
-      if (startMb < 0) startMb = now;
-      peakMb = Math.max(peakMb, now);
+      peakMb = Math.max(peakMb, await rendererRssMb());
       await new Promise((resolve) => setTimeout(resolve, intervalMs));
     }
   })();
   return {
+    async lap() {
+      const nowMb = await rendererRssMb();
+      const stage = { peakMb: Math.max(peakMb, nowMb), nowMb };
+      peakMb = nowMb;
+      return stage;
+    },
     async stop() {
       running = false;
       await loop;
-      return { peakMb, startMb };
     },
   };
 }
@@ -123,31 +128,38 @@ export async function benchImportAlignment(browser: Browser, url: string, n = 16
     try {
       await lab.ready(120_000);
       const page = lab.page;
-      const stages: [string, number][] = [];
+      const before = await memory.lap();
+      console.log(`  renderer RSS (the page and its workers) before: ${before.nowMb.toFixed(0)} MiB`);
+      console.log('  stage                                   at, s   peak RSS in stage, MiB   RSS at its end, MiB');
       started = performance.now();
-      const lap = (stage: string) => stages.push([stage, (performance.now() - started) / 1000]);
+      // Stages end in the order the page shows them; each is printed with the renderer's memory.
+      const lap = async (stage: string) => {
+        const seconds = (performance.now() - started) / 1000;
+        const { peakMb, nowMb } = await memory.lap();
+        console.log(`  ${stage.padEnd(36)} ${seconds.toFixed(1).padStart(7)} ${peakMb.toFixed(0).padStart(24)} ${nowMb.toFixed(0).padStart(21)}`);
+      };
       await page.getByTestId('import-folder').setInputFiles(dir);
       await page.getByTestId('import-group').nth(1).waitFor({ timeout: 120_000 });
-      lap('groups shown (config files only)');
+      await lap('groups shown (config files only)');
       await page.getByTestId('import-run').click();
       const hour = 3_600_000;
       await waitForText(page, 'import-progress-A', /aligning/, hour);
-      lap('A: folders read');
-      await Promise.all([waitForText(page, 'notice-A', /Imported/, hour).then(() => lap('A: 3 pairs aligned')), waitForText(page, 'notice-B', /Imported/, hour).then(() => lap('B: 3 pairs aligned'))]);
+      await lap('A: folders read');
+      await waitForText(page, 'notice-A', /Imported/, hour);
+      await lap('A: 3 pairs aligned');
+      await waitForText(page, 'notice-B', /Imported/, hour);
+      await lap('B: 3 pairs aligned');
       await waitForText(page, 'headline-mmcs-0', /0\.\d{3}/, hour);
       const canvas = page.getByTestId('heatmap-canvas');
       await waitFor(async () => (await canvas.getAttribute('data-range').catch(() => null)) === `0,0,${n}`, 'the heatmap of the whole matrix', hour);
-      lap('heatmap drawn');
+      await lap('heatmap drawn');
       // A click in zoom mode zooms 4× around the cell: the pooled view of a block.
       await page.getByTestId('heatmap-click-mode').selectOption('zoom');
       const box = (await canvas.boundingBox())!;
       await canvas.click({ position: { x: box.width / 2, y: box.height / 2 } });
       await waitFor(async () => (await canvas.getAttribute('data-range'))?.endsWith(`,${n / 4}`) ?? false, 'the zoomed heatmap', 600_000);
-      lap('heatmap zoomed 4×');
-      const { peakMb, startMb } = await memory.stop();
-      for (const [stage, seconds] of stages) console.log(`  ${stage.padEnd(36)} ${seconds.toFixed(1).padStart(7)} s`);
+      await lap('heatmap zoomed 4×');
       console.log(`  MMCS A ${await lab.text('headline-mmcs-0')}, B ${await lab.text('headline-mmcs-1')}`);
-      console.log(`  renderer RSS (page + workers): ${startMb.toFixed(0)} MiB before, peak ${peakMb.toFixed(0)} MiB`);
       await lab.screenshot('bench-import-16k');
     } finally {
       await memory.stop();

@@ -96,9 +96,10 @@ export class CosineColumns {
     readonly cols: number,
     readonly dim: number,
   ) {
-    // An explicit transpose, not matMul's transposeB flag: tfjs-wasm and -cpu run flagged products
-    // about 20× slower (see src/core/ops.ts).
-    this.unitBT = tf.tidy(() => tf.transpose(unitRows(() => tf.tensor2d(b, [cols, dim]))));
+    // Uploaded transposed, [dim, cols], not multiplied with matMul's transposeB flag: tfjs-wasm and
+    // -cpu run flagged products about 20× slower (see src/core/ops.ts).
+    const unitBT = writeUnitRows(b, cols, dim, new Float32Array(cols * dim), (r, t) => t * cols + r);
+    this.unitBT = tf.tensor2d(unitBT, [dim, cols]);
   }
 
   /**
@@ -108,10 +109,11 @@ export class CosineColumns {
   async rowsInto(a: Float32Array, from: number, to: number, out: Float32Array, blockRows?: number): Promise<void> {
     const { cols, dim } = this;
     const step = Math.max(1, Math.floor(blockRows ?? BLOCK_VALUES / Math.max(cols, 1)));
+    const unitRows = new Float32Array(Math.min(step, Math.max(0, to - from)) * dim);
     for (let start = from; start < to; start += step) {
       const count = Math.min(step, to - start);
       const rows = a.subarray(start * dim, (start + count) * dim);
-      const unitA = unitRows(() => tf.tensor2d(rows, [count, dim]));
+      const unitA = tf.tensor2d(writeUnitRows(rows, count, dim, unitRows.subarray(0, count * dim), (r, t) => r * dim + t), [count, dim]);
       const block = tf.tidy(() => tf.matMul(unitA, this.unitBT));
       unitA.dispose();
       try {
@@ -148,26 +150,21 @@ function absClampInto(product: Float32Array, out: Float32Array, offset: number):
 }
 
 /**
- * Scales every row to unit length; zero rows stay zero. Dividing by the row's largest |entry|
- * first keeps the squared norm away from float32 underflow (tiny rows would otherwise get norm 0
- * and divide to Inf/NaN) and away from overflow for huge ones. Each step frees its [n, d]
- * temporaries before the next: the wasm heap keeps its high-water mark for good, and one tidy
- * around both sides' steps grew it to 384 MB at 16,384 × 512 (461 MB with the encoder's transposes),
- * a third of a pair's memory.
+ * Row r of `x` ([rows, dim]) scaled to unit length, written through `place(r, t)` (the index of its
+ * t-th value in the output); a zero row stays zero. On the host, in float64: the squares of float32
+ * values neither overflow nor underflow there, and the backend's heap, which keeps its high-water mark
+ * for good, never holds more than the unit vectors themselves (normalising on the backend held three
+ * [n, d] tensors at once: about 150 MB at 16,384 × 784).
  */
-function unitRows(make: () => tf.Tensor2D): tf.Tensor2D {
-  const x = tf.tidy(make);
-  const [largest, isZero] = tf.tidy(() => {
-    const l = tf.max(tf.abs(x), 1, true);
-    return [l, tf.equal(l, 0)];
-  });
-  const scaled = tf.tidy(() => tf.div(x, tf.where(isZero, tf.onesLike(largest), largest)));
-  x.dispose();
-  const norm = tf.tidy(() => tf.sqrt(tf.sum(tf.square(scaled), 1, true)));
-  // A zero row has norm 0; dividing it by 1 instead keeps it zero.
-  const unit = tf.tidy(() => tf.div(scaled, tf.where(isZero, tf.onesLike(norm), norm))) as tf.Tensor2D;
-  tf.dispose([largest, isZero, scaled, norm]);
-  return unit;
+function writeUnitRows(x: Float32Array, rows: number, dim: number, out: Float32Array, place: (r: number, t: number) => number): Float32Array {
+  for (let r = 0; r < rows; r++) {
+    const offset = r * dim;
+    let squares = 0;
+    for (let t = 0; t < dim; t++) squares += x[offset + t] * x[offset + t];
+    const scale = squares > 0 ? 1 / Math.sqrt(squares) : 0;
+    for (let t = 0; t < dim; t++) out[place(r, t)] = x[offset + t] * scale;
+  }
+  return out;
 }
 
 /** Options of decoderCosine and encoderCosine: where to write, and what computes the products. */

@@ -29,6 +29,19 @@ describe('absolute cosine similarity', () => {
     }
   });
 
+  it('keeps rows of tiny and huge float32 values exact (their squares leave float32\'s range), and zero rows at 0', async () => {
+    const random = seededRandom(13);
+    const dim = 8;
+    const base = Float32Array.from({ length: dim }, () => gaussian(random));
+    const other = Float32Array.from({ length: dim }, () => gaussian(random));
+    const a = new Float32Array([...base.map((x) => x * 1e-30), ...base.map((x) => x * 1e30), ...new Float32Array(dim)]);
+    const s = await absCosineMatrix(a, 3, other, 1, dim);
+    const expected = referenceAbsCosine(base, other);
+    expect(s.values[0]).toBeCloseTo(expected, 6);
+    expect(s.values[1]).toBeCloseTo(expected, 6);
+    expect(s.values[2]).toBe(0);
+  });
+
   it('is the absolute value: a sign-flipped, rescaled copy has similarity 1', async () => {
     const random = seededRandom(12);
     const dim = 6;
