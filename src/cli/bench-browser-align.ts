@@ -5,19 +5,26 @@
  * heatmap of the first pair is drawn. The bench times each stage as the page shows it and samples the
  * renderer's memory (the page and its workers share that process) from /proc.
  *
- * d_in is MNIST's 784, not the Pythia paper's 512: the page imports SAEs for the data it has loaded,
- * and MNIST is what it loads by itself; the products are 784/512 = 1.5× those of the paper's SAEs.
+ * d_in is the Pythia paper's 512: the page imports SAEs for the data it has loaded, so the bench
+ * serves a small shard folder of that width (random rows; only its width and hook matter here) beside
+ * the app and opens the language-model track on it.
  */
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { createHash } from 'node:crypto';
 import { writeSaeLens } from '../core/formats/saelens';
+import { buildManifest, MANIFEST_FILE } from '../core/shards/manifest';
+import { encodeShard, shardFileName } from '../core/shards/writer';
 import { Rng } from '../core/rng';
 import type { SaeWeights } from '../core/sae/weights';
 import { openLab } from './browser/lab-page';
 
-const D_IN = 784;
+const D_IN = 512;
+const HOOK = 'blocks.3.hook_resid_post';
+/** Rows of the served shard: enough for the page to start, nothing the import reads. */
+const SHARD_ROWS = 2048;
 const SEEDS = 3;
 const L2 = [0, 1e-4];
 
@@ -46,13 +53,37 @@ async function writeSweep(dir: string, n: number): Promise<void> {
   let trainer = 0;
   for (const [configuration, l2] of L2.entries()) {
     for (const [seed, weights] of configurationSeeds(n, configuration).entries()) {
-      const files = writeSaeLens(weights, { hookName: 'mnist pixels', architecture: { kind: 'topk', k: 32 } });
+      const files = writeSaeLens(weights, { hookName: HOOK, architecture: { kind: 'topk', k: 32 } });
       const folder = join(dir, `trainer_${trainer++}`);
       await mkdir(folder, { recursive: true });
       await writeFile(join(folder, 'cfg.json'), JSON.stringify({ ...JSON.parse(files['cfg.json']), seed, l2_penalty: l2 }));
       await writeFile(join(folder, 'sae_weights.safetensors'), files['sae_weights.safetensors']);
     }
   }
+}
+
+/** A one-shard folder of random D_IN-wide rows at HOOK, in `dir` (served with the app). */
+async function writeShardFolder(dir: string): Promise<void> {
+  const rng = new Rng(7100);
+  const shard = encodeShard({
+    activations: rng.fillNormal(new Float32Array(SHARD_ROWS * D_IN)),
+    d_model: D_IN,
+    tokens: Int32Array.from({ length: SHARD_ROWS }, (_, i) => i % 1000),
+    positions: Int32Array.from({ length: SHARD_ROWS }, (_, i) => 1 + (i % 63)),
+    dtype: 'F16',
+  });
+  const file = shardFileName(0);
+  const manifest = buildManifest({
+    model: 'random rows for the import bench',
+    hook: HOOK,
+    d_model: D_IN,
+    dtype: 'F16',
+    context: 64,
+    shards: [{ file, tokens: SHARD_ROWS, sha256: createHash('sha256').update(shard).digest('hex') }],
+  });
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, file), shard);
+  await writeFile(join(dir, MANIFEST_FILE), JSON.stringify(manifest));
 }
 
 /** Resident memory of Chromium's renderer processes (the page and its workers), summed, in MiB. */
@@ -116,14 +147,17 @@ async function waitForText(page: Page, testId: string, pattern: RegExp, timeoutM
   }
 }
 
-export async function benchImportAlignment(browser: Browser, url: string, n = 16_384): Promise<void> {
+/** `served` is the folder the app is served from (at `url`): the shard folder is written into it. */
+export async function benchImportAlignment(browser: Browser, url: string, served: string, n = 16_384): Promise<void> {
   console.log(`\nImport and alignment in the page: ${L2.length} configurations × ${SEEDS} seeds of ${D_IN} → ${n.toLocaleString('en')} SAEs (SAELens folders in one sweep folder)`);
   const dir = await mkdtemp(join(tmpdir(), 'lab-import-bench-'));
+  const shardFolder = join(served, 'import-bench-shards');
   try {
     let started = performance.now();
     await writeSweep(dir, n);
     console.log(`  files written in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-    const lab = await openLab(browser, url, 'auto=0&backend=wasm&images=1000');
+    await writeShardFolder(shardFolder);
+    const lab = await openLab(browser, url, `auto=0&backend=wasm&data=lm&shards=${encodeURIComponent(`${url}import-bench-shards/${MANIFEST_FILE}`)}`);
     const memory = sampleMemory();
     try {
       await lab.ready(120_000);
@@ -167,5 +201,6 @@ export async function benchImportAlignment(browser: Browser, url: string, n = 16
     }
   } finally {
     await rm(dir, { recursive: true, force: true });
+    await rm(shardFolder, { recursive: true, force: true });
   }
 }

@@ -78,7 +78,7 @@ export async function runBrowserBench(options: BrowserBenchOptions): Promise<voi
   try {
     if (options.steps) await timeBackends(served, runs, await reference!);
     if (options.longTasks) await countLongTasks(served);
-    if (options.importAlign) await benchImportAlignment(served.browser, served.url);
+    if (options.importAlign) await benchImportAlignment(served.browser, served.url, dir);
   } finally {
     await within(served.browser.close(), 15_000);
     await server.close();
