@@ -120,7 +120,7 @@ export class CosineColumns {
         // |·| and the clamp in the copy out, not as two more backend ops: on wasm those cost as much
         // as the product itself (two more block-sized tensors and passes). Rounding can push |cos|
         // of (near-)parallel vectors a hair above 1.
-        absClampInto((await readBlock(block)) as Float32Array, out, start * cols);
+        absClampInto(wasmHeapView(block) ?? ((await readBlock(block)) as Float32Array), out, start * cols);
       } finally {
         block.dispose();
       }
@@ -140,6 +140,29 @@ export class CosineColumns {
 async function readBlock(block: tf.Tensor): Promise<tf.TypedArray> {
   const backend = tf.getBackend();
   return backend === 'wasm' || backend === 'cpu' ? block.dataSync() : block.data();
+}
+
+/** What wasmHeapView reads of tfjs-backend-wasm 4.x's internals; absent members mean another backend or version. */
+interface WasmBackendInternals {
+  dataIdMap?: { get(dataId: object): { memoryOffset?: number } | undefined };
+  wasm?: { HEAPF32?: Float32Array };
+}
+
+/**
+ * A float32 block's values where the wasm backend keeps them: a view into its heap, valid until the
+ * next backend call. dataSync copies each block into a fresh array instead, 1 GiB of short-lived
+ * copies per 16,384² matrix, which the page's workers held on to until the garbage collector came
+ * round. Null on other backends, or if the backend's internals are not what this expects (the copy
+ * is then read).
+ */
+function wasmHeapView(block: tf.Tensor): Float32Array | null {
+  if (tf.getBackend() !== 'wasm' || block.dtype !== 'float32') return null;
+  const backend = tf.backend() as unknown as WasmBackendInternals;
+  const offset = backend.dataIdMap?.get(block.dataId)?.memoryOffset;
+  // Read after the product: a heap that grew during it has a new buffer.
+  const heap = backend.wasm?.HEAPF32;
+  if (offset === undefined || heap === undefined || offset % 4 !== 0 || offset / 4 + block.size > heap.length) return null;
+  return heap.subarray(offset / 4, offset / 4 + block.size);
 }
 
 function absClampInto(product: Float32Array, out: Float32Array, offset: number): void {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { initNodeBackend } from '../../../src/cli/node-backend';
 import { tf } from '../../../src/core/tf';
 import { absCosineMatrix, CosineColumns, decoderCosine, encoderCosine } from '../../../src/core/align/cosine';
 import { dot, gaussian, randomSae, seededRandom } from './helpers';
@@ -26,6 +27,27 @@ describe('absolute cosine similarity', () => {
         const expected = referenceAbsCosine(a.subarray(i * dim, (i + 1) * dim), b.subarray(j * dim, (j + 1) * dim));
         expect(s.values[i * nB + j]).toBeCloseTo(expected, 5);
       }
+    }
+  });
+
+  it('on the wasm backend, reads each block where the backend keeps it and still gives the double-precision values', async () => {
+    const random = seededRandom(17);
+    const [nA, nB, dim] = [300, 37, 24];
+    const a = Float32Array.from({ length: nA * dim }, () => gaussian(random));
+    const b = Float32Array.from({ length: nB * dim }, () => gaussian(random));
+    const previous = tf.getBackend();
+    await initNodeBackend('wasm');
+    try {
+      // Several blocks, so a view left pointing at an earlier block's memory would show.
+      const s = await absCosineMatrix(a, nA, b, nB, dim, { blockRows: 64 });
+      for (let i = 0; i < nA; i++) {
+        for (let j = 0; j < nB; j++) {
+          const expected = referenceAbsCosine(a.subarray(i * dim, (i + 1) * dim), b.subarray(j * dim, (j + 1) * dim));
+          expect(Math.abs(s.values[i * nB + j] - expected)).toBeLessThan(1e-5);
+        }
+      }
+    } finally {
+      await tf.setBackend(previous);
     }
   });
 
