@@ -5,11 +5,24 @@ import type { BatchSource } from '../train/source';
 import { DeviceSae } from './device-sae';
 
 /**
- * [d_sae]: the fraction of the first `maxRows` rows of `source` on which each feature fires, for SAEs
- * that were not trained here (imported) and so come without firing counts. Encoded in batches, each
- * read back once.
+ * Latent values per encoded batch, about 8 MiB of float32: a batch's few [rows, d_sae] tensors live in
+ * the backend's heap together, and wasm keeps that high-water mark for good (512 rows of 16,384
+ * latents held about 200 MB of it).
  */
-export async function firingFrequency(weights: SaeWeights, activation: Activation, source: BatchSource, maxRows = 4096, batchSize = 512): Promise<Float32Array> {
+const BATCH_VALUES = 1 << 21;
+
+/**
+ * [d_sae]: the fraction of the first `maxRows` rows of `source` on which each feature fires, for SAEs
+ * that were not trained here (imported) and so come without firing counts. Encoded in batches of at
+ * most 512 rows and about BATCH_VALUES latents, each read back once.
+ */
+export async function firingFrequency(
+  weights: SaeWeights,
+  activation: Activation,
+  source: BatchSource,
+  maxRows = 4096,
+  batchSize = Math.max(1, Math.min(512, Math.floor(BATCH_VALUES / weights.d_sae))),
+): Promise<Float32Array> {
   const rows = Math.min(maxRows, source.size);
   const counts = new Float64Array(weights.d_sae);
   const sae = new DeviceSae(weights, activation);
