@@ -5,7 +5,7 @@
  * typed arrays transferred, not copied.
  */
 import * as Comlink from 'comlink';
-import { foldInputScale } from '../src/core/shards/normalise';
+import { foldInputScaleInPlace } from '../src/core/shards/normalise';
 import { tensorSource } from '../src/core/train/source';
 import { selectBackend } from '../src/runtime/worker/backend';
 import type { ImportProgress, LabWorkerApi } from '../src/runtime/protocol/lab-api';
@@ -68,12 +68,13 @@ function release(...callbacks: unknown[]): void {
 async function importInto(current: Lab, files: File[], data: Parameters<typeof readImportedSaes>[1], signal: AbortSignal, report?: (progress: ImportProgress) => void) {
   const onRead = (done: number, total: number, name: string) => report?.({ phase: 'reading', done, total, name });
   const { weights, names, config, note } = await readImportedSaes(files, data, { onRead, signal });
-  // SAEs from elsewhere read the raw stream; the lab's rows are normalised (× scale): unfold it.
+  // SAEs from elsewhere read the raw stream; the lab's rows are normalised (× scale): unfold it (in
+  // place: the weights were just read, and at 16,384 latents a copy is 64 MB an SAE).
   const scale = current.kind === 'lm' ? current.data.info.scale : 1;
   report?.({ phase: 'aligning', done: 0, total: (weights.length * (weights.length - 1)) / 2 });
   const onProgress = (done: number, total: number) => report?.({ phase: 'aligning', done, total });
   const snapshot = await current.session.showImported(
-    weights.map((w) => foldInputScale(w, 1 / scale)),
+    weights.map((w) => foldInputScaleInPlace(w, 1 / scale)),
     config,
     { onProgress, signal },
   );

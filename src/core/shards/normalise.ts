@@ -35,10 +35,17 @@ export function meanRowNorm(rows: Float32Array, d_model: number): number {
  * Latent activations are unchanged; decoder directions too, up to length.
  */
 export function foldInputScale(weights: SaeWeights, scale: number): SaeWeights {
-  return {
-    ...weights,
-    W_enc: weights.W_enc.map((v) => v * scale),
-    b_dec: weights.b_dec.map((v) => v / scale),
-    W_dec: weights.W_dec.map((v) => v / scale),
-  };
+  return foldInputScaleInPlace({ ...weights, W_enc: weights.W_enc.slice(), b_dec: weights.b_dec.slice(), W_dec: weights.W_dec.slice() }, scale);
+}
+
+/**
+ * foldInputScale on weights nobody else holds (just read from files), rewritten where they lie: an
+ * import of 16,384-latent SAEs then never holds each one twice.
+ */
+export function foldInputScaleInPlace(weights: SaeWeights, scale: number): SaeWeights {
+  const { W_enc, b_dec, W_dec } = weights;
+  for (let i = 0; i < W_enc.length; i++) W_enc[i] *= scale;
+  for (let i = 0; i < b_dec.length; i++) b_dec[i] /= scale;
+  for (let i = 0; i < W_dec.length; i++) W_dec[i] /= scale;
+  return weights;
 }
