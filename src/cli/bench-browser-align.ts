@@ -25,18 +25,33 @@ const D_IN = 512;
 const HOOK = 'blocks.3.hook_resid_post';
 /** Rows of the served shard: enough for the page to start, nothing the import reads. */
 const SHARD_ROWS = 2048;
-const SEEDS = 3;
+/** The two configurations' penalties. */
 const L2 = [0, 1e-4];
+
+/** What is imported: `configurations` (1 or 2) of L2's, `seeds` SAEs each. */
+interface ImportScenario {
+  configurations: number;
+  seeds: number;
+}
+
+/**
+ * One pair alone (one configuration of two seeds: the memory of aligning one pair, above the page's),
+ * then the paper's three seeds × two configurations, aligned side by side in their two workers.
+ */
+const SCENARIOS: readonly ImportScenario[] = [
+  { configurations: 1, seeds: 2 },
+  { configurations: 2, seeds: 3 },
+];
 
 /**
  * One configuration's seeds: each shares half of its features with a base set (up to noise that
  * varies per feature, as in the assignment bench), the rest its own. Encoder vectors are the
  * decoder's plus noise.
  */
-function configurationSeeds(n: number, configuration: number): SaeWeights[] {
+function configurationSeeds(n: number, configuration: number, seeds: number): SaeWeights[] {
   const rng = new Rng(7000 + configuration);
   const base = rng.fillNormal(new Float32Array(n * D_IN));
-  return Array.from({ length: SEEDS }, () => {
+  return Array.from({ length: seeds }, () => {
     const W_dec = rng.fillNormal(new Float32Array(n * D_IN));
     for (let f = 0; f < n / 2; f++) {
       const sigma = rng.uniform(0.2, 2);
@@ -49,10 +64,10 @@ function configurationSeeds(n: number, configuration: number): SaeWeights[] {
 }
 
 /** The sweep folder: trainer_<t>/ with cfg.json (seed, l2_penalty) and sae_weights.safetensors. */
-async function writeSweep(dir: string, n: number): Promise<void> {
+async function writeSweep(dir: string, n: number, { configurations, seeds }: ImportScenario): Promise<void> {
   let trainer = 0;
-  for (const [configuration, l2] of L2.entries()) {
-    for (const [seed, weights] of configurationSeeds(n, configuration).entries()) {
+  for (const [configuration, l2] of L2.slice(0, configurations).entries()) {
+    for (const [seed, weights] of configurationSeeds(n, configuration, seeds).entries()) {
       const files = writeSaeLens(weights, { hookName: HOOK, architecture: { kind: 'topk', k: 32 } });
       const folder = join(dir, `trainer_${trainer++}`);
       await mkdir(folder, { recursive: true });
@@ -149,15 +164,26 @@ async function waitForText(page: Page, testId: string, pattern: RegExp, timeoutM
 
 /** `served` is the folder the app is served from (at `url`): the shard folder is written into it. */
 export async function benchImportAlignment(browser: Browser, url: string, served: string, n = 16_384): Promise<void> {
-  console.log(`\nImport and alignment in the page: ${L2.length} configurations × ${SEEDS} seeds of ${D_IN} → ${n.toLocaleString('en')} SAEs (SAELens folders in one sweep folder)`);
-  const dir = await mkdtemp(join(tmpdir(), 'lab-import-bench-'));
   const shardFolder = join(served, 'import-bench-shards');
+  await writeShardFolder(shardFolder);
+  try {
+    for (const scenario of SCENARIOS) await importScenario(browser, `${url}import-bench-shards/${MANIFEST_FILE}`, url, n, scenario);
+  } finally {
+    await rm(shardFolder, { recursive: true, force: true });
+  }
+}
+
+async function importScenario(browser: Browser, shardsUrl: string, url: string, n: number, scenario: ImportScenario): Promise<void> {
+  const { configurations, seeds } = scenario;
+  const pairs = (seeds * (seeds - 1)) / 2;
+  const sides = ['A', 'B'].slice(0, configurations);
+  console.log(`\nImport and alignment in the page: ${configurations} configuration${configurations > 1 ? 's' : ''} × ${seeds} seeds of ${D_IN} → ${n.toLocaleString('en')} SAEs (SAELens folders in one sweep folder)`);
+  const dir = await mkdtemp(join(tmpdir(), 'lab-import-bench-'));
   try {
     let started = performance.now();
-    await writeSweep(dir, n);
+    await writeSweep(dir, n, scenario);
     console.log(`  files written in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-    await writeShardFolder(shardFolder);
-    const lab = await openLab(browser, url, `auto=0&backend=wasm&data=lm&shards=${encodeURIComponent(`${url}import-bench-shards/${MANIFEST_FILE}`)}`);
+    const lab = await openLab(browser, url, `auto=0&backend=wasm&data=lm&shards=${encodeURIComponent(shardsUrl)}`);
     const memory = sampleMemory();
     try {
       await lab.ready(120_000);
@@ -173,16 +199,16 @@ export async function benchImportAlignment(browser: Browser, url: string, served
         console.log(`  ${stage.padEnd(36)} ${seconds.toFixed(1).padStart(7)} ${peakMb.toFixed(0).padStart(24)} ${nowMb.toFixed(0).padStart(21)}`);
       };
       await page.getByTestId('import-folder').setInputFiles(dir);
-      await page.getByTestId('import-group').nth(1).waitFor({ timeout: 120_000 });
+      await page.getByTestId('import-group').nth(configurations - 1).waitFor({ timeout: 120_000 });
       await lap('groups shown (config files only)');
       await page.getByTestId('import-run').click();
       const hour = 3_600_000;
       await waitForText(page, 'import-progress-A', /aligning/, hour);
       await lap('A: folders read');
-      await waitForText(page, 'notice-A', /Imported/, hour);
-      await lap('A: 3 pairs aligned');
-      await waitForText(page, 'notice-B', /Imported/, hour);
-      await lap('B: 3 pairs aligned');
+      for (const side of sides) {
+        await waitForText(page, `notice-${side}`, /Imported/, hour);
+        await lap(`${side}: ${pairs} pair${pairs > 1 ? 's' : ''} aligned`);
+      }
       await waitForText(page, 'headline-mmcs-0', /0\.\d{3}/, hour);
       const canvas = page.getByTestId('heatmap-canvas');
       await waitFor(async () => (await canvas.getAttribute('data-range').catch(() => null)) === `0,0,${n}`, 'the heatmap of the whole matrix', hour);
@@ -193,14 +219,13 @@ export async function benchImportAlignment(browser: Browser, url: string, served
       await canvas.click({ position: { x: box.width / 2, y: box.height / 2 } });
       await waitFor(async () => (await canvas.getAttribute('data-range'))?.endsWith(`,${n / 4}`) ?? false, 'the zoomed heatmap', 600_000);
       await lap('heatmap zoomed 4×');
-      console.log(`  MMCS A ${await lab.text('headline-mmcs-0')}, B ${await lab.text('headline-mmcs-1')}`);
-      await lab.screenshot('bench-import-16k');
+      console.log(`  MMCS ${(await Promise.all(sides.map(async (side, i) => `${side} ${await lab.text(`headline-mmcs-${i}`)}`))).join(', ')}`);
+      await lab.screenshot(`bench-import-${configurations}x${seeds}`);
     } finally {
       await memory.stop();
       await lab.close();
     }
   } finally {
     await rm(dir, { recursive: true, force: true });
-    await rm(shardFolder, { recursive: true, force: true });
   }
 }
