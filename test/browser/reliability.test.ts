@@ -278,4 +278,32 @@ describe('reliability', () => {
       expect(await lab.text('headline-mmcs-1')).toMatch(/0\.\d{3}/);
     });
   });
+
+  test('an import in progress can be cancelled between two seed pairs: the page says so and shows no imported seeds', async () => {
+    // Four seeds of 2048 latents: six pairs, seconds of aligning, so Cancel lands while it runs.
+    const dir = await mkdtemp(join(tmpdir(), 'lab-cancel-'));
+    const random = lcg(9);
+    const [dIn, dSae] = [784, 2048];
+    for (let seed = 0; seed < 4; seed++) {
+      const values = (n: number) => Float32Array.from({ length: n }, () => random() - 0.5);
+      const files = writeSaeLens({ d_in: dIn, d_sae: dSae, W_enc: values(dIn * dSae), b_enc: values(dSae), W_dec: values(dSae * dIn), b_dec: values(dIn) }, { hookName: 'mnist', architecture: { kind: 'topk', k: 16 } });
+      const folder = join(dir, 'wide', `seed_${seed}`);
+      await mkdir(folder, { recursive: true });
+      await writeFile(join(folder, 'cfg.json'), JSON.stringify({ ...JSON.parse(files['cfg.json']), seed }));
+      await writeFile(join(folder, 'sae_weights.safetensors'), files['sae_weights.safetensors']);
+    }
+    await withLab(server, 'reliability-cancel', 'auto=0&backend=wasm&images=1000', async (lab) => {
+      const page = lab.page;
+      await lab.ready();
+      await page.getByTestId('import-folder').setInputFiles(join(dir, 'wide'));
+      await expect.poll(() => page.getByTestId('import-group').count(), { timeout: 30_000 }).toBe(1);
+      await page.getByTestId('import-run').click();
+      await expect.poll(() => lab.text('import-progress-A').catch(() => ''), { timeout: 60_000 }).toMatch(/aligning seed pairs: \d of 6 done/);
+      await lab.screenshot('import-progress');
+      await page.getByTestId('import-cancel-A').click();
+      await expect.poll(() => lab.text('library-problem').catch(() => ''), { timeout: 60_000 }).toMatch(/import into A failed: import cancelled/);
+      expect(await page.getByTestId('import-progress-A').count()).toBe(0);
+      expect(await lab.text('notice-A').catch(() => '')).not.toMatch(/Imported/);
+    });
+  });
 });

@@ -102,4 +102,16 @@ describe('importing SAEs', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('stops reading between two folders when its signal is aborted (Cancel), with the reason', async () => {
+    const files = picked({ a: exportMnistSae(weights(0), config), b: exportMnistSae(weights(1), config), c: exportMnistSae(weights(2), config) });
+    const controller = new AbortController();
+    const read: string[] = [];
+    const onRead = (_done: number, _total: number, name: string) => {
+      read.push(name);
+      if (read.length === 2) controller.abort(new Error('import cancelled'));
+    };
+    await expect(readImportedSaes(files, data, { onRead, signal: controller.signal })).rejects.toThrow('import cancelled');
+    expect(read).toEqual(['run/a', 'run/b']);
+  });
 });

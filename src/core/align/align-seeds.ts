@@ -2,6 +2,7 @@
 // the results are split into a plain-JSON summary (for alignment.json and headline numbers) and
 // per-feature typed arrays (for sorting and colouring features in the UI).
 
+import { yieldToEventLoop } from '../event-loop';
 import { DEFAULT_TAU, histogram, mean } from './metrics';
 import { LOCAL_COSINE, type CosineEngine } from './cosine';
 import { alignPair, viewFromA, viewFromB, type DirectedMatch, type PairMetrics } from './pair';
@@ -69,7 +70,12 @@ export async function alignSeeds(weights: SaeWeights[], options: AlignSeedsOptio
   let matrix: Float32Array | undefined;
   for (let a = 0; a < n; a++) {
     for (let b = a + 1; b < n; b++) {
-      options.signal?.throwIfAborted();
+      if (options.signal) {
+        // Its abort arrives as a message, which only a macrotask turn lets in (the pairs' work awaits
+        // nothing slower than microtasks on wasm).
+        await yieldToEventLoop();
+        options.signal.throwIfAborted();
+      }
       // Every pair is built in one buffer (see alignPair's `matrix`).
       const length = weights[a].d_sae * weights[b].d_sae;
       if (matrix?.length !== length) matrix = cosine.newMatrix(length);

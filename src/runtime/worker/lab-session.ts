@@ -22,6 +22,7 @@ import type { RunStore } from '../storage/run-store';
 import { DEFAULT_PACING, SnapshotPacer, type PacerOptions } from './snapshot-pacer';
 import type { RunEnd } from '../protocol/trainer-api';
 import type { LiveRunState } from '../protocol/run-state';
+import { yieldToEventLoop } from '../../core/event-loop';
 
 interface ActiveRun {
   loop: RunLoop;
@@ -169,7 +170,12 @@ export class LabSession<Analysis> {
   async showImported(saes: SaeWeights[], config: TrainConfig, align: Pick<AlignSeedsOptions, 'onProgress' | 'signal'> = {}): Promise<LabSnapshot> {
     await this.stopAndWait();
     const frequencies: Float32Array[] = [];
-    for (const weights of saes) frequencies.push(await firingFrequency(weights, config.activation, this.train));
+    for (const weights of saes) {
+      // A Cancel is a message: let it in between two SAEs (see yieldToEventLoop).
+      await yieldToEventLoop();
+      align.signal?.throwIfAborted();
+      frequencies.push(await firingFrequency(weights, config.activation, this.train));
+    }
     const { state, snapshot } = await snapshotOf({ step: 0, config, seeds: saes.map((_, i) => i), weights: saes, firingFrequency: frequencies }, align);
     this.analysis = this.analyse(state);
     this.analysedStep = state.step;

@@ -13,6 +13,7 @@ import type { TrainConfig } from '../../core/train/config';
 import { DivergedError, metricsDivergence, nonFiniteMetrics, type Divergence } from '../../core/train/divergence';
 import type { StepMetrics } from '../../core/train/metrics';
 import type { MetricsBatch, RunEnd } from '../protocol/trainer-api';
+import { yieldToEventLoop } from '../../core/event-loop';
 
 /** The part of SaeTrainer (or MultiSeedTrainer) the loop needs. */
 export interface Steppable {
@@ -48,18 +49,6 @@ export interface RunLoopTiming {
 }
 
 const DEFAULT_TIMING: RunLoopTiming = { chunkMs: 25, emitEveryMs: 100, maxReadsInFlight: 2 };
-
-/** A macrotask turn without setTimeout's 4 ms clamp: lets queued messages (pause, stop) run. */
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => {
-      channel.port1.close();
-      resolve();
-    };
-    channel.port2.postMessage(null);
-  });
-}
 
 export class RunLoop {
   private paused = false;

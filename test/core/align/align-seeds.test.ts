@@ -216,6 +216,31 @@ describe('alignSeeds on random SAEs', () => {
     expect(unequalLengths).toEqual([108, 144, 108]);
   });
 
+  it('ends between two pairs when its signal is aborted (an import\'s Cancel), with the signal\'s reason', async () => {
+    const random = seededRandom(44);
+    const weights = [0, 1, 2].map(() => randomSae(10, 12, random));
+    const controller = new AbortController();
+    const progress: number[] = [];
+    const onProgress = (done: number) => {
+      progress.push(done);
+      controller.abort(new Error('import cancelled'));
+    };
+    await expect(alignSeeds(weights, { signal: controller.signal, onProgress })).rejects.toThrow('import cancelled');
+    expect(progress).toEqual([1]);
+  });
+
+  it('lets an abort that arrives as a task (a Cancel message to a worker) end it between pairs', async () => {
+    const random = seededRandom(45);
+    const weights = [0, 1, 2, 3].map(() => randomSae(32, 64, random));
+    const controller = new AbortController();
+    const progress: number[] = [];
+    const aligning = alignSeeds(weights, { signal: controller.signal, onProgress: (done) => progress.push(done) });
+    // A timer's task, as a worker's message is: it runs only if the pairs' loop yields to tasks.
+    setTimeout(() => controller.abort(new Error('import cancelled')), 0);
+    await expect(aligning).rejects.toThrow('import cancelled');
+    expect(progress.length).toBeLessThan(6);
+  });
+
   it('validates its inputs', async () => {
     const random = seededRandom(43);
     await expect(alignSeeds([randomSae(4, 3, random)])).rejects.toThrow(/at least 2/);
