@@ -39,10 +39,10 @@ class PairOnly extends SeedAnalysis {
 const N = 64;
 const SEEDS = [3, 5, 9];
 
-function analysis(): PairOnly {
+function analysis(spareMatrix?: Float32Array): PairOnly {
   const random = seededRandom(42);
   const weights = SEEDS.map(() => randomSae(8, N, random));
-  return new PairOnly({ step: 0, config: {} as TrainConfig, seeds: SEEDS, weights, alignment: null, firingFrequency: [] });
+  return new PairOnly({ step: 0, config: {} as TrainConfig, seeds: SEEDS, weights, alignment: null, firingFrequency: [], spareMatrix });
 }
 
 /** The ordered matrix by brute force: a fresh similarity matrix copied through the reply's orders. */
@@ -131,5 +131,19 @@ describe('SeedAnalysis.pairHeatmap', () => {
     await expect(lab.pairHeatmap(3, 5, { row0: 40, col0: 0, side: 32 }, 16)).rejects.toThrow(/not a block of the 64×64 matrix/);
     await expect(lab.pairHeatmap(3, 5, null, 0)).rejects.toThrow(/at least one pixel/);
     await expect(lab.pairHeatmap(3, 4, null, 16)).rejects.toThrow(/seed 4 is not in this run/);
+  });
+
+  it("builds its first matrix in the alignment's finished buffer (filled with NaN here, so any cell left unwritten would show), once, and only at the right length", async () => {
+    const spare = new Float32Array(N * N).fill(NaN);
+    const lab = analysis(spare);
+    const reply = await lab.pairHeatmap(3, 9, null, N);
+    expect(lab.state.spareMatrix).toBeUndefined();
+    expect(spare.some(Number.isNaN)).toBe(false);
+    expect(Array.from(spare)).toEqual(Array.from(await orderedByCopy(lab, reply)));
+    expectPooledAs(reply, spare, wholeRange(N), N);
+    const wrongLength = new Float32Array(N * N - 1);
+    const other = analysis(wrongLength);
+    await other.pairHeatmap(3, 5, null, 16);
+    expect(other.state.spareMatrix).toBe(wrongLength);
   });
 });

@@ -23,10 +23,11 @@ export interface OrderedPairMatrix {
   matched: Float32Array;
 }
 
-export async function orderedPairMatrix(a: SaeWeights, b: SaeWeights): Promise<OrderedPairMatrix> {
+/** `out`, when given, is an n·n buffer to build the matrix in (one nothing else uses any more). */
+export async function orderedPairMatrix(a: SaeWeights, b: SaeWeights, out?: Float32Array): Promise<OrderedPairMatrix> {
   if (a.d_sae !== b.d_sae) throw new Error(`a square pair matrix needs equal widths, got ${a.d_sae} and ${b.d_sae}`);
   const n = a.d_sae;
-  const similarity = await decoderCosine(a, b);
+  const similarity = await decoderCosine(a, b, { out });
   const { rowToCol } = optimalMatching(similarity);
   // Read before the matrix is reordered under it.
   const matchedOf = (i: number) => similarity.values[i * n + rowToCol[i]];

@@ -3,7 +3,7 @@
  * since the previous capture and their cross-seed alignment. The page gets a LabSnapshot; the
  * worker keeps the LabState, which the inspector, steering and export then work on.
  */
-import { alignSeeds, type AlignmentReport, type AlignSeedsOptions } from '../../core/align';
+import { alignSeeds, LOCAL_COSINE, type AlignmentReport, type AlignSeedsOptions, type CosineEngine } from '../../core/align';
 import { decoderNorms } from '../../core/analysis';
 import type { SaeWeights } from '../../core/sae/weights';
 import type { TrainConfig } from '../../core/train/config';
@@ -21,6 +21,12 @@ export interface LabState {
   alignment: AlignmentReport | null;
   /** Per seed [d_sae]: fraction of recent training inputs on which each feature fired. */
   firingFrequency: Float32Array[];
+  /**
+   * The buffer the alignment built its |cos| matrices in, which it is done with: the heatmap's first
+   * pair matrix is built in it instead of a new one (1 GiB at 16,384 features, while the garbage
+   * collector had not yet freed this one).
+   */
+  spareMatrix?: Float32Array;
 }
 
 export async function captureSnapshot(trainer: MultiSeedTrainer, config: TrainConfig): Promise<{ state: LabState; snapshot: LabSnapshot }> {
@@ -34,7 +40,9 @@ export async function snapshotOf(
   { step, config, seeds, weights, firingFrequency }: Omit<LabState, 'alignment'>,
   alignOptions: Pick<AlignSeedsOptions, 'onProgress' | 'signal'> = {},
 ): Promise<{ state: LabState; snapshot: LabSnapshot }> {
-  const alignment = weights.length >= 2 ? await alignSeeds(weights, alignOptions) : null;
+  let spareMatrix: Float32Array | undefined;
+  const cosine: CosineEngine = { ...LOCAL_COSINE, newMatrix: (length) => (spareMatrix = LOCAL_COSINE.newMatrix(length)) };
+  const alignment = weights.length >= 2 ? await alignSeeds(weights, { ...alignOptions, cosine }) : null;
   const { d_in, d_sae } = weights[0];
   const snapshot: LabSnapshot = {
     step,
@@ -49,5 +57,5 @@ export async function snapshotOf(
     alignment: alignment?.summary ?? null,
     stability: alignment ? alignment.features.map((f) => f.meanMatched.slice()) : weights.map(() => new Float32Array(d_sae)),
   };
-  return { state: { step, config, seeds: [...seeds], weights, alignment, firingFrequency }, snapshot };
+  return { state: { step, config, seeds: [...seeds], weights, alignment, firingFrequency, spareMatrix }, snapshot };
 }

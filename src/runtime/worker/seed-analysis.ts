@@ -48,13 +48,21 @@ export abstract class SeedAnalysis {
     const [a, b] = [weights[this.seedIndex(seedA)], weights[this.seedIndex(seedB)]];
     // The previous pair's matrix is let go first, so that it can be freed before the next is built.
     this.ordered = null;
-    const entry = { seedA, seedB, matrix: orderedPairMatrix(a, b) };
+    const entry = { seedA, seedB, matrix: orderedPairMatrix(a, b, this.takeSpareMatrix(a.d_sae * b.d_sae)) };
     this.ordered = entry;
     // A failed build is not kept: the next request tries again.
     entry.matrix.catch(() => {
       if (this.ordered === entry) this.ordered = null;
     });
     return entry.matrix;
+  }
+
+  /** The alignment's finished buffer (see LabState.spareMatrix), once, when it has the length asked for. */
+  private takeSpareMatrix(length: number): Float32Array | undefined {
+    const spare = this.state.spareMatrix;
+    if (spare?.length !== length) return undefined;
+    this.state.spareMatrix = undefined;
+    return spare;
   }
 
   protected partners(index: number, feature: number): FeaturePartner[] {
