@@ -4,7 +4,7 @@
 // convention of the code (the paper compares |cos|).
 
 import { tf } from '../tf';
-import { transpose } from '../formats/plain-data';
+import { transpose } from '../host-matrix';
 import type { SaeWeights } from '../sae/weights';
 
 /** A dense [rows, cols] matrix, row-major: values[i * cols + j]. */

@@ -11,7 +11,8 @@
  */
 import type { SaeWeights } from '../sae/weights';
 import { assertFinite } from './finite';
-import { jsonObject, transpose } from './plain-data';
+import { transpose } from '../host-matrix';
+import { jsonObject } from './plain-data';
 import type { ReleasedArchitecture } from './released-architecture';
 import { readTorchCheckpoint, type TorchTensor } from './torch-checkpoint';
 

@@ -13,7 +13,8 @@ import type { TrainConfig } from '../train/config';
 import { savedTrainConfig } from '../train/saved-config';
 import { parseTrainConfig } from '../train/schema';
 import { assertFinite } from './finite';
-import { jsonObject, transpose } from './plain-data';
+import { transpose } from '../host-matrix';
+import { jsonObject } from './plain-data';
 import type { ReleasedArchitecture } from './released-architecture';
 import { openSafetensors, writeSafetensors, type SafetensorsReader } from './safetensors';
 

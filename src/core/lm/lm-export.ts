@@ -7,6 +7,7 @@ import { writeSafetensors, type TensorToWrite } from '../formats/safetensors';
 import type { GptNeoxConfig } from '../model/config';
 import { gptNeoxConfigJson, namedParams } from '../model/trainable-weights';
 import type { GptNeoxWeights } from '../model/weights';
+import { transpose } from '../host-matrix';
 
 export interface HfModelFiles {
   /** config.json, to JSON.stringify. */
@@ -33,9 +34,3 @@ export async function exportHfModel(config: GptNeoxConfig, weights: GptNeoxWeigh
   };
 }
 
-/** Row-major [rows, cols] → [cols, rows]. */
-function transpose(data: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(data.length);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = data[r * cols + c];
-  return out;
-}

@@ -6,6 +6,7 @@
 import type { SafetensorsReader } from '../formats/safetensors';
 import { tf } from '../tf';
 import type { GptNeoxConfig } from './config';
+import { transpose } from '../host-matrix';
 
 export interface LayerNormWeights {
   gamma: tf.Tensor1D; // [d_model]
@@ -116,12 +117,3 @@ export function disposeGptNeoxWeights(weights: GptNeoxWeights): void {
   }
 }
 
-/** Row-major [rows, cols] → [cols, rows]. */
-function transpose(data: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(data.length);
-  for (let r = 0; r < rows; r++) {
-    const rowStart = r * cols;
-    for (let c = 0; c < cols; c++) out[c * rows + r] = data[rowStart + c];
-  }
-  return out;
-}

@@ -2,6 +2,7 @@ import type { InitConfig } from '../train/config';
 import { Rng } from '../rng';
 import type { SaeWeights } from './weights';
 import { geometricMedian } from './geometric-median';
+import { transpose } from '../host-matrix';
 
 /**
  * Kaiming-uniform for a linear map with `fanIn` inputs (PyTorch's kaiming_uniform_ with a = 0):
@@ -21,13 +22,6 @@ export function normalizeRows(m: Float32Array, rows: number, cols: number): Floa
     for (let c = 0; c < cols; c++) m[r * cols + c] *= inv;
   }
   return m;
-}
-
-/** [rows, cols] → [cols, rows]. */
-export function transpose(m: Float32Array, rows: number, cols: number): Float32Array {
-  const t = new Float32Array(m.length);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) t[c * rows + r] = m[r * cols + c];
-  return t;
 }
 
 /**

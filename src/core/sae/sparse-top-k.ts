@@ -13,6 +13,7 @@ import type { TrainConfig } from '../train/config';
 import type { SaeParams } from './params';
 import { rowOps } from './row-kernels';
 import { takesSparsePath } from './sparse-path';
+import { transpose } from '../host-matrix';
 
 /** TopK activations as `slots` (latent, value) pairs per row instead of a [batch, d_sae] matrix. */
 export interface SparseCodes {
@@ -212,19 +213,6 @@ export function decodeSparse(codes: SparseCodes, W_dec: tf.Tensor2D): tf.Tensor2
   return op(codes.values, W_dec);
 }
 
-/** [rows, cols] → [cols, rows], in tiles so both sides stay in cache. */
-function transpose(m: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(rows * cols);
-  const tile = 32;
-  for (let r0 = 0; r0 < rows; r0 += tile) {
-    const r1 = Math.min(r0 + tile, rows);
-    for (let c0 = 0; c0 < cols; c0 += tile) {
-      const c1 = Math.min(c0 + tile, cols);
-      for (let r = r0; r < r1; r++) for (let c = c0; c < c1; c++) out[c * rows + r] = m[r * cols + c];
-    }
-  }
-  return out;
-}
 
 /** Whether TopK training takes the sparse path on `backend` (by default the active one): see takesSparsePath. */
 export function sparseTopKPays(config: TrainConfig, backend: string = tf.getBackend()): boolean {
