@@ -10,7 +10,7 @@
  * this file's workerData (see main.ts).
  */
 import { parentPort, Worker, workerData } from 'node:worker_threads';
-import { absCosineMatrix, checkRows, CosineColumns, type AbsCosine, type CosineEngine, type CosineOptions, type SimilarityMatrix } from '../core/align/cosine';
+import { absCosineMatrix, checkCosineShapes, CosineColumns, type AbsCosine, type CosineEngine, type CosineOptions } from '../core/align/cosine';
 import { initNodeBackend, type NodeBackend } from './node-backend';
 
 const ROLE = 'cosine-thread';
@@ -68,8 +68,7 @@ export class CosineThreads implements CosineEngine {
   /** The matrix absCosineMatrix would give, computed by all threads (by this one when the pool is empty). */
   readonly absCosine: AbsCosine = async (a, nA, b, nB, dim, options: CosineOptions = {}) => {
     if (this.workers.length === 0) return absCosineMatrix(a, nA, b, nB, dim, options);
-    checkRows(a, nA, b, nB, dim);
-    if (options.out && options.out.length !== nA * nB) throw new Error(`cosine output buffer has ${options.out.length} values, expected ${nA}×${nB}`);
+    checkCosineShapes(a, nA, b, nB, dim, options.out);
     // A buffer the threads cannot see (not shared) is written through a shared one.
     const out = options.out && isShared(options.out) ? options.out : this.newMatrix(nA * nB);
     const job: MatrixJob = {
@@ -95,8 +94,7 @@ export class CosineThreads implements CosineEngine {
       throw error;
     }
     if (options.out && options.out !== out) options.out.set(out);
-    const result: SimilarityMatrix = { values: options.out ?? out, rows: nA, cols: nB };
-    return result;
+    return { values: options.out ?? out, rows: nA, cols: nB };
   };
 
   async close(): Promise<void> {

@@ -58,10 +58,7 @@ export async function absCosineMatrix(
   dim: number,
   options: CosineOptions = {},
 ): Promise<SimilarityMatrix> {
-  checkRows(a, nA, b, nB, dim);
-  if (options.out && options.out.length !== nA * nB) {
-    throw new Error(`cosine output buffer has ${options.out.length} values, expected ${nA}×${nB}`);
-  }
+  checkCosineShapes(a, nA, b, nB, dim, options.out);
   const values = options.out ?? new Float32Array(nA * nB);
   const columns = new CosineColumns(b, nB, dim);
   try {
@@ -72,10 +69,12 @@ export async function absCosineMatrix(
   return { values, rows: nA, cols: nB };
 }
 
-export function checkRows(a: Float32Array, nA: number, b: Float32Array, nB: number, dim: number): void {
+/** Refuses rows that are not [nA, dim] and [nB, dim], and an output buffer that is not nA·nB long. */
+export function checkCosineShapes(a: Float32Array, nA: number, b: Float32Array, nB: number, dim: number, out?: Float32Array): void {
   if (a.length !== nA * dim || b.length !== nB * dim) {
     throw new Error(`cosine inputs have ${a.length} and ${b.length} values, expected [${nA}, ${dim}] and [${nB}, ${dim}]`);
   }
+  if (out && out.length !== nA * nB) throw new Error(`cosine output buffer has ${out.length} values, expected ${nA}×${nB}`);
 }
 
 /**

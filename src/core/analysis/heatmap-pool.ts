@@ -27,6 +27,9 @@ export interface PooledMatrix {
 /** The whole n×n matrix as a range. */
 export const wholeRange = (n: number): ZoomRange => ({ row0: 0, col0: 0, side: n });
 
+/** Whether two ranges are the same block. */
+export const sameRange = (a: ZoomRange, b: ZoomRange): boolean => a.row0 === b.row0 && a.col0 === b.col0 && a.side === b.side;
+
 /** Whether a range is a non-empty block inside an n×n matrix. */
 export function rangeFits(range: ZoomRange, n: number): boolean {
   const { row0, col0, side } = range;

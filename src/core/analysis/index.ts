@@ -7,7 +7,7 @@ export { computeFeatureStats, featureSummary, type FeatureStats, type FeatureSta
 export { exportMnistSae, MNIST_HOOK_NAME } from './export';
 export { orderedPairMatrix, type OrderedPairMatrix } from './pair-matrix';
 export { permuteSquareInPlace } from './permute-square';
-export { binStart, maxPool, maxPoolRange, pooledSize, rangeFits, wholeRange, type PooledMatrix, type ZoomRange } from './heatmap-pool';
+export { binStart, maxPool, maxPoolRange, pooledSize, rangeFits, sameRange, wholeRange, type PooledMatrix, type ZoomRange } from './heatmap-pool';
 export { featurePartners, type Partner } from './partners';
 export { steerRows, steeringStrip, type SteeringStrip } from './steering';
 export {

@@ -3,7 +3,7 @@
  * after a heatmap click), the heatmap's seed pair and zoom, the steering digit and strength. Not part of the experiment; the URL keeps only what a demo
  * link needs to open on the same feature (see url-state.ts).
  */
-import type { ZoomRange } from '../../core/analysis/heatmap-pool';
+import { sameRange, type ZoomRange } from '../../core/analysis/heatmap-pool';
 import type { Side } from './experiment';
 
 export type SortBy = 'index' | 'stability' | 'frequency' | 'norm';
@@ -91,7 +91,7 @@ export function unzoomedOnNewPair(before: Selection, after: Selection): Selectio
 export function sameHeatmapView(a: HeatmapView, b: HeatmapView): boolean {
   if (a.size !== b.size) return false;
   if (a.range === null || b.range === null) return a.range === b.range;
-  return a.range.row0 === b.range.row0 && a.range.col0 === b.range.col0 && a.range.side === b.range.side;
+  return sameRange(a.range, b.range);
 }
 
 /** The selection moved to another feature (or seed, or configuration): what belonged to the old one goes. */

@@ -6,8 +6,6 @@ import { binStart, wholeRange, type ZoomRange } from '../../core/analysis/heatma
 
 export type { ZoomRange };
 
-export const fullRange = wholeRange;
-
 /** How much a click on a block zooms in: the new side is the old one over this. */
 export const CLICK_ZOOM = 4;
 
@@ -55,5 +53,5 @@ export function rangeLabel(range: ZoomRange, n: number): string {
  */
 export function zoomStackFor(stack: ZoomRange[], n: number, samePair: boolean): ZoomRange[] {
   const fits = stack.every((r) => r.row0 + r.side <= n && r.col0 + r.side <= n);
-  return samePair && fits && stack.length > 0 ? stack : [fullRange(n)];
+  return samePair && fits && stack.length > 0 ? stack : [wholeRange(n)];
 }

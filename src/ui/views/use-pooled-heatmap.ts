@@ -1,11 +1,9 @@
 import { useEffect, useRef } from 'react';
-import { pooledSize, type PooledMatrix, type ZoomRange } from '../../core/analysis/heatmap-pool';
+import { pooledSize, sameRange, type PooledMatrix, type ZoomRange } from '../../core/analysis/heatmap-pool';
 import type { PairHeatmap } from '../../runtime/protocol/lab-api';
 
 /** Asks for a block of the pair's ordered matrix (null: all of it) pooled to at most `size` pixels a side. */
 export type HeatmapViewRequest = (range: ZoomRange | null, size: number) => void;
-
-const sameRange = (a: ZoomRange, b: ZoomRange) => a.row0 === b.row0 && a.col0 === b.col0 && a.side === b.side;
 
 /**
  * The worker pools the matrix (it never crosses to the page: 1 GiB at 16,384 features); this hook
