@@ -11,6 +11,16 @@ function referenceAbsCosine(x: ArrayLike<number>, y: ArrayLike<number>): number 
   return norms === 0 ? 0 : Math.abs(dot(x, y)) / norms;
 }
 
+/** Every entry of `values` ([nA, nB]) within 1e-5 of the double-precision |cos| of its two rows. */
+function expectDoublePrecision(values: Float32Array, a: Float32Array, nA: number, b: Float32Array, nB: number, dim: number): void {
+  for (let i = 0; i < nA; i++) {
+    for (let j = 0; j < nB; j++) {
+      const expected = referenceAbsCosine(a.subarray(i * dim, (i + 1) * dim), b.subarray(j * dim, (j + 1) * dim));
+      expect(Math.abs(values[i * nB + j] - expected)).toBeLessThan(1e-5);
+    }
+  }
+}
+
 const decoderRow = (w: SaeWeights, j: number) => w.W_dec.subarray(j * w.d_in, (j + 1) * w.d_in);
 const encoderColumn = (w: SaeWeights, j: number) => Float64Array.from({ length: w.d_in }, (_, i) => w.W_enc[i * w.d_sae + j]);
 
@@ -22,12 +32,7 @@ describe('absolute cosine similarity', () => {
     const b = Float32Array.from({ length: nB * dim }, () => gaussian(random));
     const s = await absCosineMatrix(a, nA, b, nB, dim);
     expect([s.rows, s.cols]).toEqual([nA, nB]);
-    for (let i = 0; i < nA; i++) {
-      for (let j = 0; j < nB; j++) {
-        const expected = referenceAbsCosine(a.subarray(i * dim, (i + 1) * dim), b.subarray(j * dim, (j + 1) * dim));
-        expect(s.values[i * nB + j]).toBeCloseTo(expected, 5);
-      }
-    }
+    expectDoublePrecision(s.values, a, nA, b, nB, dim);
   });
 
   it('on the wasm backend, reads each block where the backend keeps it and still gives the double-precision values', async () => {
@@ -39,13 +44,7 @@ describe('absolute cosine similarity', () => {
     await initNodeBackend('wasm');
     try {
       // Several blocks, so a view left pointing at an earlier block's memory would show.
-      const s = await absCosineMatrix(a, nA, b, nB, dim, { blockRows: 64 });
-      for (let i = 0; i < nA; i++) {
-        for (let j = 0; j < nB; j++) {
-          const expected = referenceAbsCosine(a.subarray(i * dim, (i + 1) * dim), b.subarray(j * dim, (j + 1) * dim));
-          expect(Math.abs(s.values[i * nB + j] - expected)).toBeLessThan(1e-5);
-        }
-      }
+      expectDoublePrecision((await absCosineMatrix(a, nA, b, nB, dim, { blockRows: 64 })).values, a, nA, b, nB, dim);
     } finally {
       await tf.setBackend(previous);
     }
@@ -112,12 +111,7 @@ describe('absolute cosine similarity', () => {
       expect(blocked.values).toEqual(whole.values);
     }
     // And the whole matrix itself against the double-precision loop, so both are right, not just equal.
-    for (let i = 0; i < nA; i++) {
-      for (let j = 0; j < nB; j++) {
-        const expected = referenceAbsCosine(a.subarray(i * dim, (i + 1) * dim), b.subarray(j * dim, (j + 1) * dim));
-        expect(Math.abs(whole.values[i * nB + j] - expected)).toBeLessThan(1e-5);
-      }
-    }
+    expectDoublePrecision(whole.values, a, nA, b, nB, dim);
     const sa = randomSae(6, 11, random);
     const sb = randomSae(6, 8, random);
     expect((await encoderCosine(sa, sb, { blockRows: 4 })).values).toEqual((await encoderCosine(sa, sb, { blockRows: 11 })).values);
